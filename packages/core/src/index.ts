@@ -1,1 +1,2 @@
-export {};
+export * from './backoff.ts';
+export * from './canonical.ts';

@@ -1,1 +1,12 @@
-export {};
+export * from './codec.ts';
+export * from './config.ts';
+export * from './envelope.ts';
+export * from './http.ts';
+export * from './ids.ts';
+export * from './messages/action.ts';
+export * from './messages/probe.ts';
+export * from './messages/snapshot.ts';
+export * from './messages/state.ts';
+export * from './registry.ts';
+export * from './topics.ts';
+export * from './validate.ts';

@@ -1,0 +1,62 @@
+// The agent's YAML config file. The hub's `enroll` command prints one; the agent validates
+// it at start and names the file, the field and what was expected.
+import Type from 'typebox';
+import { Identity } from './messages/state.ts';
+
+export const SecurityChoice = Type.Union([
+  Type.Literal('auto'),
+  Type.Literal('none'),
+  Type.Literal('sign'),
+  Type.Literal('sign-and-encrypt'),
+]);
+export type SecurityChoice = Type.Static<typeof SecurityChoice>;
+
+export const EndpointConfig = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  url: Type.String({ pattern: '^opc\\.tcp://', maxLength: 512 }),
+  security: Type.Optional(SecurityChoice),
+  /** Allow SecurityMode None even when a secure endpoint exists (reported as a finding). */
+  allowSecurityNone: Type.Optional(Type.Boolean()),
+  user: Type.Optional(Type.String({ minLength: 1 })),
+  password: Type.Optional(Type.String()),
+  /** Trust the server certificate seen on first contact (off by default). */
+  trustOnFirstUse: Type.Optional(Type.Boolean()),
+  /** Snapshot roots: node ids (`ns=2;s=Channel1`) or browse paths (`/Objects/2:Channel1`). */
+  snapshotRoots: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+});
+export type EndpointConfig = Type.Static<typeof EndpointConfig>;
+
+export const AgentConfigSchema = Type.Object({
+  identity: Identity,
+  hub: Type.Object({
+    url: Type.String({ pattern: '^(mqtt|mqtts|ws|wss)://' }),
+    username: Type.String({ minLength: 1 }),
+    password: Type.String({ minLength: 1 }),
+    /** PEM file of the CA that signed the broker certificate (mqtts/wss). */
+    caFile: Type.Optional(Type.String()),
+    /** Seconds; the broker declares the agent dead after 1.5 × this (MQTT 3.1.1 §3.1.2.10). */
+    keepaliveSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    /** Ed25519 public key (PEM) of the hub, pinned at enrollment; actions must verify against it. */
+    publicKey: Type.Optional(Type.String()),
+  }),
+  endpoints: Type.Array(EndpointConfig, { minItems: 1, maxItems: 64 }),
+  probe: Type.Optional(
+    Type.Object({
+      intervalMs: Type.Optional(Type.Integer({ minimum: 1000 })),
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600000 })),
+    }),
+  ),
+  outbox: Type.Optional(
+    Type.Object({
+      maxMessages: Type.Optional(Type.Integer({ minimum: 10 })),
+      maxBytes: Type.Optional(Type.Integer({ minimum: 65536 })),
+      maxAgeMs: Type.Optional(Type.Integer({ minimum: 60000 })),
+    }),
+  ),
+  /** Where the outbox, ledger and PKI live; relative paths are relative to the config file. */
+  dataDir: Type.Optional(Type.String({ minLength: 1 })),
+  logLevel: Type.Optional(
+    Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+  ),
+});
+export type AgentConfig = Type.Static<typeof AgentConfigSchema>;

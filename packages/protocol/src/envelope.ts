@@ -1,0 +1,68 @@
+// The envelope every message travels in. `id` de-duplicates (ingest is idempotent by id),
+// `seq` orders one agent's messages, `session` counts the agent's MQTT connections so a
+// stale Last Will can be told from a current one.
+import Type from 'typebox';
+import { SEGMENT_PATTERN } from './ids.ts';
+import type { BodyOf, MessageKind } from './registry.ts';
+
+/** Major.minor. A receiver accepts any minor of its major and ignores fields it does not know. */
+export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_MAJOR = 1;
+
+/** Hard cap on one MQTT payload. Large snapshots are chunked below it. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+
+const segment = SEGMENT_PATTERN.slice(1, -1);
+export const MESSAGE_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
+export const CELL_ID_PATTERN = `^${segment}\\.${segment}\\.${segment}$`;
+
+export const EnvelopeSchema = Type.Object({
+  v: Type.String({ pattern: '^\\d+\\.\\d+$' }),
+  kind: Type.String({ minLength: 1, maxLength: 32 }),
+  id: Type.String({ pattern: MESSAGE_ID_PATTERN }),
+  cell: Type.String({ pattern: CELL_ID_PATTERN }),
+  ts: Type.Integer({ minimum: 0 }),
+  seq: Type.Integer({ minimum: 0 }),
+  session: Type.Integer({ minimum: 0 }),
+  body: Type.Unknown(),
+});
+
+export interface EnvelopeBase {
+  readonly v: string;
+  readonly id: string;
+  /** `site.line.cell` */
+  readonly cell: string;
+  /** Milliseconds since the epoch, sender's clock. */
+  readonly ts: number;
+  /** Per-agent sequence; 0 on hub-originated messages. */
+  readonly seq: number;
+  /** The agent's connection counter; 0 on hub-originated messages. */
+  readonly session: number;
+}
+
+export type Envelope<K extends MessageKind = MessageKind> = {
+  [P in K]: EnvelopeBase & { readonly kind: P; readonly body: BodyOf<P> };
+}[K];
+
+export interface EnvelopeFields<K extends MessageKind> {
+  kind: K;
+  id: string;
+  cell: string;
+  ts: number;
+  seq?: number;
+  session?: number;
+  body: BodyOf<K>;
+}
+
+export function createEnvelope<K extends MessageKind>(f: EnvelopeFields<K>): Envelope<K> {
+  return {
+    v: PROTOCOL_VERSION,
+    kind: f.kind,
+    id: f.id,
+    cell: f.cell,
+    ts: f.ts,
+    seq: f.seq ?? 0,
+    session: f.session ?? 0,
+    body: f.body,
+  } as Envelope<K>;
+}

@@ -1,0 +1,51 @@
+// Liveness, after Sparkplug B's NBIRTH/NDEATH: a retained birth when the agent connects,
+// and a Last Will death registered at CONNECT. Both carry the agent's session counter (in the
+// envelope) so a will from an older connection cannot mark a newer, live one offline.
+import Type from 'typebox';
+import { SEGMENT_PATTERN } from '../ids.ts';
+
+const Segment = Type.String({ pattern: SEGMENT_PATTERN });
+
+export const Identity = Type.Object({
+  site: Segment,
+  line: Segment,
+  cell: Segment,
+  sisterGroup: Segment,
+});
+export type Identity = Type.Static<typeof Identity>;
+
+export const EndpointRef = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  url: Type.String({ minLength: 1, maxLength: 512 }),
+});
+
+export const BirthBody = Type.Object({
+  state: Type.Literal('online'),
+  identity: Identity,
+  agentVersion: Type.String({ maxLength: 64 }),
+  probeIntervalMs: Type.Integer({ minimum: 1000 }),
+  endpoints: Type.Array(EndpointRef, { maxItems: 64 }),
+});
+export type BirthBody = Type.Static<typeof BirthBody>;
+
+export const DeathBody = Type.Object({
+  state: Type.Literal('offline'),
+  /** `will` when the broker published it for a lost connection, `shutdown` for a clean stop. */
+  reason: Type.Union([Type.Literal('will'), Type.Literal('shutdown')]),
+});
+export type DeathBody = Type.Static<typeof DeathBody>;
+
+export const HealthBody = Type.Object({
+  outboxDepth: Type.Integer({ minimum: 0 }),
+  outboxBytes: Type.Integer({ minimum: 0 }),
+  oldestAgeMs: Type.Integer({ minimum: 0 }),
+  droppedForSize: Type.Integer({ minimum: 0 }),
+  droppedForAge: Type.Integer({ minimum: 0 }),
+});
+export type HealthBody = Type.Static<typeof HealthBody>;
+
+/** Hub → agent: these message ids are stored; the agent may drop them from its outbox. */
+export const AckBody = Type.Object({
+  ids: Type.Array(Type.String({ minLength: 8, maxLength: 64 }), { minItems: 1, maxItems: 1000 }),
+});
+export type AckBody = Type.Static<typeof AckBody>;
