@@ -1,7 +1,13 @@
 // Bytes ↔ messages. Decoding checks, in order: size, JSON, envelope, version, kind, body.
 // Every rejection names the field and the reason, so a log line is enough to fix a sender.
 
-import { type Envelope, EnvelopeSchema, MAX_MESSAGE_BYTES, PROTOCOL_MAJOR } from './envelope.ts';
+import {
+  type Envelope,
+  type EnvelopeBase,
+  EnvelopeSchema,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_MAJOR,
+} from './envelope.ts';
 import { isMessageKind, MESSAGE_KINDS, type MessageKind } from './registry.ts';
 import { compileChecker, type FieldIssue } from './validate.ts';
 
@@ -15,7 +21,7 @@ const bodyCheckers = Object.fromEntries(
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeMessage(message: Envelope): Uint8Array {
+export function encodeMessage(message: EnvelopeBase & { kind: MessageKind; body: unknown }): Uint8Array {
   const bytes = utf8.encode(JSON.stringify(message));
   if (bytes.byteLength > MAX_MESSAGE_BYTES) {
     throw new RangeError(

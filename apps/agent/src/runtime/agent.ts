@@ -1,0 +1,216 @@
+// The agent: probes its endpoints on an interval and delivers every result to the hub through
+// the durable outbox. Built from its dependencies so tests can hand it real or fake parts;
+// main.ts is the only place that reads argv and starts it.
+import {
+  type AckBody,
+  agentSubscriptions,
+  buildTopic,
+  cellId,
+  createEnvelope,
+  decodeMessage,
+  type EndpointConfig,
+  type Envelope,
+  encodeMessage,
+  formatIssues,
+  MESSAGE_KINDS,
+  type ProbeBody,
+} from '@cellfleet/protocol';
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../config/load.ts';
+import { createLink, type Link } from '../link/mqtt-link.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+
+export type ProbeFn = (endpoint: EndpointConfig, timeoutMs: number) => Promise<ProbeBody>;
+export type CommandHandler = (message: Envelope) => void;
+
+export interface AgentDeps {
+  readonly config: ResolvedConfig;
+  readonly outbox: Outbox;
+  readonly probe: ProbeFn;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly now?: () => number;
+  readonly version?: string;
+  /** Handles hub commands (actions, snapshot resends) once those features are wired. */
+  readonly onCommand?: CommandHandler;
+  /** Resend unacknowledged messages after this long without an ack (default 10 s). */
+  readonly ackTimeoutMs?: number;
+  readonly healthIntervalMs?: number;
+}
+
+export interface Agent {
+  start(): void;
+  /** Probes every endpoint now and queues the results; resolves when they are queued. */
+  probeNow(): Promise<void>;
+  stop(): Promise<void>;
+  readonly link: Link;
+}
+
+const MAX_IN_FLIGHT = 500;
+
+export function createAgent(d: AgentDeps): Agent {
+  const now = d.now ?? Date.now;
+  const { identity } = d.config;
+  const cell = cellId(identity);
+  const log = d.logger.child({ cell });
+  const inFlight = new Map<string, number>();
+  const timers: NodeJS.Timeout[] = [];
+  let session = 0;
+  let stopped = false;
+  let probing: Promise<void> | undefined;
+
+  const envelope = <K extends Parameters<typeof createEnvelope>[0]['kind']>(
+    kind: K,
+    body: Parameters<typeof createEnvelope<K>>[0]['body'],
+    seq = 0,
+  ) => createEnvelope({ kind, id: d.newId(), cell, ts: now(), seq, session, body });
+
+  const link = createLink({
+    url: d.config.hub.url,
+    username: d.config.hub.username,
+    password: d.config.hub.password,
+    clientId: `cellfleet-agent-${cell}`,
+    keepaliveSec: d.config.hub.keepaliveSec,
+    ...(d.config.hub.caFile ? { caFile: d.config.hub.caFile } : {}),
+    subscriptions: agentSubscriptions(identity),
+    logger: log,
+    prepareSession: () => {
+      session = d.outbox.nextSession();
+      const death = envelope('death', { state: 'offline', reason: 'will' });
+      return {
+        session,
+        will: { topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true },
+      };
+    },
+    onConnect: () => {
+      inFlight.clear(); // a new connection resends everything not yet acknowledged
+      enqueue('birth', {
+        state: 'online',
+        identity,
+        agentVersion: d.version ?? '0.1.0',
+        probeIntervalMs: d.config.probe.intervalMs,
+        endpoints: d.config.endpoints.map((e) => ({ name: e.name, url: e.url })),
+      });
+    },
+    onMessage: (topic, payload) => receive(topic, payload),
+  });
+
+  function enqueue<K extends 'birth' | 'probe' | 'health'>(
+    kind: K,
+    body: Parameters<typeof envelope<K>>[1],
+  ): void {
+    d.outbox.enqueue((seq) => envelope(kind, body, seq), now());
+    flush();
+  }
+
+  function flush(): void {
+    if (!link.connected || stopped) return;
+    const room = MAX_IN_FLIGHT - inFlight.size;
+    if (room <= 0) return;
+    for (const m of d.outbox.pending(MAX_IN_FLIGHT)) {
+      if (inFlight.has(m.id)) continue;
+      if (inFlight.size >= MAX_IN_FLIGHT) break;
+      inFlight.set(m.id, now());
+      link
+        .publish(buildTopic(identity, MESSAGE_KINDS[m.kind].channel), m.payload, m.retained)
+        .catch(() => inFlight.delete(m.id));
+    }
+  }
+
+  function receive(topic: string, payload: Uint8Array): void {
+    const decoded = decodeMessage(payload);
+    if (!decoded.ok) {
+      log.warn({ topic, problem: formatIssues(decoded.issues) }, 'ignored an invalid message from the hub');
+      return;
+    }
+    const m = decoded.message;
+    if (m.cell !== cell) {
+      log.warn({ topic, target: m.cell }, 'ignored a message addressed to another cell');
+      return;
+    }
+    if (m.kind === 'ack') return onAck(m.body);
+    d.onCommand?.(m);
+  }
+
+  function onAck(body: AckBody): void {
+    d.outbox.ack(body.ids);
+    for (const id of body.ids) inFlight.delete(id);
+    flush();
+  }
+
+  /** Messages the hub has not acknowledged in time go out again (ingest is idempotent by id). */
+  function resendStale(): void {
+    const limit = now() - (d.ackTimeoutMs ?? 10_000);
+    let stale = 0;
+    for (const [id, sentAt] of inFlight) {
+      if (sentAt < limit) {
+        inFlight.delete(id);
+        stale++;
+      }
+    }
+    if (stale > 0) {
+      log.info({ stale }, 'resending messages the hub has not acknowledged');
+      flush();
+    }
+  }
+
+  async function probeAll(): Promise<void> {
+    for (const endpoint of d.config.endpoints) {
+      if (stopped) return;
+      const body = await d
+        .probe(endpoint, d.config.probe.timeoutMs)
+        .catch((err: Error) => failedProbe(endpoint, err, now()));
+      if (stopped) return;
+      log.info(
+        { endpoint: endpoint.name, code: body.diagnosis.code, ms: Math.round(body.durationMs) },
+        'probe done',
+      );
+      enqueue('probe', body);
+    }
+  }
+
+  function probeNow(): Promise<void> {
+    probing ??= probeAll().finally(() => {
+      probing = undefined;
+    });
+    return probing;
+  }
+
+  const every = (ms: number, fn: () => void) => timers.push(setInterval(fn, ms).unref());
+
+  return {
+    link,
+    probeNow,
+    start() {
+      link.start();
+      void probeNow();
+      every(d.config.probe.intervalMs, () => void probeNow());
+      every(Math.max(1000, Math.min(5000, d.ackTimeoutMs ?? 10_000)), resendStale);
+      every(d.healthIntervalMs ?? 60_000, () => {
+        d.outbox.expire(now());
+        enqueue('health', d.outbox.stats(now()));
+      });
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await probing?.catch(() => {});
+      const death = envelope('death', { state: 'offline', reason: 'shutdown' });
+      await link.stop({ topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true });
+    },
+  };
+}
+
+/** A probe function that threw is itself a result worth reporting, never a crash. */
+function failedProbe(endpoint: EndpointConfig, err: Error, at: number): ProbeBody {
+  return {
+    endpoint: endpoint.name,
+    url: endpoint.url,
+    ok: false,
+    startedAt: at,
+    durationMs: 0,
+    steps: [],
+    diagnosis: { code: 'unknown', severity: 'error', summary: `probe failed: ${err.message}`.slice(0, 1024) },
+    findings: [],
+  };
+}
