@@ -2,6 +2,7 @@ export * from './codec.ts';
 export * from './config.ts';
 export * from './envelope.ts';
 export * from './http.ts';
+export * from './http-actions.ts';
 export * from './ids.ts';
 export * from './messages/action.ts';
 export * from './messages/probe.ts';
