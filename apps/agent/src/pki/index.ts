@@ -1,0 +1,2 @@
+export * from './certificate-info.ts';
+export * from './pki.ts';

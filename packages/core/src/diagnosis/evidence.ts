@@ -1,0 +1,121 @@
+// What the probe ladder saw, as plain data. The agent records it; the pure rules in this
+// folder turn it into a diagnosis. Nothing here may hold a password: the ladder records
+// only whether credentials were configured (see `request.hasCredentials`).
+
+/** Ladder steps in order (PRODUCT.md "The probe ladder"). */
+export const STEP_NAMES = [
+  'url',
+  'dns',
+  'tcp',
+  'hello',
+  'endpoints',
+  'select-endpoint',
+  'certificates',
+  'secure-channel',
+  'session',
+  'reads',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** A failure as the runtime reported it, kept verbatim for the `unknown` case. */
+export interface RawError {
+  readonly message: string;
+  /** OPC UA status name when one was attached (`err.statusCode`, a ServiceFault). */
+  readonly statusName?: string;
+  /** Socket errno such as ECONNREFUSED when one was attached. */
+  readonly errno?: string;
+  /** The ladder's own deadline fired before the runtime answered. */
+  readonly timedOut?: boolean;
+}
+
+export interface StepEvidence {
+  readonly name: StepName;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly detail?: string;
+  readonly error?: RawError;
+}
+
+export type SecurityModeName = 'None' | 'Sign' | 'SignAndEncrypt' | 'Invalid';
+export type UserTokenName = 'Anonymous' | 'UserName' | 'Certificate' | 'IssuedToken';
+
+export interface EndpointEvidence {
+  readonly endpointUrl: string;
+  readonly securityMode: SecurityModeName;
+  /** Short policy name: `None`, `Basic256Sha256`, `Aes128_Sha256_RsaOaep`, ... */
+  readonly securityPolicy: string;
+  readonly securityLevel: number;
+  readonly userTokens: readonly UserTokenName[];
+  /** Policies used to encrypt user tokens, when they differ from the endpoint's. */
+  readonly userTokenPolicies?: readonly string[];
+}
+
+export interface CertificateEvidence {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly applicationUri?: string;
+  readonly dns: readonly string[];
+  readonly ip: readonly string[];
+}
+
+export interface BuildInfoEvidence {
+  readonly productName: string;
+  readonly manufacturerName: string;
+  readonly softwareVersion: string;
+  readonly buildNumber: string;
+  readonly productUri?: string;
+  readonly buildDate?: string;
+}
+
+/** A vendor health signal read after the session opened. */
+export interface DeviceHealthEvidence {
+  readonly source: 'kepware-error' | 'ignition-connected' | 'ignition-status' | 'tag-quality';
+  /** Node id or browse path the value came from. */
+  readonly node: string;
+  readonly value?: string;
+  /** Status code name of the read. */
+  readonly status: string;
+  /** The rule-relevant verdict, decided where the raw value is understood. */
+  readonly bad: boolean;
+}
+
+export interface ProbeEvidence {
+  readonly url: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly request: {
+    readonly security: 'auto' | 'none' | 'sign' | 'sign-and-encrypt';
+    readonly allowSecurityNone: boolean;
+    readonly hasCredentials: boolean;
+    readonly trustOnFirstUse: boolean;
+  };
+  readonly steps: readonly StepEvidence[];
+  readonly addresses?: readonly string[];
+  readonly endpoints?: readonly EndpointEvidence[];
+  readonly server?: {
+    readonly applicationUri?: string;
+    readonly productUri?: string;
+    readonly applicationName?: string;
+  };
+  readonly advertisedHosts?: readonly { readonly host: string; readonly resolvable: boolean }[];
+  readonly chosen?: EndpointEvidence;
+  readonly agentCertificate?: CertificateEvidence;
+  readonly serverCertificate?: CertificateEvidence;
+  /** Trust of the server certificate in the agent's PKI before this probe touched it. */
+  readonly serverCertificateTrust?: 'trusted' | 'rejected' | 'unknown' | 'trusted-on-first-use';
+  /** Server clock minus local clock, from ServerStatus.CurrentTime or a response timestamp. */
+  readonly clockOffsetMs?: number;
+  readonly serverState?: string;
+  readonly buildInfo?: BuildInfoEvidence;
+  readonly namespaces?: readonly string[];
+  readonly operationLimits?: Readonly<Record<string, number>>;
+  readonly sessionCounts?: {
+    readonly current?: number;
+    readonly cumulated?: number;
+    readonly rejected?: number;
+    readonly max?: number;
+  };
+  readonly deviceHealth?: readonly DeviceHealthEvidence[];
+}
