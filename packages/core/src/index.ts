@@ -1,2 +1,3 @@
 export * from './backoff.ts';
 export * from './canonical.ts';
+export * from './diagnosis/index.ts';
