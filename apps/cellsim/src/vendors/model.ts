@@ -1,0 +1,111 @@
+import type { Fault, ParameterValue } from '../types.ts';
+
+// A vendor profile describes an address space as data: folders and tags keyed by the string
+// NodeId the vendor uses (Kepware: dotted tag path; Ignition: [Device]address). The builder in
+// ../address-space.ts turns it into node-opcua nodes; nothing here touches node-opcua.
+
+export type TagType = 'Boolean' | 'Int32' | 'UInt32' | 'Double' | 'Float' | 'String' | 'FloatArray';
+
+export type TagValue = number | string | boolean | number[];
+
+/**
+ * parameter:  configuration the agent snapshots and may write (CurrentRead|CurrentWrite);
+ * config:     read-only configuration (e.g. a recipe table);
+ * process:    volatile value read from the device, read-only;
+ * diagnostic: server or device health, read-only, stays Good when the device is down.
+ */
+export type TagRole = 'parameter' | 'config' | 'process' | 'diagnostic';
+
+/** What a computed tag can look at. */
+export interface TagContext {
+  /** the server's clock, skewed under clock-skew */
+  now(): Date;
+  /** ms since the cell started */
+  uptimeMs(): number;
+  parameter(path: string): ParameterValue;
+  faults: ReadonlySet<Fault>;
+  sessionCount(): number;
+  /** ms since the fault was switched on, undefined when it is off */
+  faultAgeMs(fault: Fault): number | undefined;
+  cellName: string;
+  softwareVersion: string;
+  buildNumber: string;
+}
+
+export interface TagDef {
+  path: string;
+  type: TagType;
+  role: TagRole;
+  /** tags read from a device go BadNoCommunication under device-not-communicating */
+  device?: string;
+  /** default of a parameter, or the value of a static tag */
+  value?: ParameterValue;
+  compute?: (ctx: TagContext) => TagValue;
+  description?: string;
+}
+
+export interface BuildInfoDefaults {
+  productName: string;
+  productUri: string;
+  manufacturerName: string;
+  softwareVersion: string;
+  buildNumber: string;
+}
+
+export interface VendorProfile {
+  /** namespace of the vendor's nodes, registered right after the server's own (or as ns=1) */
+  namespaceUri: string;
+  /** true when the vendor namespace itself must be ns=1 (Ignition) */
+  vendorNamespaceIsServerNamespace: boolean;
+  applicationUri(cellName: string): string;
+  applicationName(cellName: string): string;
+  buildInfo: BuildInfoDefaults;
+  /** buildNumber when only the softwareVersion is overridden */
+  buildNumberFor(softwareVersion: string): string;
+  /** parent folder path and browse name of a node path; parent '' = the Objects folder */
+  split(path: string): { parent: string; name: string };
+  folderDescriptions: Record<string, string>;
+  tags: TagDef[];
+  /** folder under which extraNodes go, and the path of extra node i */
+  extraPath(index: number): string;
+  /** [from, to]: an Organizes reference from a config folder back to its ancestor */
+  cycle: [string, string];
+  /** Float array that grows under message-too-large */
+  largeTag: string;
+}
+
+/** Omitting 'Channel2' or '[PLC2]' removes the whole device, as well as single tags. */
+export function isOmitted(path: string, omit: readonly string[]): boolean {
+  return omit.some((o) => path === o || path.startsWith(`${o}.`) || (o.endsWith(']') && path.startsWith(o)));
+}
+
+/** Split a dotted path ('Channel1.Device1.Recipe.Speed') into parent folder and name. */
+export function splitDotted(path: string): { parent: string; name: string } {
+  const i = path.lastIndexOf('.');
+  return i < 0 ? { parent: '', name: path } : { parent: path.slice(0, i), name: path.slice(i + 1) };
+}
+
+// A process value that moves: sine around a base, period in seconds. Computed on read, so it
+// changes between any two reads or samples without a timer to clear.
+export function wave(base: number, amplitude: number, periodS: number): (ctx: TagContext) => number {
+  return (ctx) => base + amplitude * Math.sin((2 * Math.PI * ctx.uptimeMs()) / (periodS * 1000));
+}
+
+/** A counter that grows by one per cycle of the given parameter (ms), like a part counter. */
+export function counter(cycleParameter: string, fallbackMs: number): (ctx: TagContext) => number {
+  return (ctx) => {
+    const cycle = Number(ctx.parameter(cycleParameter)) || fallbackMs;
+    return Math.floor(ctx.uptimeMs() / Math.max(cycle, 1));
+  };
+}
+
+/** The recipe profile: 16 setpoints, or 100,000 under message-too-large (400 KB as Float). */
+export function profileTable(ctx: TagContext): number[] {
+  const n = ctx.faults.has('message-too-large') ? 100_000 : 16;
+  return Array.from({ length: n }, (_, i) => Math.round(100 * Math.sin(i / 8)) / 10);
+}
+
+export function extraIndexPath(prefix: string, index: number): string {
+  const group = String(Math.floor(index / 1000)).padStart(3, '0');
+  return `${prefix}.G${group}.Tag${String(index).padStart(6, '0')}`;
+}
