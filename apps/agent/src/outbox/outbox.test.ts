@@ -25,11 +25,12 @@ describe('durable outbox', () => {
   test('messages survive close/reopen in order; seq and session keep counting', () => {
     const path = join(dir, 'a.db');
     const box = openOutbox(path, limits);
-    assert.equal(box.nextSession(), 1);
+    assert.equal(box.nextSession(5), 5);
+    assert.equal(box.nextSession(3), 6, 'never goes back, even if the clock does');
     const ids = [0, 1, 2].map(() => box.enqueue(health, 1000).id);
     box.close();
     const again = openOutbox(path, limits);
-    assert.equal(again.nextSession(), 2);
+    assert.equal(again.nextSession(0), 7);
     assert.deepEqual(
       again.pending(10).map((m) => m.id),
       ids,

@@ -28,8 +28,12 @@ export interface PendingMessage {
 }
 
 export interface Outbox {
-  /** Counts MQTT connections across restarts; the Will carries it (see messages/state.ts). */
-  nextSession(): number;
+  /**
+   * Numbers MQTT connections, strictly increasing across restarts; the Will carries it (see
+   * messages/state.ts). Seeded from the clock, so a wiped data dir does not restart at 1 and
+   * see every birth ignored as stale by the hub.
+   */
+  nextSession(now: number): number;
   /** Allocates the next sequence number, stores the message durably, and returns it. */
   enqueue<K extends MessageKind>(build: (seq: number) => Envelope<K>, now: number): Envelope<K>;
   pending(limit: number): PendingMessage[];
@@ -93,9 +97,9 @@ export function openOutbox(path: string, limits: OutboxLimits): Outbox {
   };
 
   return {
-    nextSession: () =>
+    nextSession: (now) =>
       transaction(() => {
-        const next = meta('session') + 1;
+        const next = Math.max(meta('session') + 1, Math.floor(now));
         setMeta.run(next, 'session');
         return next;
       }),

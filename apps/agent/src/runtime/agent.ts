@@ -75,7 +75,7 @@ export function createAgent(d: AgentDeps): Agent {
     subscriptions: agentSubscriptions(identity),
     logger: log,
     prepareSession: () => {
-      session = d.outbox.nextSession();
+      session = d.outbox.nextSession(now());
       const death = envelope('death', { state: 'offline', reason: 'will' });
       return {
         session,
@@ -128,8 +128,8 @@ export function createAgent(d: AgentDeps): Agent {
       log.warn({ topic, target: m.cell }, 'ignored a message addressed to another cell');
       return;
     }
-    if (m.kind === 'ack') return onAck(m.body);
-    d.onCommand?.(m);
+    if (m.kind === 'ack') onAck(m.body);
+    else d.onCommand?.(m);
   }
 
   function onAck(body: AckBody): void {

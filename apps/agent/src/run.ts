@@ -1,0 +1,57 @@
+// `cellfleet-agent run --config FILE`: the long-running agent.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { OPCUACertificateManager } from 'node-opcua';
+import pino from 'pino';
+import { type CliCommand, EXIT } from './cli-types.ts';
+import { loadConfig } from './config/load.ts';
+import { AgentError } from './errors.ts';
+import { openOutbox } from './outbox/outbox.ts';
+import { createAgent } from './runtime/agent.ts';
+import { createBasicProbe } from './runtime/basic-probe.ts';
+
+export const RUN_HELP = `cellfleet-agent run — probe this cell's OPC UA endpoints and report to the hub
+
+Usage:
+  cellfleet-agent run --config FILE
+
+The config file comes from "cellfleet-hub enroll". The agent keeps its outbox, PKI and ledger in
+the config's dataDir (default: ./data beside the config file). Every message waits in the
+outbox until the hub has stored it, so stopping the agent or the hub loses nothing.
+Stop with SIGINT or SIGTERM; the hub then shows the cell offline at once.
+`;
+
+export const runCommand: CliCommand = async (argv, io) => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout.write(RUN_HELP);
+    return EXIT.ok;
+  }
+  if (!values.config)
+    throw new AgentError('usage', '--config FILE is required (see cellfleet-agent run --help)');
+  const config = loadConfig(values.config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = pino({ level: config.logLevel, base: { svc: 'agent' } });
+  const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
+  const pki = new OPCUACertificateManager({
+    rootFolder: join(config.dataDir, 'pki'),
+    automaticallyAcceptUnknownCertificate: false,
+  });
+  await pki.initialize();
+  const agent = createAgent({ config, outbox, probe: createBasicProbe(pki), logger, newId: randomUUID });
+  agent.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await agent.stop();
+  outbox.close();
+  await pki.dispose();
+  return EXIT.ok;
+};

@@ -1,0 +1,91 @@
+// The embedded broker: aedes on a TCP port, with the hub deciding who may connect (per-agent
+// credentials) and what each connection may touch (acl.ts). Refusals are logged with the cell.
+import { createServer, type Server } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import type { Logger } from 'pino';
+import { mayPublish, maySubscribe, type Principal } from './acl.ts';
+
+export interface EmbeddedBrokerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly authenticate: (username: string, password: string) => Promise<Principal | undefined>;
+  readonly logger: Logger;
+}
+
+export interface EmbeddedBroker {
+  readonly url: string;
+  readonly port: number;
+  /** Currently connected clients (for readiness and metrics). */
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+// MQTT 3.1.1 §3.2.2.3 CONNACK return codes
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const principals = new WeakMap<Client, Principal>();
+  const who = (c: Client | null) => (c ? principals.get(c) : undefined);
+  const label = (p: Principal | undefined) => (p?.kind === 'agent' ? p.cellId : p?.kind);
+
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      o.authenticate(username ?? '', password?.toString('utf8') ?? '').then(
+        (principal) => {
+          if (principal) {
+            principals.set(client, principal);
+            done(null, true);
+            return;
+          }
+          o.logger.warn(
+            { username, clientId: client.id },
+            'broker: refused a connection with bad credentials',
+          );
+          done(
+            Object.assign(new Error('bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }),
+            false,
+          );
+        },
+        (err: Error) => done(Object.assign(err, { returnCode: 3 }), false),
+      );
+    },
+    authorizePublish(client, packet, callback) {
+      // client is null only for messages the broker publishes itself ($SYS). aedes authorizes
+      // a Last Will here too, with its client, when the connection drops (lib/client.js).
+      if (!client) return callback(null);
+      const p = who(client);
+      const d = p ? mayPublish(p, packet.topic) : { allow: false as const, reason: 'unauthenticated' };
+      if (d.allow) return callback(null);
+      o.logger.warn({ cell: label(p), topic: packet.topic, reason: d.reason }, 'broker: refused a publish');
+      callback(new Error(d.reason));
+    },
+    authorizeSubscribe(client, sub, callback) {
+      const p = who(client);
+      const d = p ? maySubscribe(p, sub.topic) : { allow: false as const, reason: 'unauthenticated' };
+      if (d.allow) return callback(null, sub);
+      o.logger.warn({ cell: label(p), topic: sub.topic, reason: d.reason }, 'broker: refused a subscription');
+      callback(null, null); // SUBACK 0x80 for this filter (MQTT 3.1.1 §3.9.3)
+    },
+  });
+
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  let clients = 0;
+  broker.on('client', () => clients++);
+  broker.on('clientDisconnect', () => clients--);
+
+  return {
+    url: `mqtt://${o.host}:${port}`,
+    port,
+    connectedClients: () => clients,
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,213 @@
+// CellStore on node:sqlite. Every batch is one transaction: the messages table (id primary
+// key) makes a resend a no-op, and a message's effects are applied only when it is new.
+import type { DatabaseSync } from 'node:sqlite';
+import { applyLiveness, type Liveness } from '@cellfleet/core';
+import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
+import { migrate, openSqlite } from '../store/migrate.ts';
+import type { CellStore, Enrollment } from './store.ts';
+
+const MIGRATIONS = [
+  `CREATE TABLE enrollments (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, line TEXT NOT NULL, cell TEXT NOT NULL,
+     sister_group TEXT NOT NULL, secret_hash TEXT NOT NULL, enrolled_at INTEGER NOT NULL);
+   CREATE TABLE cell_state (
+     id TEXT PRIMARY KEY REFERENCES enrollments(id), online INTEGER NOT NULL DEFAULT 0,
+     session INTEGER NOT NULL DEFAULT 0, since INTEGER, last_seen INTEGER, agent_version TEXT,
+     endpoints TEXT, build_info TEXT, last_probe TEXT, health TEXT);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,
+     session INTEGER NOT NULL, ts INTEGER NOT NULL, received_at INTEGER NOT NULL);
+   CREATE INDEX messages_cell ON messages (cell_id, received_at);
+   CREATE TABLE probes (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, endpoint TEXT NOT NULL, at INTEGER NOT NULL,
+     ok INTEGER NOT NULL, code TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX probes_cell ON probes (cell_id, at);`,
+];
+
+type Row = Record<string, string | number | null>;
+const json = <T>(v: string | number | null | undefined): T | null =>
+  typeof v === 'string' ? (JSON.parse(v) as T) : null;
+
+export async function openSqliteCellStore(path: string): Promise<CellStore> {
+  const db = await openSqlite(path);
+  migrate(db, 'cells', MIGRATIONS);
+  return sqliteCellStore(db);
+}
+
+export function sqliteCellStore(db: DatabaseSync): CellStore {
+  const q = {
+    enroll: db.prepare(
+      `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET sister_group = excluded.sister_group, secret_hash = excluded.secret_hash,
+         enrolled_at = excluded.enrolled_at`,
+    ),
+    ensureState: db.prepare('INSERT OR IGNORE INTO cell_state (id) VALUES (?)'),
+    enrollment: db.prepare('SELECT * FROM enrollments WHERE id = ?'),
+    enrollments: db.prepare('SELECT * FROM enrollments ORDER BY id'),
+    remember: db.prepare(
+      'INSERT OR IGNORE INTO messages (id, cell_id, kind, seq, session, ts, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    state: db.prepare('SELECT online, session, since FROM cell_state WHERE id = ?'),
+    setLiveness: db.prepare('UPDATE cell_state SET online = ?, session = ?, since = ? WHERE id = ?'),
+    birthInfo: db.prepare('UPDATE cell_state SET agent_version = ?, endpoints = ? WHERE id = ?'),
+    seen: db.prepare('UPDATE cell_state SET last_seen = MAX(COALESCE(last_seen, 0), ?) WHERE id = ?'),
+    probe: db.prepare(
+      'INSERT OR IGNORE INTO probes (id, cell_id, endpoint, at, ok, code, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    lastProbe: db.prepare('UPDATE cell_state SET last_probe = ? WHERE id = ?'),
+    buildInfo: db.prepare('UPDATE cell_state SET build_info = ? WHERE id = ?'),
+    health: db.prepare('UPDATE cell_state SET health = ? WHERE id = ?'),
+    cells: db.prepare(
+      'SELECT e.*, s.* FROM enrollments e JOIN cell_state s ON s.id = e.id ORDER BY e.site, e.line, e.cell',
+    ),
+    cell: db.prepare('SELECT e.*, s.* FROM enrollments e JOIN cell_state s ON s.id = e.id WHERE e.id = ?'),
+    probes: db.prepare('SELECT body, at FROM probes WHERE cell_id = ? ORDER BY at DESC LIMIT ?'),
+  };
+
+  const liveness = (id: string): Liveness => {
+    const r = q.state.get(id) as { online: number; session: number; since: number | null } | undefined;
+    return r
+      ? { online: r.online === 1, session: r.session, since: r.since }
+      : { online: false, session: 0, since: null };
+  };
+
+  function apply(m: Envelope, receivedAt: number): void {
+    q.ensureState.run(m.cell);
+    switch (m.kind) {
+      case 'birth':
+      case 'death': {
+        // A death's envelope was written when the connection opened; the hub's clock says when it died.
+        const at = m.kind === 'birth' ? m.ts : receivedAt;
+        const next = applyLiveness(liveness(m.cell), { kind: m.kind, session: m.session, at });
+        q.setLiveness.run(next.online ? 1 : 0, next.session, next.since, m.cell);
+        if (m.kind === 'birth')
+          q.birthInfo.run(m.body.agentVersion, JSON.stringify(m.body.endpoints), m.cell);
+        return;
+      }
+      case 'probe': {
+        const p: LastProbe = {
+          endpoint: m.body.endpoint,
+          url: m.body.url,
+          ok: m.body.ok,
+          at: m.body.startedAt,
+          durationMs: m.body.durationMs,
+          diagnosis: m.body.diagnosis,
+          findings: m.body.findings,
+          steps: m.body.steps,
+        };
+        q.probe.run(
+          m.id,
+          m.cell,
+          m.body.endpoint,
+          m.body.startedAt,
+          m.body.ok ? 1 : 0,
+          m.body.diagnosis.code,
+          JSON.stringify(m.body),
+        );
+        q.lastProbe.run(JSON.stringify(p), m.cell);
+        if (m.body.server?.buildInfo) q.buildInfo.run(JSON.stringify(m.body.server.buildInfo), m.cell);
+        return;
+      }
+      case 'health':
+        q.health.run(JSON.stringify(m.body), m.cell);
+        return;
+      default:
+        // Snapshot and action messages are recorded for idempotency here and handled by
+        // their own services.
+        return;
+    }
+  }
+
+  const summary = (r: Row): CellSummary => ({
+    id: String(r['id']),
+    site: String(r['site']),
+    line: String(r['line']),
+    cell: String(r['cell']),
+    sisterGroup: String(r['sister_group']),
+    online: r['online'] === 1,
+    since: (r['since'] as number | null) ?? null,
+    lastSeen: (r['last_seen'] as number | null) ?? null,
+    agentVersion: (r['agent_version'] as string | null) ?? null,
+    buildInfo: json(r['build_info']),
+    lastProbe: json(r['last_probe']),
+  });
+
+  const enrollment = (r: Row): Enrollment => ({
+    id: String(r['id']),
+    site: String(r['site']),
+    line: String(r['line']),
+    cell: String(r['cell']),
+    sisterGroup: String(r['sister_group']),
+    secretHash: String(r['secret_hash']),
+    enrolledAt: Number(r['enrolled_at']),
+  });
+
+  return {
+    async enroll(e) {
+      q.enroll.run(e.id, e.site, e.line, e.cell, e.sisterGroup, e.secretHash, e.enrolledAt);
+      q.ensureState.run(e.id);
+    },
+    async getEnrollment(id) {
+      const r = q.enrollment.get(id) as Row | undefined;
+      return r ? enrollment(r) : undefined;
+    },
+    async listEnrollments() {
+      return (q.enrollments.all() as Row[]).map(enrollment);
+    },
+    async ingest(batch, receivedAt) {
+      const fresh: Envelope[] = [];
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const m of batch) {
+          const stored = q.remember.run(m.id, m.cell, m.kind, m.seq, m.session, m.ts, receivedAt);
+          if (Number(stored.changes) === 0) continue;
+          apply(m, receivedAt);
+          if (m.kind !== 'death') q.seen.run(receivedAt, m.cell);
+          fresh.push(m);
+        }
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+      return { fresh };
+    },
+    async listCells() {
+      return (q.cells.all() as Row[]).map(summary);
+    },
+    async getCell(id, probeLimit = 20) {
+      const r = q.cell.get(id) as Row | undefined;
+      if (!r) return undefined;
+      const probes = (q.probes.all(id, probeLimit) as Row[]).map((p) => {
+        const b = JSON.parse(String(p['body']));
+        return { ...b, at: b.startedAt } as LastProbe;
+      });
+      const detail: CellDetail = {
+        ...summary(r),
+        endpoints: json(r['endpoints']) ?? [],
+        session: Number(r['session']),
+        health: json(r['health']),
+        probes,
+      };
+      return detail;
+    },
+    async countMessages(cellId) {
+      const rows = (
+        cellId
+          ? db.prepare('SELECT kind, COUNT(*) AS n FROM messages WHERE cell_id = ? GROUP BY kind').all(cellId)
+          : db.prepare('SELECT kind, COUNT(*) AS n FROM messages GROUP BY kind').all()
+      ) as Array<{ kind: string; n: number }>;
+      return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+    },
+    async messageIds(cellId) {
+      return (
+        db.prepare('SELECT id FROM messages WHERE cell_id = ? ORDER BY id').all(cellId) as Array<{
+          id: string;
+        }>
+      ).map((r) => r.id);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

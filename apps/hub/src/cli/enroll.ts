@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { EnrollError, enrollCell } from '../agents/enroll.ts';
+import { openSqliteCellStore } from '../cells/sqlite-store.ts';
+import { parse, UsageError } from './args.ts';
+
+export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file
+
+Usage:
+  cellfleet-hub enroll --site S --line L --cell C --group G [--endpoint NAME=URL]... [--hub-url URL] [--db FILE] [--out FILE]
+
+Each enrollment issues new credentials; enrolling a cell again rotates its secret (the old
+agent config stops working). The secret appears only in the printed config.
+
+Example:
+  cellfleet-hub enroll --site plant1 --line lineA --cell press-01 --group presses \\
+    --endpoint kepware=opc.tcp://127.0.0.1:49320 --hub-url mqtt://hub.plant1:1883 --out agent.yaml
+`;
+
+export async function enrollCommand(argv: readonly string[]): Promise<number> {
+  const { values: v } = parse(argv, {
+    site: { type: 'string' },
+    line: { type: 'string' },
+    cell: { type: 'string' },
+    group: { type: 'string' },
+    endpoint: { type: 'string', multiple: true },
+    'hub-url': { type: 'string' },
+    db: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help) {
+    process.stdout.write(ENROLL_HELP);
+    return 0;
+  }
+  for (const flag of ['site', 'line', 'cell', 'group'] as const) {
+    if (!v[flag]) throw new UsageError(`--${flag} is required (see cellfleet-hub enroll --help)`);
+  }
+  const endpoints = (v.endpoint ?? []).map((e) => {
+    const i = e.indexOf('=');
+    if (i <= 0 || !e.slice(i + 1).startsWith('opc.tcp://')) {
+      throw new UsageError(`--endpoint "${e}" must look like NAME=opc.tcp://host:port`);
+    }
+    return { name: e.slice(0, i), url: e.slice(i + 1) };
+  });
+  const store = await openSqliteCellStore(v.db ?? 'cellfleet-hub.db');
+  try {
+    const r = await enrollCell(
+      store,
+      { site: v.site!, line: v.line!, cell: v.cell!, sisterGroup: v.group!, endpoints },
+      { url: v['hub-url'] ?? 'mqtt://127.0.0.1:1883', now: Date.now() },
+    );
+    if (v.out) {
+      writeFileSync(v.out, r.yaml, { mode: 0o600 });
+      process.stderr.write(`enrolled ${r.id}; agent config written to ${v.out}\n`);
+    } else process.stdout.write(r.yaml);
+    return 0;
+  } catch (err) {
+    if (err instanceof EnrollError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await store.close();
+  }
+}

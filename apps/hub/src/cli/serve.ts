@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { type BrokerConfig, startHub } from '../app.ts';
+import { intFlag, parse, UsageError } from './args.ts';
+
+export const SERVE_HELP = `cellfleet-hub serve — run the hub: MQTT broker (embedded) or link (external), ingest, HTTP API
+
+Usage:
+  cellfleet-hub serve [--db FILE] [--host ADDR] [--http-port N] [--mqtt-port N]
+  cellfleet-hub serve --broker-url mqtt://broker:1883 --broker-user U --broker-password-file F [--share-group G]
+
+Options:
+  --db FILE                 SQLite database (default ./cellfleet-hub.db)
+  --host ADDR               address to bind the HTTP API and embedded broker (default 127.0.0.1;
+                            use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
+  --http-port N             HTTP API port (default 8080; 0 picks a free port)
+  --mqtt-port N             embedded broker port (default 1883; 0 picks a free port)
+  --broker-url URL          use an external broker (mqtt:// or mqtts://) instead of the embedded one
+  --broker-user U           the hub's username on the external broker
+  --broker-password-file F  file holding the hub's password on the external broker
+  --broker-ca FILE          CA certificate (PEM) for an mqtts:// broker
+  --share-group G           consume through MQTT shared subscriptions ($share/G/...) so several
+                            hub replicas split the ingest
+  --log-level L             debug | info | warn | error (default info)
+`;
+
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  const { values: v } = parse(argv, {
+    db: { type: 'string' },
+    host: { type: 'string' },
+    'http-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    'broker-url': { type: 'string' },
+    'broker-user': { type: 'string' },
+    'broker-password-file': { type: 'string' },
+    'broker-ca': { type: 'string' },
+    'share-group': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const host = v.host ?? '127.0.0.1';
+  let broker: BrokerConfig = { mode: 'embedded', host, port: intFlag('mqtt-port', v['mqtt-port'], 1883) };
+  if (v['broker-url']) {
+    if (!v['broker-user'] || !v['broker-password-file']) {
+      throw new UsageError('--broker-url needs --broker-user and --broker-password-file');
+    }
+    broker = {
+      mode: 'external',
+      url: v['broker-url'],
+      username: v['broker-user'],
+      password: readFileSync(v['broker-password-file'], 'utf8').trim(),
+      ...(v['broker-ca'] ? { caFile: v['broker-ca'] } : {}),
+      ...(v['share-group'] ? { shareGroup: v['share-group'] } : {}),
+    };
+  }
+  const logger = pino({ level: v['log-level'] ?? 'info', base: { svc: 'hub' } });
+  const hub = await startHub({
+    dbPath: v.db ?? 'cellfleet-hub.db',
+    broker,
+    http: { host, port: intFlag('http-port', v['http-port'], 8080) },
+    logger,
+  });
+  logger.info({ http: hub.httpUrl, mqtt: hub.mqttUrl }, 'hub ready');
+  process.stdout.write(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await hub.stop();
+  return 0;
+}

@@ -1,0 +1,140 @@
+// Ingest: topic + payload → checked envelope → batched, idempotent store write → ack.
+// The ack goes out only after the batch is committed, so an ack always means "stored"; a
+// resent message is stored once and acknowledged again.
+import {
+  buildTopic,
+  type CellRef,
+  cellId,
+  createEnvelope,
+  decodeMessage,
+  type Envelope,
+  encodeMessage,
+  formatIssues,
+  MESSAGE_KINDS,
+  parseTopic,
+} from '@cellfleet/protocol';
+import type { Logger } from 'pino';
+import type { CellStore } from '../cells/store.ts';
+
+export interface IngestOptions {
+  readonly store: CellStore;
+  readonly publish: (topic: string, payload: Uint8Array) => Promise<void>;
+  readonly newId: () => string;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Called with the messages each batch stored for the first time. */
+  readonly onStored?: (fresh: readonly Envelope[]) => void;
+  readonly batchMs?: number;
+  readonly batchMax?: number;
+}
+
+export interface IngestStats {
+  received: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export interface Ingest {
+  accept(topic: string, payload: Uint8Array): void;
+  /** Writes whatever is queued now; resolves when it is stored and acknowledged. */
+  flush(): Promise<void>;
+  stats(): IngestStats;
+}
+
+export function createIngest(o: IngestOptions): Ingest {
+  const now = o.now ?? Date.now;
+  const batchMs = o.batchMs ?? 20;
+  const batchMax = o.batchMax ?? 500;
+  const stats: IngestStats = { received: 0, stored: 0, duplicates: 0, rejected: 0 };
+  let queue: Array<{ message: Envelope; ref: CellRef }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  function reject(topic: string, reason: string, ack?: { ref: CellRef; id: string }): void {
+    stats.rejected++;
+    o.logger.warn({ cell: ack ? cellId(ack.ref) : undefined, topic, reason }, 'ingest: rejected a message');
+    // Acknowledge what cannot ever be stored, so the agent's outbox does not resend it forever.
+    if (ack) void sendAck(ack.ref, [ack.id]);
+  }
+
+  function accept(topic: string, payload: Uint8Array): void {
+    stats.received++;
+    const t = parseTopic(topic);
+    if (!t.ok || t.direction !== 'up') return reject(topic, t.ok ? 'not an up channel' : t.reason);
+    const decoded = decodeMessage(payload);
+    if (!decoded.ok) {
+      const id = readableId(payload);
+      return reject(topic, formatIssues(decoded.issues), id ? { ref: t.ref, id } : undefined);
+    }
+    const m = decoded.message;
+    const expected = cellId(t.ref);
+    if (m.cell !== expected)
+      return reject(topic, `envelope cell ${m.cell} differs from topic cell ${expected}`);
+    const channel = MESSAGE_KINDS[m.kind].channel;
+    if (channel !== t.channel)
+      return reject(topic, `${m.kind} belongs on the ${channel} channel`, { ref: t.ref, id: m.id });
+    queue.push({ message: m, ref: t.ref });
+    if (queue.length >= batchMax) void flush();
+    else timer ??= setTimeout(() => void flush(), batchMs);
+  }
+
+  async function write(batch: Array<{ message: Envelope; ref: CellRef }>): Promise<void> {
+    const { fresh } = await o.store.ingest(
+      batch.map((b) => b.message),
+      now(),
+    );
+    stats.stored += fresh.length;
+    stats.duplicates += batch.length - fresh.length;
+    const byCell = new Map<string, { ref: CellRef; ids: string[] }>();
+    for (const { message, ref } of batch) {
+      const entry = byCell.get(message.cell) ?? { ref, ids: [] };
+      entry.ids.push(message.id);
+      byCell.set(message.cell, entry);
+    }
+    await Promise.all([...byCell.values()].map((e) => sendAck(e.ref, e.ids)));
+    if (fresh.length > 0) o.onStored?.(fresh);
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return writing;
+    // Writes are serialised: a batch is committed and acknowledged before the next starts.
+    writing = writing.then(() =>
+      write(batch).catch((err: Error) => {
+        // Not acknowledged, so the agents will resend; nothing is lost.
+        o.logger.error({ err: err.message, size: batch.length }, 'ingest: store write failed');
+      }),
+    );
+    return writing;
+  }
+
+  async function sendAck(ref: CellRef, ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) {
+      const ack = createEnvelope({
+        kind: 'ack',
+        id: o.newId(),
+        cell: cellId(ref),
+        ts: now(),
+        body: { ids: ids.slice(i, i + 1000) },
+      });
+      await o.publish(buildTopic(ref, 'ack'), encodeMessage(ack)).catch((err: Error) => {
+        o.logger.warn({ cell: cellId(ref), err: err.message }, 'ingest: ack not sent; the agent will resend');
+      });
+    }
+  }
+
+  return { accept, flush, stats: () => ({ ...stats }) };
+}
+
+function readableId(payload: Uint8Array): string | undefined {
+  try {
+    const id = (JSON.parse(Buffer.from(payload).toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
