@@ -91,14 +91,33 @@ export const ACTION_STATES = [
   'expired',
 ] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
-export const ActionStateSchema = Type.Union(ACTION_STATES.map((s) => Type.Literal(s)));
+export const ActionStateSchema = Type.Union([
+  Type.Literal('proposed'),
+  Type.Literal('approved'),
+  Type.Literal('rejected'),
+  Type.Literal('scheduled'),
+  Type.Literal('dispatched'),
+  Type.Literal('completed'),
+  Type.Literal('stopped'),
+  Type.Literal('cancelled'),
+  Type.Literal('expired'),
+]);
 
 export const RUN_STATES = ['pending', 'dispatched', 'deferred', 'skipped', 'expired', 'done'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+export const RunStateSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('dispatched'),
+  Type.Literal('deferred'),
+  Type.Literal('skipped'),
+  Type.Literal('expired'),
+  Type.Literal('done'),
+]);
+
 export const CellRunView = Type.Object({
   cell: Type.String(),
-  state: Type.Union(RUN_STATES.map((s) => Type.Literal(s))),
+  state: RunStateSchema,
   window: Nullable(TimeRange),
   attempts: Type.Integer({ minimum: 0 }),
   dispatchedAt: Nullable(Millis),
@@ -145,7 +164,12 @@ export const IdParams = Type.Object({ id: ActionId });
 // ── auth ───────────────────────────────────────────────────────────────────────────────────
 export const ROLES = ['viewer', 'engineer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = Type.Union([
+  Type.Literal('viewer'),
+  Type.Literal('engineer'),
+  Type.Literal('approver'),
+  Type.Literal('admin'),
+]);
 
 export const LoginRequest = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 64 }),
