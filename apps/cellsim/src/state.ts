@@ -30,7 +30,9 @@ const INTEGER_RANGE: Partial<Record<TagType, [number, number]>> = {
 /** Turn a CLI/test value into the tag's type; throws an error that names the tag. */
 export function coerceParameter(tag: TagDef, value: unknown): ParameterValue {
   const fail = (): never => {
-    throw new Error(`parameter ${tag.path}: expected a ${tag.type} value, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `parameter ${tag.path}: expected a value of type ${tag.type}, got ${JSON.stringify(value)}`,
+    );
   };
   switch (tag.type) {
     case 'String':
