@@ -25,7 +25,10 @@ describe('ignition cell', () => {
       assert.equal(product?.value.value, 'Ignition OPC UA Server');
       assert.equal(manufacturer?.value.value, 'Inductive Automation');
       assert.equal(version?.value.value, '8.1.44');
-      assert.equal((ns?.value.value as string[])[1], 'urn:inductiveautomation:ignition:opcua:tags');
+      assert.equal(
+        (ns?.value.value as string[] | undefined)?.[1],
+        'urn:inductiveautomation:ignition:opcua:tags',
+      );
     });
   });
 
@@ -87,7 +90,7 @@ describe('generic PLC cell', () => {
       const [product, manufacturer, ns] = await readValues(session, ['i=2261', 'i=2263', 'i=2255']);
       assert.equal(product?.value.value, 'Generic PLC OPC UA Server');
       assert.equal(manufacturer?.value.value, 'Acme PLC');
-      assert.equal((ns?.value.value as string[])[2], 'urn:acme:plc');
+      assert.equal((ns?.value.value as string[] | undefined)?.[2], 'urn:acme:plc');
       assert.equal(await readValue(session, 'ns=2;s=PLC.Recipe.Speed'), 42);
       assert.equal(await readValue(session, 'ns=2;s=PLC.Diagnostics.FieldbusOk'), true);
       assert.equal(typeof (await readValue(session, 'ns=2;s=PLC.Process.PartCount')), 'number');

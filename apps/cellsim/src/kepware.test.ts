@@ -35,7 +35,7 @@ describe('kepware cell', () => {
       assert.equal(manufacturer?.value.value, 'PTC');
       assert.equal(version?.value.value, '6.14.263');
       assert.equal(build?.value.value, '6.14.263.216');
-      assert.equal((ns?.value.value as string[])[2], 'KEPServerEX');
+      assert.equal((ns?.value.value as string[] | undefined)?.[2], 'KEPServerEX');
     });
   });
 
