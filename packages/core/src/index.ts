@@ -2,5 +2,8 @@ export * from './actions/index.ts';
 export * from './audit/index.ts';
 export * from './backoff.ts';
 export * from './canonical.ts';
+export * from './compare/index.ts';
 export * from './diagnosis/index.ts';
 export * from './liveness.ts';
+export * from './report/index.ts';
+export * from './snapshot/index.ts';

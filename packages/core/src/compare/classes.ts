@@ -1,0 +1,87 @@
+// Grouping one key's values across cells into classes of equal values, and picking the
+// baseline class: the most common one, or a tie when two or more share the top count.
+import { canonicalJson, type Json } from '../canonical.ts';
+import { isRedacted } from '../snapshot/types.ts';
+
+export interface ValueClass {
+  readonly id: string;
+  readonly value: Json | undefined;
+  readonly cells: string[];
+}
+
+/** Secrets compare by presence only: fingerprints are salted per agent, so they differ by design. */
+export function classId(v: Json | undefined): string {
+  if (v === undefined) return '∅';
+  switch (typeof v) {
+    case 'string':
+      return `s${v}`;
+    case 'number':
+      return `n${v}`;
+    case 'boolean':
+      return v ? 'T' : 'F';
+    default:
+      return isRedacted(v) ? 'R' : `j${canonicalJson(v)}`;
+  }
+}
+
+export function groupValues(cells: readonly { cell: string; value: Json | undefined }[]): ValueClass[] {
+  const byId = new Map<string, ValueClass>();
+  for (const c of cells) {
+    const id = classId(c.value);
+    const hit = byId.get(id);
+    if (hit) hit.cells.push(c.cell);
+    else byId.set(id, { id, value: c.value, cells: [c.cell] });
+  }
+  return [...byId.values()].sort((a, b) => b.cells.length - a.cells.length || (a.id < b.id ? -1 : 1));
+}
+
+export interface ToleranceSpec {
+  readonly abs?: number;
+  readonly rel?: number;
+}
+
+export function withinTolerance(
+  value: Json | undefined,
+  baseline: Json | undefined,
+  tol: ToleranceSpec,
+): boolean {
+  if (typeof value !== 'number' || typeof baseline !== 'number') return false;
+  const diff = Math.abs(value - baseline);
+  if (tol.abs !== undefined && diff <= tol.abs) return true;
+  return tol.rel !== undefined && diff <= tol.rel * Math.abs(baseline);
+}
+
+/** Classes that agree with `base`: equal, or numeric and within tolerance. */
+export function agreeingClasses(
+  classes: readonly ValueClass[],
+  base: ValueClass,
+  tol?: ToleranceSpec,
+): ValueClass[] {
+  return classes.filter(
+    (c) => c.id === base.id || (tol !== undefined && withinTolerance(c.value, base.value, tol)),
+  );
+}
+
+const support = (classes: readonly ValueClass[], c: ValueClass, tol?: ToleranceSpec): number =>
+  tol === undefined
+    ? c.cells.length
+    : agreeingClasses(classes, c, tol).reduce((n, a) => n + a.cells.length, 0);
+
+export type BaselinePick = { kind: 'baseline'; base: ValueClass } | { kind: 'tie'; tied: ValueClass[] };
+
+/** The majority class; with a tolerance, the class that the most cells are within tolerance of. */
+export function pickMajority(classes: readonly ValueClass[], tol?: ToleranceSpec): BaselinePick {
+  const scored = classes
+    .map((c) => ({ c, s: support(classes, c, tol) }))
+    .sort((a, b) => b.s - a.s || b.c.cells.length - a.c.cells.length);
+  const best = scored[0]!;
+  const tied = scored.filter(
+    (x) =>
+      x !== best &&
+      x.s === best.s &&
+      x.c.cells.length === best.c.cells.length &&
+      !(tol !== undefined && withinTolerance(x.c.value, best.c.value, tol)),
+  );
+  if (tied.length === 0) return { kind: 'baseline', base: best.c };
+  return { kind: 'tie', tied: [best.c, ...tied.map((x) => x.c)] };
+}

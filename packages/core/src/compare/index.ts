@@ -1,0 +1,5 @@
+export * from './certificates.ts';
+export * from './classes.ts';
+export * from './compare.ts';
+export * from './types.ts';
+export * from './words.ts';
