@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type OPCUACertificateManager, OPCUAServer } from 'node-opcua';
 import { buildAddressSpace } from './address-space.ts';
 import { applyEndpointPlan, endpointPlan } from './endpoints.ts';
@@ -44,7 +45,7 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
         certificateFile: await ensureExpiredCertificate(cm, {
           applicationUri,
           subject: `/CN=${applicationName}`,
-          dns: ['localhost', o.advertised.host],
+          dns: [...new Set(['localhost', hostname(), o.advertised.host])],
           ip: ['127.0.0.1'],
         }),
         privateKeyFile: cm.privateKey,
