@@ -52,19 +52,29 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     authorizePublish(client, packet, callback) {
       // client is null only for messages the broker publishes itself ($SYS). aedes authorizes
       // a Last Will here too, with its client, when the connection drops (lib/client.js).
-      if (!client) return callback(null);
+      if (!client) {
+        callback(null);
+        return;
+      }
       const p = who(client);
       const d = p ? mayPublish(p, packet.topic) : { allow: false as const, reason: 'unauthenticated' };
-      if (d.allow) return callback(null);
-      o.logger.warn({ cell: label(p), topic: packet.topic, reason: d.reason }, 'broker: refused a publish');
-      callback(new Error(d.reason));
+      if (d.allow) callback(null);
+      else {
+        o.logger.warn({ cell: label(p), topic: packet.topic, reason: d.reason }, 'broker: refused a publish');
+        callback(new Error(d.reason));
+      }
     },
     authorizeSubscribe(client, sub, callback) {
       const p = who(client);
       const d = p ? maySubscribe(p, sub.topic) : { allow: false as const, reason: 'unauthenticated' };
-      if (d.allow) return callback(null, sub);
-      o.logger.warn({ cell: label(p), topic: sub.topic, reason: d.reason }, 'broker: refused a subscription');
-      callback(null, null); // SUBACK 0x80 for this filter (MQTT 3.1.1 §3.9.3)
+      if (d.allow) callback(null, sub);
+      else {
+        o.logger.warn(
+          { cell: label(p), topic: sub.topic, reason: d.reason },
+          'broker: refused a subscription',
+        );
+        callback(null, null); // SUBACK 0x80 for this filter (MQTT 3.1.1 §3.9.3)
+      }
     },
   });
 

@@ -199,12 +199,11 @@ export function sqliteCellStore(db: DatabaseSync): CellStore {
       ) as Array<{ kind: string; n: number }>;
       return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
     },
-    async messageIds(cellId) {
-      return (
-        db.prepare('SELECT id FROM messages WHERE cell_id = ? ORDER BY id').all(cellId) as Array<{
-          id: string;
-        }>
-      ).map((r) => r.id);
+    async messageLog(cellId) {
+      const rows = db
+        .prepare('SELECT id, seq, kind, session FROM messages WHERE cell_id = ? ORDER BY seq, id')
+        .all(cellId) as Array<{ id: string; seq: number; kind: string; session: number }>;
+      return rows.map((r) => ({ id: r.id, seq: Number(r.seq), kind: r.kind, session: Number(r.session) }));
     },
     async close() {
       db.close();

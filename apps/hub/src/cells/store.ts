@@ -27,6 +27,7 @@ export interface CellStore {
   getCell(id: string, probeLimit?: number): Promise<CellDetail | undefined>;
   /** Total messages stored, by kind (for tests and metrics). */
   countMessages(cellId?: string): Promise<Record<string, number>>;
-  messageIds(cellId: string): Promise<string[]>;
+  /** What was stored for a cell, in sequence order: proves exactly-once delivery in tests. */
+  messageLog(cellId: string): Promise<Array<{ id: string; seq: number; kind: string; session: number }>>;
   close(): Promise<void>;
 }

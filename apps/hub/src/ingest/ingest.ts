@@ -60,21 +60,12 @@ export function createIngest(o: IngestOptions): Ingest {
 
   function accept(topic: string, payload: Uint8Array): void {
     stats.received++;
-    const t = parseTopic(topic);
-    if (!t.ok || t.direction !== 'up') return reject(topic, t.ok ? 'not an up channel' : t.reason);
-    const decoded = decodeMessage(payload);
-    if (!decoded.ok) {
-      const id = readableId(payload);
-      return reject(topic, formatIssues(decoded.issues), id ? { ref: t.ref, id } : undefined);
+    const c = classify(topic, payload);
+    if ('reason' in c) {
+      reject(topic, c.reason, c.ack);
+      return;
     }
-    const m = decoded.message;
-    const expected = cellId(t.ref);
-    if (m.cell !== expected)
-      return reject(topic, `envelope cell ${m.cell} differs from topic cell ${expected}`);
-    const channel = MESSAGE_KINDS[m.kind].channel;
-    if (channel !== t.channel)
-      return reject(topic, `${m.kind} belongs on the ${channel} channel`, { ref: t.ref, id: m.id });
-    queue.push({ message: m, ref: t.ref });
+    queue.push(c);
     if (queue.length >= batchMax) void flush();
     else timer ??= setTimeout(() => void flush(), batchMs);
   }
@@ -128,6 +119,30 @@ export function createIngest(o: IngestOptions): Ingest {
   }
 
   return { accept, flush, stats: () => ({ ...stats }) };
+}
+
+type Classified =
+  | { message: Envelope; ref: CellRef }
+  | { reason: string; ack?: { ref: CellRef; id: string } };
+
+/** Topic and envelope must agree: the cell in both, and the kind on its own channel. */
+function classify(topic: string, payload: Uint8Array): Classified {
+  const t = parseTopic(topic);
+  if (!t.ok) return { reason: t.reason };
+  if (t.direction !== 'up') return { reason: 'not an up channel' };
+  const decoded = decodeMessage(payload);
+  if (!decoded.ok) {
+    const id = readableId(payload);
+    return { reason: formatIssues(decoded.issues), ...(id ? { ack: { ref: t.ref, id } } : {}) };
+  }
+  const m = decoded.message;
+  const expected = cellId(t.ref);
+  if (m.cell !== expected) return { reason: `envelope cell ${m.cell} differs from topic cell ${expected}` };
+  const channel = MESSAGE_KINDS[m.kind].channel;
+  if (channel !== t.channel) {
+    return { reason: `${m.kind} belongs on the ${channel} channel`, ack: { ref: t.ref, id: m.id } };
+  }
+  return { message: m, ref: t.ref };
 }
 
 function readableId(payload: Uint8Array): string | undefined {

@@ -1,0 +1,159 @@
+// Test harness: a real hub in this process (embedded aedes + SQLite, ports picked by the OS),
+// enrollment into agent config files, and real agent processes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enrollCell } from '@cellfleet/hub/agents/enroll';
+import { type Hub, startHub } from '@cellfleet/hub/app';
+import pino from 'pino';
+import { stringify } from 'yaml';
+
+export const quietLogger = () => pino({ level: process.env['CELLFLEET_TEST_LOG'] ?? 'silent' });
+
+export interface TestHub {
+  hub: Hub;
+  dir: string;
+  dbPath: string;
+  mqttPort: number;
+  httpPort: number;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  get<T>(path: string): Promise<T>;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cellfleet-${prefix}-`));
+}
+
+export async function startTestHub(): Promise<TestHub> {
+  const dir = tempDir('hub');
+  const dbPath = join(dir, 'hub.db');
+  let hub = await startHub({
+    dbPath,
+    broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    logger: quietLogger(),
+  });
+  const mqttPort = Number(new URL(hub.mqttUrl).port);
+  const httpPort = Number(new URL(hub.httpUrl).port);
+  let running = true;
+  const t: TestHub = {
+    get hub() {
+      return hub;
+    },
+    dir,
+    dbPath,
+    mqttPort,
+    httpPort,
+    async restart() {
+      // Same ports, so agents find the hub where they left it.
+      hub = await startHub({
+        dbPath,
+        broker: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
+        http: { host: '127.0.0.1', port: httpPort },
+        logger: quietLogger(),
+      });
+      running = true;
+    },
+    async stop() {
+      if (running) await hub.stop();
+      running = false;
+    },
+    async get<T>(path: string): Promise<T> {
+      const res = await fetch(`${hub.httpUrl}${path}`);
+      if (!res.ok) throw new Error(`GET ${path} → ${res.status}`);
+      return (await res.json()) as T;
+    },
+  };
+  return t;
+}
+
+export interface AgentSetup {
+  site?: string;
+  line?: string;
+  cell: string;
+  group?: string;
+  endpoints: Array<{ name: string; url: string }>;
+  probeIntervalMs?: number;
+  keepaliveSec?: number;
+}
+
+/** Enrolls a cell at the hub and writes its agent config (with a short probe interval). */
+export async function enrollAgent(
+  t: TestHub,
+  s: AgentSetup,
+): Promise<{ configPath: string; dataDir: string; id: string; secret: string }> {
+  const r = await enrollCell(
+    t.hub.store,
+    {
+      site: s.site ?? 'plant1',
+      line: s.line ?? 'lineA',
+      cell: s.cell,
+      sisterGroup: s.group ?? 'presses',
+      endpoints: s.endpoints,
+    },
+    { url: `mqtt://127.0.0.1:${t.mqttPort}`, now: Date.now() },
+  );
+  const dir = tempDir(`agent-${s.cell}`);
+  const dataDir = join(dir, 'data');
+  const config = {
+    ...r.config,
+    hub: { ...(r.config['hub'] as object), keepaliveSec: s.keepaliveSec ?? 2 },
+    probe: { intervalMs: s.probeIntervalMs ?? 60_000, timeoutMs: 5000 },
+    dataDir,
+  };
+  const configPath = join(dir, 'agent.yaml');
+  writeFileSync(configPath, stringify(config), { mode: 0o600 });
+  return { configPath, dataDir, id: r.id, secret: r.secret };
+}
+
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnAgent(configPath: string): AgentProcess {
+  const child = spawn(process.execPath, ['apps/agent/src/main.ts', 'run', '--config', configPath], {
+    cwd: new URL('../../../', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => out,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
