@@ -57,9 +57,9 @@ describe('session and data faults', () => {
       const stamps: Date[] = [];
       client.on('receive_response', (response) => stamps.push(response.responseHeader.timestamp));
       const [time, status] = await readValues(session, ['i=2258', 'i=2256']);
-      const skew = (time?.value.value as Date).getTime() - Date.now();
+      const skew = (time!.value.value as Date).getTime() - Date.now();
       assert.ok(Math.abs(skew - 20 * 60 * 1000) < 5000, `skew ${skew}`);
-      const statusTime = (status?.value.value as { currentTime: Date }).currentTime.getTime();
+      const statusTime = (status!.value.value as { currentTime: Date }).currentTime.getTime();
       assert.ok(Math.abs(statusTime - Date.now() - 20 * 60 * 1000) < 5000);
       const kepwareClock = new Date(`${await readValue(session, 'ns=2;s=_System._DateTime')}Z`);
       assert.ok(Math.abs(kepwareClock.getTime() - Date.now() - 20 * 60 * 1000) < 5000);
