@@ -24,7 +24,7 @@ async function endpoints(url: string): Promise<EndpointDescription[]> {
   }
 }
 
-const policy = (e: EndpointDescription): string => e.securityPolicyUri.split('#')[1] ?? '';
+const policy = (e: EndpointDescription): string => e.securityPolicyUri?.split('#')[1] ?? '';
 const SPEED = 'ns=2;s=Channel1.Device1.Recipe.Speed';
 
 describe('security faults', () => {
