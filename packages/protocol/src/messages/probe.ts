@@ -31,12 +31,37 @@ export type Severity = Type.Static<typeof Severity>;
 
 export const DiagnosisCode = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 });
 
+const Line = Type.String({ maxLength: 2048 });
+
+/** Fix steps for one server product (KEPServerEX 6, Kepware Edge, Ignition 8.1/8.3, generic). */
+export const RemediationSchema = Type.Object({
+  vendor: Type.Union([Type.Literal('kepware'), Type.Literal('ignition'), Type.Literal('generic')]),
+  product: Type.String({ maxLength: 64 }),
+  steps: Type.Array(Line, { maxItems: 16 }),
+});
+
+// code/severity/summary are what every receiver relies on; the rest (added in 1.1) is the
+// explanation a tech reads: ranked causes, vendor steps, other clients' symptoms, the check.
 export const DiagnosisSummary = Type.Object({
   code: DiagnosisCode,
   severity: Severity,
   summary: Type.String({ maxLength: 1024 }),
+  evidence: Type.Optional(Type.Array(Line, { maxItems: 32 })),
+  causes: Type.Optional(Type.Array(Line, { maxItems: 16 })),
+  remediation: Type.Optional(Type.Array(RemediationSchema, { maxItems: 8 })),
+  otherClientsShow: Type.Optional(Type.Array(Line, { maxItems: 8 })),
+  verification: Type.Optional(Line),
 });
 export type DiagnosisSummary = Type.Static<typeof DiagnosisSummary>;
+
+export const CertificateSummary = Type.Object({
+  thumbprint: Type.String({ pattern: '^[0-9a-f]{40}$' }),
+  subject: Type.String({ maxLength: 512 }),
+  applicationUri: Type.Optional(Type.String({ maxLength: 512 })),
+  notBefore: Type.Integer(),
+  notAfter: Type.Integer(),
+});
+export type CertificateSummary = Type.Static<typeof CertificateSummary>;
 
 export const ProbeBody = Type.Object({
   endpoint: Type.String({ minLength: 1, maxLength: 64 }),
@@ -54,5 +79,14 @@ export const ProbeBody = Type.Object({
       currentTime: Type.Optional(Type.Integer()),
     }),
   ),
+  /** Detected server vendor: which remediation applies. */
+  vendor: Type.Optional(
+    Type.Union([Type.Literal('kepware'), Type.Literal('ignition'), Type.Literal('generic')]),
+  ),
+  /** `SignAndEncrypt/Basic256Sha256` and so on: what the probe used or would have used. */
+  security: Type.Optional(Type.String({ maxLength: 128 })),
+  /** The certificate a server must trust; SHA-1 thumbprint as Kepware and Ignition show it. */
+  agentCertificate: Type.Optional(CertificateSummary),
+  serverCertificate: Type.Optional(CertificateSummary),
 });
 export type ProbeBody = Type.Static<typeof ProbeBody>;
