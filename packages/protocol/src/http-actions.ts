@@ -233,3 +233,13 @@ export const AuditVerifyResponse = Type.Object({
   problem: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
 });
 export type AuditVerifyResponse = Type.Static<typeof AuditVerifyResponse>;
+
+// ── signing keys ───────────────────────────────────────────────────────────────────────────
+/** A hub signing key as agents pin it: `active` signs; `next` is staged; `retired` signed before. */
+export const HubKeyView = Type.Object({
+  keyId: Type.String(),
+  publicKeyPem: Type.String(),
+  state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired')]),
+  createdAt: Millis,
+});
+export type HubKeyView = Type.Static<typeof HubKeyView>;

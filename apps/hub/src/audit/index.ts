@@ -1,0 +1,5 @@
+export * from './cli.ts';
+export * from './export.ts';
+export * from './log.ts';
+export * from './routes.ts';
+export * from './tx.ts';

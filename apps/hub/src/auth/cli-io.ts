@@ -1,0 +1,8 @@
+// What hub CLI commands write to; main.ts passes process.stdout/stderr, tests collect strings.
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  now?(): number;
+}
+
+export const DEFAULT_DB = 'cellfleet-hub.db';
