@@ -1,0 +1,72 @@
+// ProbeBody (the wire message, @cellfleet/protocol) from the evidence and the diagnosis.
+// Bounded like the schema: steps and lines are capped so a probe never nears 256 KiB.
+import type { DiagnoseResult, Diagnosis, ProbeEvidence } from '@cellfleet/core';
+import type { CertificateSummary, DiagnosisSummary, EndpointConfig, ProbeBody } from '@cellfleet/protocol';
+
+export function toProbeBody(o: {
+  endpoint: EndpointConfig;
+  evidence: ProbeEvidence;
+  diagnosis: DiagnoseResult;
+  startedAt: number;
+  durationMs: number;
+}): ProbeBody {
+  const { evidence: ev, diagnosis: d } = o;
+  const serverTime = (ev as { serverTime?: number }).serverTime;
+  return {
+    endpoint: o.endpoint.name,
+    url: o.endpoint.url,
+    ok: d.primary.code === 'ok',
+    startedAt: o.startedAt,
+    durationMs: Math.round(o.durationMs),
+    steps: ev.steps.map((s) => ({
+      name: s.name,
+      ok: s.ok,
+      ms: Math.round(s.ms),
+      ...((s.error?.message ?? s.detail)
+        ? { detail: (s.error?.message ?? s.detail ?? '').slice(0, 4096) }
+        : {}),
+    })),
+    diagnosis: summary(d.primary),
+    findings: d.findings.map(summary),
+    ...(ev.buildInfo || ev.serverState
+      ? {
+          server: {
+            ...(ev.buildInfo ? { buildInfo: { ...ev.buildInfo } } : {}),
+            ...(ev.serverState ? { state: ev.serverState } : {}),
+            ...(serverTime !== undefined ? { currentTime: serverTime } : {}),
+          },
+        }
+      : {}),
+    vendor: d.vendor,
+    ...(ev.chosen ? { security: `${ev.chosen.securityMode}/${ev.chosen.securityPolicy}` } : {}),
+    ...(ev.agentCertificate ? { agentCertificate: cert(ev.agentCertificate) } : {}),
+    ...(ev.serverCertificate ? { serverCertificate: cert(ev.serverCertificate) } : {}),
+  };
+}
+
+const cap = (lines: readonly string[], n: number) => lines.slice(0, n).map((l) => l.slice(0, 2048));
+
+function summary(d: Diagnosis): DiagnosisSummary {
+  return {
+    code: d.code,
+    severity: d.severity,
+    summary: d.summary.slice(0, 1024),
+    evidence: cap(d.evidence, 32),
+    causes: cap(d.causes, 16),
+    remediation: d.remediation
+      .slice(0, 8)
+      .map((r) => ({ vendor: r.vendor, product: r.product, steps: cap(r.steps, 16) })),
+    otherClientsShow: cap(d.otherClientsShow, 8),
+    verification: d.verification.slice(0, 2048),
+  };
+}
+
+function cert(c: NonNullable<ProbeEvidence['agentCertificate']>): CertificateSummary {
+  return {
+    thumbprint: c.thumbprint,
+    subject: c.subject.slice(0, 512),
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    ...(c.applicationUri ? { applicationUri: c.applicationUri.slice(0, 512) } : {}),
+  };
+}

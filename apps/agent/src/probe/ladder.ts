@@ -1,0 +1,186 @@
+// probeEndpoint: walks the ladder of PRODUCT.md ("The probe ladder"), one timed rung at a
+// time, stops at the first failure, always closes what it opened, and hands the evidence to
+// the pure diagnose() of @cellfleet/core. The whole walk is bounded by `timeoutMs` (plus the
+// short cleanup of quietly()).
+import { type DiagnoseResult, diagnose, type ProbeEvidence, type Vendor } from '@cellfleet/core';
+import type { EndpointConfig, ProbeBody } from '@cellfleet/protocol';
+import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua';
+import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from '../opcua/client.ts';
+import { type Budget, budget, quietly, withDeadline } from '../opcua/deadline.ts';
+import { connectDiscovery, readEndpoints } from '../opcua/discovery.ts';
+import type { AgentPki } from '../pki/pki.ts';
+import { toProbeBody } from './body.ts';
+import { toCertificateEvidence } from './certificates.ts';
+import { readDeviceHealth } from './health.ts';
+import { type Draft, runCertificates, runSelect } from './ladder-security.ts';
+import { advertisedHosts, parseOpcTcpUrl, resolveHost, tcpConnect } from './network.ts';
+import { readLimits, readServer } from './reads.ts';
+import { createRecorder, LadderStop, type Recorder } from './recorder.ts';
+
+export interface ProbeOptions {
+  readonly pki: AgentPki;
+  /** Upper bound for the whole probe, in ms. */
+  readonly timeoutMs: number;
+  readonly vendorHint?: Vendor;
+  readonly clockSkewThresholdMs?: number;
+}
+
+export interface ProbeResult {
+  readonly body: ProbeBody;
+  readonly evidence: ProbeEvidence;
+  readonly diagnosis: DiagnoseResult;
+}
+
+/** Per-rung caps, so one slow rung leaves time for an honest answer about it. */
+const CAP = { dns: 2000, tcp: 3000, advertised: 1000 } as const;
+
+export async function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const rec = createRecorder({ secrets: endpoint.password ? [endpoint.password] : [] });
+  const ev: Draft = {
+    url: endpoint.url,
+    request: {
+      security: endpoint.security ?? 'auto',
+      allowSecurityNone: endpoint.allowSecurityNone ?? false,
+      hasCredentials: endpoint.user !== undefined,
+      trustOnFirstUse: endpoint.trustOnFirstUse ?? false,
+    },
+    steps: rec.steps,
+    agentCertificate: toCertificateEvidence(opts.pki.certificate),
+  };
+  const ctx: Ctx = { endpoint, opts, rec, ev, time: budget(opts.timeoutMs), open: [] };
+  try {
+    await walk(ctx);
+  } catch (err) {
+    if (!(err instanceof LadderStop)) throw err;
+  } finally {
+    for (const close of ctx.open.reverse()) await close();
+  }
+  const evidence = ev as ProbeEvidence;
+  const diagnosis = diagnose(evidence, {
+    now: Date.now(),
+    ...(opts.vendorHint ? { vendorHint: opts.vendorHint } : {}),
+    ...(opts.clockSkewThresholdMs ? { clockSkewThresholdMs: opts.clockSkewThresholdMs } : {}),
+  });
+  const body = toProbeBody({ endpoint, evidence, diagnosis, startedAt, durationMs: performance.now() - t0 });
+  return { body, evidence, diagnosis };
+}
+
+export interface Ctx {
+  readonly endpoint: EndpointConfig;
+  readonly opts: ProbeOptions;
+  readonly rec: Recorder;
+  readonly ev: Draft;
+  readonly time: Budget;
+  /** Cleanups, run in reverse order whatever happens. */
+  readonly open: (() => Promise<void>)[];
+}
+
+async function walk(ctx: Ctx): Promise<void> {
+  const { rec, ev, time } = ctx;
+  const { host, port } = await rec.step(
+    'url',
+    async () => parseOpcTcpUrl(ctx.endpoint.url),
+    (u) => `${u.host}:${u.port}`,
+  );
+  ev.host = host;
+  ev.port = port;
+  const addresses = await rec.step(
+    'dns',
+    () => resolveHost(host, time.slice(CAP.dns)),
+    (a) => a.join(', '),
+  );
+  ev.addresses = addresses;
+  await rec.step(
+    'tcp',
+    () => tcpConnect(addresses[0] ?? host, port, time.slice(CAP.tcp)),
+    () => `connected to ${addresses[0]}:${port}`,
+  );
+  const descriptions = await discovery(ctx, host);
+  const chosen = await runSelect(ctx);
+  await runCertificates(ctx, descriptions, chosen);
+  const client = await secureChannel(ctx, chosen);
+  const session = await rec.step(
+    'session',
+    () =>
+      withDeadline(client.createSession(identityFor(ctx.endpoint)), time.slice(time.remaining()), 'session'),
+    () => (ctx.endpoint.user ? `user ${ctx.endpoint.user}` : 'anonymous'),
+  );
+  ctx.open.push(() => quietly(() => session.close(), 500));
+  await rec.step(
+    'reads',
+    () => reads(ctx, session),
+    (s) => s,
+  );
+}
+
+/** Hello/Acknowledge on a None channel, then GetEndpoints (research §2.4 steps 3-4). */
+async function discovery(ctx: Ctx, host: string): Promise<EndpointDescription[]> {
+  const { rec, ev, time, opts } = ctx;
+  const client = await rec.step(
+    'hello',
+    () => connectDiscovery(ctx.endpoint.url, opts.pki, time.slice(time.remaining())),
+    () => 'Acknowledge received',
+  );
+  let closed = false;
+  const close = async () => {
+    if (!closed) await quietly(() => client.disconnect(), 500);
+    closed = true;
+  };
+  ctx.open.push(close);
+  const found = await rec.step(
+    'endpoints',
+    () => readEndpoints(client, time.slice(time.remaining())),
+    (d) => `${d.endpoints.length} endpoints`,
+  );
+  await close();
+  ev.endpoints = found.endpoints.map(toEndpointEvidence);
+  if (found.clockOffsetMs !== undefined) ev.clockOffsetMs = found.clockOffsetMs;
+  const first = found.endpoints[0]?.server;
+  if (first) {
+    ev.server = {
+      ...(first.applicationUri ? { applicationUri: first.applicationUri } : {}),
+      ...(first.productUri ? { productUri: first.productUri } : {}),
+      ...(first.applicationName?.text ? { applicationName: first.applicationName.text } : {}),
+    };
+  }
+  ev.advertisedHosts = await advertisedHosts(
+    ev.endpoints.map((e) => e.endpointUrl),
+    host,
+    time.slice(CAP.advertised),
+  );
+  return found.endpoints;
+}
+
+async function secureChannel(ctx: Ctx, chosen: NonNullable<Draft['chosen']>): Promise<OPCUAClient> {
+  const ms = ctx.time.slice(ctx.time.remaining());
+  const client = createClient({
+    pki: ctx.opts.pki,
+    timeoutMs: ms,
+    mode: modeValue(chosen.securityMode),
+    policy: policyUri(chosen.securityPolicy),
+  });
+  ctx.open.push(() => quietly(() => client.disconnect(), 500));
+  await ctx.rec.step(
+    'secure-channel',
+    () => withDeadline(client.connect(ctx.endpoint.url), ms, 'secure channel'),
+    () => `${chosen.securityMode}/${chosen.securityPolicy}`,
+  );
+  return client;
+}
+
+async function reads(ctx: Ctx, session: ClientSession): Promise<string> {
+  const { ev, time } = ctx;
+  const server = await readServer(session, time.slice(time.remaining()));
+  if (server.state) ev.serverState = server.state;
+  if (server.clockOffsetMs !== undefined) ev.clockOffsetMs = server.clockOffsetMs;
+  if (server.buildInfo) ev.buildInfo = server.buildInfo;
+  if (server.namespaces) ev.namespaces = server.namespaces;
+  if (server.sessionCounts) ev.sessionCounts = server.sessionCounts;
+  if (server.currentTime !== undefined) ev.serverTime = server.currentTime;
+  ev.operationLimits = await readLimits(session, time.slice(1000));
+  ev.deviceHealth = await readDeviceHealth(session, time.slice(time.remaining()));
+  const bad = ev.deviceHealth.filter((d) => d.bad).length;
+  return `state ${server.state ?? '?'}, ${ev.namespaces?.length ?? 0} namespaces, ${ev.deviceHealth.length} health signals (${bad} bad)`;
+}
