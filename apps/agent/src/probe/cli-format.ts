@@ -1,0 +1,65 @@
+// Human output of `cellfleet-agent probe`: the ladder with ✓/✗ and times, then the diagnosis
+// with the fix steps for the detected vendor only (the JSON output carries all vendors).
+import { type Diagnosis, formatThumbprint, type Vendor } from '@cellfleet/core';
+import type { AgentPki } from '../pki/pki.ts';
+import type { ProbeResult } from './ladder.ts';
+
+/** Codes after which the server side must trust the agent's certificate. */
+const AGENT_MUST_BE_TRUSTED = new Set(['client-cert-untrusted', 'client-cert-expired']);
+
+export function formatProbe(r: ProbeResult, pki: AgentPki, pkiDir: string): string {
+  const out: string[] = [`Probe of ${r.body.url}`, ''];
+  const width = Math.max(...r.body.steps.map((s) => s.name.length), 8);
+  for (const s of r.body.steps) {
+    const detail = (s.detail ?? '').replace(/\s+/g, ' ').slice(0, 160);
+    out.push(`  ${s.ok ? '✓' : '✗'} ${s.name.padEnd(width)} ${String(s.ms).padStart(6)} ms  ${detail}`);
+  }
+  out.push('', ...formatDiagnosis(r.diagnosis.primary, r.diagnosis.vendor));
+  if (AGENT_MUST_BE_TRUSTED.has(r.body.diagnosis.code)) out.push('', ...agentCertificate(pki));
+  if (r.body.diagnosis.code === 'server-cert-untrusted' && r.body.serverCertificate) {
+    const t = r.body.serverCertificate.thumbprint;
+    out.push('', 'Server certificate (this agent must trust it):', `  thumbprint  ${formatThumbprint(t)}`);
+    out.push(`  subject     ${r.body.serverCertificate.subject}`);
+    out.push(`  trust it:   cellfleet-agent trust ${t.slice(0, 8)} --pki ${pkiDir}`);
+  }
+  if (r.diagnosis.findings.length > 0) {
+    out.push('', 'Findings:');
+    for (const f of r.diagnosis.findings) out.push(`  ! ${f.code}: ${f.summary}`);
+  }
+  const b = r.body.server?.buildInfo;
+  if (b)
+    out.push(
+      '',
+      `Server: ${b.productName} ${b.softwareVersion} (build ${b.buildNumber}) by ${b.manufacturerName}`,
+    );
+  out.push(`Vendor: ${r.diagnosis.vendor}   Took ${r.body.durationMs} ms`);
+  return `${out.join('\n')}\n`;
+}
+
+function formatDiagnosis(d: Diagnosis, vendor: Vendor): string[] {
+  const mark = d.code === 'ok' ? '✓' : '✗';
+  const out = [`${mark} ${d.code} (${d.severity}): ${d.summary}`];
+  if (d.code === 'ok') return out;
+  if (d.causes.length > 0) {
+    out.push('', 'Likely causes:');
+    d.causes.forEach((c, i) => out.push(`  ${i + 1}. ${c}`));
+  }
+  const mine = d.remediation.filter((r) => r.vendor === vendor);
+  for (const r of mine.length > 0 ? mine : d.remediation.filter((x) => x.vendor === 'generic')) {
+    out.push('', `Fix (${r.product}):`);
+    r.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
+  }
+  if (d.otherClientsShow.length > 0) out.push('', `Other clients show: ${d.otherClientsShow.join('; ')}`);
+  out.push(`Verify: ${d.verification}`);
+  return out;
+}
+
+function agentCertificate(pki: AgentPki): string[] {
+  return [
+    'Agent certificate (the server must trust it):',
+    `  thumbprint       ${formatThumbprint(pki.certificate.thumbprint)}`,
+    `  application URI  ${pki.applicationUri}`,
+    `  valid until      ${new Date(pki.certificate.notAfter).toISOString()}`,
+    `  file             ${pki.certificateFile}`,
+  ];
+}

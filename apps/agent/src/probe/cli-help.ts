@@ -1,0 +1,57 @@
+// --help texts: they teach (examples, every flag, exit codes), since a tech at 2 am reads them.
+export const PROBE_HELP = `Usage: cellfleet-agent probe <opc.tcp-url> [options]
+
+Walks the connection ladder to an OPC UA server (URL, DNS, TCP, Hello, GetEndpoints,
+endpoint choice, certificates, secure channel, session, reads), stops at the first failing
+step and says why, with fix steps for the server's vendor (Kepware, Ignition, generic).
+
+Examples:
+  cellfleet-agent probe opc.tcp://127.0.0.1:49320
+  cellfleet-agent probe opc.tcp://gateway:62541 --user opcuauser --password '…'
+  cellfleet-agent probe opc.tcp://10.0.0.5:4840 --security sign-and-encrypt --json
+  cellfleet-agent probe opc.tcp://plc:4840 --allow-none --timeout 5000
+
+Options:
+  --user U               log in as U (default: anonymous)
+  --password P           password for --user; never printed, logged or put in JSON
+  --security MODE        auto | none | sign | sign-and-encrypt (default auto: the strongest
+                         endpoint offered; Basic128Rsa15 and Basic256 are refused)
+  --allow-none           in auto mode, accept SecurityMode None when no usable secure
+                         endpoint exists (reported as a finding)
+  --trust-on-first-use   trust the server certificate if this agent has never seen it
+  --pki DIR              the agent's PKI folder (own/ trusted/ rejected/), created if missing
+                         (default ~/.cellfleet/pki); keep it: servers trust this certificate
+  --timeout MS           upper bound for the whole probe, 100..600000 (default 10000)
+  --vendor V             kepware | ignition | generic: which fix steps to show when the
+                         server cannot be identified (e.g. the port is closed)
+  --json                 print one JSON object: ok, steps[], diagnosis{code,…}, findings[],
+                         server.buildInfo, certificates
+  -h, --help             this text
+
+Exit codes:
+  0  connected, session opened, server healthy (diagnosis "ok")
+  1  a diagnosed failure or problem (see the diagnosis code)
+  2  bad usage (the message names the flag or value)
+
+Server certificate not trusted yet? See: cellfleet-agent trust --help
+`;
+
+export const TRUST_HELP = `Usage: cellfleet-agent trust [list | <thumbprint-prefix>] [--pki DIR] [--json]
+
+Server certificates this agent has seen but does not trust wait in <pki>/rejected/.
+The agent never trusts them on its own. Compare the thumbprint with the one the
+server shows for its own certificate, then trust it here.
+
+Examples:
+  cellfleet-agent trust                 list rejected server certificates
+  cellfleet-agent trust list --json     the same, as JSON
+  cellfleet-agent trust 3FA2C1          trust the certificate whose SHA-1 thumbprint
+                                        starts with 3FA2C1 (colons and case ignored)
+
+Options:
+  --pki DIR   the agent's PKI folder (default ~/.cellfleet/pki)
+  --json      JSON output for list
+  -h, --help  this text
+
+Exit codes: 0 listed or trusted, 1 no such certificate, 2 bad usage or ambiguous prefix
+`;
