@@ -42,12 +42,12 @@ function formatDiagnosis(d: Diagnosis, vendor: Vendor): string[] {
   if (d.code === 'ok') return out;
   if (d.causes.length > 0) {
     out.push('', 'Likely causes:');
-    d.causes.forEach((c, i) => out.push(`  ${i + 1}. ${c}`));
+    out.push(...d.causes.map((c, i) => `  ${i + 1}. ${c}`));
   }
   const mine = d.remediation.filter((r) => r.vendor === vendor);
   for (const r of mine.length > 0 ? mine : d.remediation.filter((x) => x.vendor === 'generic')) {
     out.push('', `Fix (${r.product}):`);
-    r.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
+    out.push(...r.steps.map((s, i) => `  ${i + 1}. ${s}`));
   }
   if (d.otherClientsShow.length > 0) out.push('', `Other clients show: ${d.otherClientsShow.join('; ')}`);
   out.push(`Verify: ${d.verification}`);
