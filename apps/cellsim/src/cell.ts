@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFault, needsRestart, networkMode } from './faults.ts';
 import { openFront } from './front.ts';
-import { rejectedCertificates } from './pki.ts';
+import { readCertificateFile, rejectedCertificates } from './pki.ts';
 import { type InnerServer, startInnerServer } from './server.ts';
 import { createCellState } from './state.ts';
 import { CELL_KINDS, type CellOptions, type Fault, type RunningCell } from './types.ts';
@@ -95,6 +95,7 @@ export async function startCell(options: CellOptions): Promise<RunningCell> {
         if (!trusted.some((t) => t.equals(der))) trusted.push(der);
         await inner.certificateManager.trustCertificate(der);
       }),
+    serverCertificate: () => readCertificateFile(inner.certificateFile),
     stop: () =>
       serialise(async () => {
         if (stopped) return;

@@ -131,10 +131,12 @@ describe('security faults', () => {
     const [expired] = await endpoints(cell.endpointUrl);
     assert.ok(expired?.serverCertificate);
     assert.ok(new Date(new X509Certificate(expired.serverCertificate).validTo) < new Date());
+    assert.ok(cell.serverCertificate().equals(expired.serverCertificate));
     await cell.setFaults([]);
     const [fresh] = await endpoints(cell.endpointUrl);
     assert.ok(fresh?.serverCertificate);
     assert.ok(new Date(new X509Certificate(fresh.serverCertificate).validTo) > new Date());
+    assert.ok(cell.serverCertificate().equals(fresh.serverCertificate));
     assert.equal(await withSession(cell.endpointUrl, (s) => readValue(s, SPEED)), 100);
   });
 });

@@ -65,7 +65,7 @@ describe('kepware cell', () => {
     await withSession(cell.endpointUrl, async (session) => {
       const ids = ['ns=2;s=Channel1.Device1.Process.ActualSpeed', 'ns=2;s=_System._DateTime'];
       const first = await readValues(session, ids);
-      await sleep(1100);
+      await sleep(250);
       const second = await readValues(session, ids);
       for (let i = 0; i < ids.length; i++)
         assert.notEqual(first[i]?.value.value, second[i]?.value.value, ids[i]);

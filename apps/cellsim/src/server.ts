@@ -26,6 +26,8 @@ export interface InnerServerOptions {
 export interface InnerServer {
   readonly port: number;
   readonly certificateManager: OPCUACertificateManager;
+  /** PEM file of the certificate the server presents */
+  readonly certificateFile: string;
   /** apply state.faults that need no restart */
   applyFaults(): Promise<void>;
   stop(): Promise<void>;
@@ -110,6 +112,7 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
   return {
     port,
     certificateManager: cm,
+    certificateFile: server.certificateFile,
     applyFaults,
     async stop() {
       limiter.apply(false);

@@ -65,5 +65,7 @@ export interface RunningCell {
   setParameter(path: string, value: ParameterValue): void;
   rejectedClientCertificates(): Promise<Buffer[]>;
   trustClientCertificate(der: Buffer): Promise<void>;
+  /** DER of the certificate the server presents now (addition: for trust-on-first-use tests) */
+  serverCertificate(): Buffer;
   stop(): Promise<void>;
 }
