@@ -71,8 +71,7 @@ export type Keyring = ReturnType<typeof openKeyring>;
 /** Opens the keyring in `db`, creating the first active key if there is none. */
 export function openKeyring(db: DatabaseSync, now: () => number) {
   migrate(db, 'action-keys', MIGRATIONS);
-  const rows = () =>
-    db.prepare('SELECT * FROM action_keys ORDER BY created_at, key_id').all() as unknown as Row[];
+  const rows = () => db.prepare('SELECT * FROM action_keys ORDER BY rowid').all() as unknown as Row[];
   const byState = (state: KeyState) => rows().find((r) => r.state === state);
   const insert = (state: KeyState): string => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');

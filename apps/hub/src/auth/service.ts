@@ -66,7 +66,11 @@ export function createAuthService(o: AuthOptions) {
   const logN = o.passwordLogN ?? PASSWORD_LOG_N;
   const ttl = o.sessionTtlMs ?? 12 * 3600_000;
   // Unknown names still cost one scrypt, so response time does not reveal which names exist.
-  const decoy = hashSecret(newPassword(), logN);
+  let decoy: string | undefined;
+  const decoyHash = () => {
+    decoy ??= hashSecret(newPassword(), logN);
+    return decoy;
+  };
   const row = (name: string) =>
     db.prepare('SELECT * FROM auth_users WHERE name = ?').get(name) as UserRow | undefined;
   const record = (actor: string, event: string, name: string, data: Record<string, string | boolean> = {}) =>
@@ -89,6 +93,7 @@ export function createAuthService(o: AuthOptions) {
   return {
     /** Creates a user with a generated password and API token, returned once. */
     addUser(actor: string, name: string, role: Role): Credentials {
+      if (row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
       const password = newPassword();
       const hash = hashSecret(password, logN);
       return transaction(db, () => {
@@ -146,7 +151,7 @@ export function createAuthService(o: AuthOptions) {
     },
     login(name: string, password: string): { token: string; expiresAt: number; user: UserView } {
       const r = row(name);
-      const matches = secretMatches(password, r?.password_hash ?? decoy);
+      const matches = secretMatches(password, r?.password_hash ?? decoyHash());
       if (!r || !matches || r.disabled === 1) {
         record(name, 'auth.login-failed', name);
         throw new AppError('unauthenticated', 'unknown user or wrong password');
