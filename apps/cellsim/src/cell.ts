@@ -85,6 +85,7 @@ export async function startCell(options: CellOptions): Promise<RunningCell> {
     options,
     setFaults(faults) {
       validateFaults(faults);
+      if (stopped) return Promise.reject(new Error(`cell ${options.name} is stopped`));
       return serialise(() => switchFaults([...new Set(faults)]));
     },
     readParameter: (path) => state.readParameter(path),

@@ -55,9 +55,18 @@ export function endpointPlan(
   };
 }
 
+interface PolicyIdRegistry {
+  _policy_deduplicator?: Record<string, number>;
+}
+
 export function applyEndpointPlan(server: OPCUAServer, plan: EndpointPlan): void {
   for (const endpoint of server.endpoints) {
     endpoint.endpointDescriptions().length = 0;
+    // node-opcua suffixes a user token policyId already handed out (anonymous_0, anonymous_1…);
+    // forgetting the old ones keeps the ids of a rebuild equal to the first build, so a client
+    // holding endpoints from before a fault switch can still activate its session
+    const registry = endpoint as unknown as PolicyIdRegistry;
+    if (registry._policy_deduplicator) registry._policy_deduplicator = {};
     const options = {
       hostname: plan.hostname,
       advertisedPort: plan.port,

@@ -50,6 +50,15 @@ describe('security faults', () => {
     }
   });
 
+  it('keeps user token policy ids stable across fault switches', async () => {
+    const ids = async () =>
+      (await endpoints(cell.endpointUrl)).flatMap((e) => (e.userIdentityTokens ?? []).map((t) => t.policyId));
+    const before = await ids();
+    await cell.setFaults(['clock-skew']);
+    assert.deepEqual(await ids(), before);
+    await cell.setFaults([]);
+  });
+
   it('strict-pki rejects an unknown client certificate with BadSecurityChecksFailed until trusted', async () => {
     // the client has connected securely before: lab mode trusted it; strict mode forgets that
     assert.equal(await withSession(cell.endpointUrl, (s) => readValue(s, SPEED), 'encrypt'), 100);
