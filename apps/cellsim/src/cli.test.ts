@@ -34,6 +34,24 @@ describe('parseCli', () => {
     assert.equal(r.options.name, 'p1');
   });
 
+  it('parses drift and clock options', () => {
+    const r = parseCli([
+      '--kind',
+      'ignition',
+      '--omit',
+      '[PLC2]',
+      '--clock-skew-ms',
+      '60000',
+      '--user',
+      'opcuauser=password',
+    ]);
+    assert.ok(r.kind === 'run');
+    assert.deepEqual(r.options.omitTags, ['[PLC2]']);
+    assert.equal(r.options.clockSkewMs, 60000);
+    assert.deepEqual(r.options.users, { opcuauser: 'password' });
+    assert.equal(r.options.name, 'ignition-01');
+  });
+
   for (const [argv, message] of [
     [['--kind', 'siemens'], /--kind: expected one of kepware, ignition, generic, got "siemens"/],
     [['--kind', 'kepware', '--fault', 'meltdown'], /--fault: unknown fault "meltdown"/],

@@ -25,6 +25,8 @@ Options:
   --build-number B       BuildInfo.BuildNumber
   --param path=value     override a parameter tag; repeatable
   --user name=password   accept this user (default operator=operator-pass); repeatable
+  --omit PATH            leave out a tag, group or device (drift); repeatable
+  --clock-skew-ms MS     skew under clock-skew (default 900000 = 15 min)
   --extra-nodes N        add N extra config variables
   --cyclic-reference     add an Organizes cycle in the config subtree
   --pki-dir DIR          server PKI folder (default: a temp dir, removed on exit)
@@ -88,6 +90,10 @@ export function parseCli(argv: string[]): CliRequest {
     ...(values['software-version'] ? { softwareVersion: values['software-version'] } : {}),
     ...(values['build-number'] ? { buildNumber: values['build-number'] } : {}),
     ...(users.length > 0 ? { users: Object.fromEntries(users) } : {}),
+    ...(values.omit ? { omitTags: values.omit } : {}),
+    ...(values['clock-skew-ms']
+      ? { clockSkewMs: integer('--clock-skew-ms', values['clock-skew-ms'], 0, 365 * 86_400_000) ?? 0 }
+      : {}),
     ...(values['extra-nodes']
       ? { extraNodes: integer('--extra-nodes', values['extra-nodes'], 0, 10_000_000) ?? 0 }
       : {}),
@@ -117,6 +123,8 @@ function parse(argv: string[]) {
       'build-number': { type: 'string' },
       param: { type: 'string', multiple: true },
       user: { type: 'string', multiple: true },
+      omit: { type: 'string', multiple: true },
+      'clock-skew-ms': { type: 'string' },
       'extra-nodes': { type: 'string' },
       'cyclic-reference': { type: 'boolean' },
       'pki-dir': { type: 'string' },
