@@ -1,7 +1,7 @@
 // The last rung: what the server says about itself once a session is open (PRODUCT.md ladder
 // step 7; node ids from Part 5 §6.3 / node-opcua VariableIds, research §2.4 step 8).
 import type { BuildInfoEvidence } from '@cellfleet/core';
-import { AttributeIds, type ClientSession, type DataValue, readOperationLimits } from 'node-opcua';
+import { AttributeIds, type ClientSession, type DataValue } from 'node-opcua';
 import { withDeadline } from '../opcua/deadline.ts';
 
 const IDS = {
@@ -92,15 +92,36 @@ function buildInfo(v: (k: Key) => unknown): { buildInfo?: BuildInfoEvidence } {
   };
 }
 
-/** 0 means "no limit" in OPC UA (research §3.3); keep what the server reports. */
+/** Part 5 §6.3.11 OperationLimits and ServerCapabilities; 0 means "no limit" (research §3.3). */
+const LIMIT_IDS = {
+  maxNodesPerRead: 11705,
+  maxNodesPerWrite: 11707,
+  maxNodesPerMethodCall: 11709,
+  maxNodesPerBrowse: 11710,
+  maxNodesPerTranslateBrowsePathsToNodeIds: 11712,
+  maxMonitoredItemsPerCall: 11714,
+  maxBrowseContinuationPoints: 2735,
+  maxArrayLength: 11702,
+  maxStringLength: 11703,
+} as const;
+
+/** One read of the limits the server reports (node-opcua's helper logs every missing one). */
 export async function readLimits(session: ClientSession, ms: number): Promise<Record<string, number>> {
+  const keys = Object.keys(LIMIT_IDS) as (keyof typeof LIMIT_IDS)[];
   try {
-    const limits = await withDeadline(readOperationLimits(session), ms, 'operation limits');
+    const dvs = await withDeadline(
+      session.read(keys.map((k) => ({ nodeId: `ns=0;i=${LIMIT_IDS[k]}`, attributeId: AttributeIds.Value }))),
+      ms,
+      'operation limits',
+    );
     const out: Record<string, number> = {};
-    for (const [k, val] of Object.entries(limits)) if (typeof val === 'number') out[k] = val;
+    keys.forEach((k, i) => {
+      const dv = dvs[i];
+      if (dv?.statusCode.isGood() && typeof dv.value.value === 'number') out[k] = dv.value.value;
+    });
     return out;
   } catch {
-    // Optional on many servers; its absence is not a fault.
+    // Optional on many servers; their absence is not a fault.
     return {};
   }
 }

@@ -26,6 +26,8 @@ const isSupported = (e: EndpointEvidence) =>
 const isDeprecated = (e: EndpointEvidence) =>
   e.securityMode !== 'None' && (DEPRECATED_POLICIES as readonly string[]).includes(e.securityPolicy);
 const isNone = (e: EndpointEvidence) => e.securityMode === 'None';
+/** A None endpoint with no user token policy serves discovery only (Part 4 §5.4.4). */
+const isSessionNone = (e: EndpointEvidence) => isNone(e) && e.userTokens.length > 0;
 
 function rank(e: EndpointEvidence): number {
   const mode = e.securityMode === 'SignAndEncrypt' ? 100 : 0;
@@ -49,7 +51,7 @@ export function selectEndpoint(
 ): Selection {
   const offer = describeOffer(endpoints);
   if (request.security === 'none') {
-    const none = endpoints.find(isNone);
+    const none = endpoints.find(isSessionNone);
     if (none) return { ok: true, endpoint: none, insecure: true };
     return {
       ok: false,
@@ -76,7 +78,7 @@ function fallback(
   offer: string,
 ): Selection {
   const secure = endpoints.filter((e) => !isNone(e));
-  const none = endpoints.find(isNone);
+  const none = endpoints.find(isSessionNone);
   // Auto: None is acceptable when nothing secure exists at all, or when the user allowed it.
   if (wantMode === undefined && none && (secure.length === 0 || request.allowSecurityNone)) {
     return { ok: true, endpoint: none, insecure: true };
