@@ -33,11 +33,6 @@ export interface BuildOptions {
   cyclicReference?: boolean;
 }
 
-/** Register the vendor namespace; call before the first node is added. */
-export function vendorNamespace(addressSpace: AddressSpace, state: CellState): Namespace {
-  return addressSpace.registerNamespace(state.profile.namespaceUri);
-}
-
 export function buildAddressSpace(
   addressSpace: AddressSpace,
   ns: Namespace,

@@ -79,6 +79,30 @@ describe('security faults', () => {
     await cell.setFaults([]);
   });
 
+  it('strict-pki from the start trusts trustedClientCertificates', async () => {
+    const probe = await makeClient('encrypt');
+    await probe.connect(cell.endpointUrl); // lab mode: creates and accepts the client certificate
+    const der = probe.getCertificate();
+    await probe.disconnect();
+    const strictCell = await startCell({
+      kind: 'generic',
+      name: 'strict-02',
+      faults: ['strict-pki'],
+      trustedClientCertificates: [der],
+    });
+    try {
+      const value = await withSession(
+        strictCell.endpointUrl,
+        (s) => readValue(s, 'ns=2;s=PLC.Recipe.Speed'),
+        'encrypt',
+      );
+      assert.equal(value, 100);
+      assert.deepEqual(await strictCell.rejectedClientCertificates(), []);
+    } finally {
+      await strictCell.stop();
+    }
+  });
+
   it('security-none-only advertises only None endpoints', async () => {
     await cell.setFaults(['security-none-only']);
     const eps = await endpoints(cell.endpointUrl);
