@@ -1,11 +1,13 @@
 // cellfleet-hub: the only place that reads argv and sets the exit code.
 import { UsageError } from './cli/args.ts';
+import { BROKER_CONFIG_HELP, brokerConfigCommand } from './cli/broker-config.ts';
 import { ENROLL_HELP, enrollCommand } from './cli/enroll.ts';
 import { SERVE_HELP, serveCommand } from './cli/serve.ts';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }> = {
   serve: { run: serveCommand, help: SERVE_HELP },
   enroll: { run: enrollCommand, help: ENROLL_HELP },
+  'broker-config': { run: brokerConfigCommand, help: BROKER_CONFIG_HELP },
 };
 
 const HELP = `cellfleet-hub — the fleet hub for Cellfleet agents

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollCell } from '@cellfleet/hub/agents/enroll';
-import { type Hub, startHub } from '@cellfleet/hub/app';
+import { type BrokerConfig, type Hub, startHub } from '@cellfleet/hub/app';
 import pino from 'pino';
 import { stringify } from 'yaml';
 
@@ -26,12 +26,13 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cellfleet-${prefix}-`));
 }
 
-export async function startTestHub(): Promise<TestHub> {
-  const dir = tempDir('hub');
+export async function startTestHub(options: { broker?: BrokerConfig; dir?: string } = {}): Promise<TestHub> {
+  const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
+  const broker: BrokerConfig = options.broker ?? { mode: 'embedded', host: '127.0.0.1', port: 0 };
   let hub = await startHub({
     dbPath,
-    broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    broker,
     http: { host: '127.0.0.1', port: 0 },
     logger: quietLogger(),
   });
@@ -50,7 +51,7 @@ export async function startTestHub(): Promise<TestHub> {
       // Same ports, so agents find the hub where they left it.
       hub = await startHub({
         dbPath,
-        broker: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
+        broker: broker.mode === 'embedded' ? { ...broker, port: mqttPort } : broker,
         http: { host: '127.0.0.1', port: httpPort },
         logger: quietLogger(),
       });
@@ -93,7 +94,7 @@ export async function enrollAgent(
       sisterGroup: s.group ?? 'presses',
       endpoints: s.endpoints,
     },
-    { url: `mqtt://127.0.0.1:${t.mqttPort}`, now: Date.now() },
+    { url: t.hub.mqttUrl, now: Date.now() },
   );
   const dir = tempDir(`agent-${s.cell}`);
   const dataDir = join(dir, 'data');

@@ -2,6 +2,7 @@
 // The secret is shown once, in the printed config; the hub keeps only its hash.
 import { type CellRef, cellId, type Identity, segmentProblem } from '@cellfleet/protocol';
 import { stringify } from 'yaml';
+import { mosquittoHash } from '../broker/mosquitto.ts';
 import type { CellStore } from '../cells/store.ts';
 import { hashAgentSecret, newAgentSecret } from './secrets.ts';
 
@@ -37,7 +38,13 @@ export async function enrollCell(
   }
   const id = cellId(req);
   const secret = newAgentSecret();
-  await store.enroll({ ...pick(req), id, secretHash: hashAgentSecret(secret), enrolledAt: hub.now });
+  await store.enroll({
+    ...pick(req),
+    id,
+    secretHash: hashAgentSecret(secret),
+    brokerHash: mosquittoHash(secret),
+    enrolledAt: hub.now,
+  });
   const identity: Identity = { site: req.site, line: req.line, cell: req.cell, sisterGroup: req.sisterGroup };
   const config = {
     identity,

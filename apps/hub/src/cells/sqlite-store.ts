@@ -22,6 +22,7 @@ const MIGRATIONS = [
      id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, endpoint TEXT NOT NULL, at INTEGER NOT NULL,
      ok INTEGER NOT NULL, code TEXT NOT NULL, body TEXT NOT NULL);
    CREATE INDEX probes_cell ON probes (cell_id, at);`,
+  'ALTER TABLE enrollments ADD COLUMN broker_hash TEXT',
 ];
 
 type Row = Record<string, string | number | null>;
@@ -37,9 +38,10 @@ export async function openSqliteCellStore(path: string): Promise<CellStore> {
 export function sqliteCellStore(db: DatabaseSync): CellStore {
   const q = {
     enroll: db.prepare(
-      `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, broker_hash, enrolled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET sister_group = excluded.sister_group, secret_hash = excluded.secret_hash,
-         enrolled_at = excluded.enrolled_at`,
+         broker_hash = excluded.broker_hash, enrolled_at = excluded.enrolled_at`,
     ),
     ensureState: db.prepare('INSERT OR IGNORE INTO cell_state (id) VALUES (?)'),
     enrollment: db.prepare('SELECT * FROM enrollments WHERE id = ?'),
@@ -139,12 +141,22 @@ export function sqliteCellStore(db: DatabaseSync): CellStore {
     cell: String(r['cell']),
     sisterGroup: String(r['sister_group']),
     secretHash: String(r['secret_hash']),
+    ...(r['broker_hash'] ? { brokerHash: String(r['broker_hash']) } : {}),
     enrolledAt: Number(r['enrolled_at']),
   });
 
   return {
     async enroll(e) {
-      q.enroll.run(e.id, e.site, e.line, e.cell, e.sisterGroup, e.secretHash, e.enrolledAt);
+      q.enroll.run(
+        e.id,
+        e.site,
+        e.line,
+        e.cell,
+        e.sisterGroup,
+        e.secretHash,
+        e.brokerHash ?? null,
+        e.enrolledAt,
+      );
       q.ensureState.run(e.id);
     },
     async getEnrollment(id) {

@@ -9,6 +9,8 @@ export interface Enrollment {
   readonly cell: string;
   readonly sisterGroup: string;
   readonly secretHash: string;
+  /** The same secret hashed for an external broker's password file (mosquitto `$7$`). */
+  readonly brokerHash?: string;
   readonly enrolledAt: number;
 }
 
