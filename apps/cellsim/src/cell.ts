@@ -31,6 +31,16 @@ function validateFaults(faults: readonly string[]): void {
   for (const f of faults) if (!isFault(f)) throw new Error(`fault: unknown fault ${JSON.stringify(f)}`);
 }
 
+// node-opcua-pki may still be releasing a lock file in the store when dispose() resolves;
+// retrying covers ENOTEMPTY, and a temp dir left behind must not fail stop()
+function removeTempDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  } catch {
+    // left for the OS to clean up
+  }
+}
+
 /** A host to dial and advertise: a wildcard bind address is reachable as loopback. */
 function dialHost(host: string): string {
   return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
@@ -52,7 +62,7 @@ export async function startCell(options: CellOptions): Promise<RunningCell> {
     inner = await startInnerServer(innerOptions);
   } catch (err) {
     await front.close();
-    if (ownPki) rmSync(pkiDir, { recursive: true, force: true });
+    if (ownPki) removeTempDir(pkiDir);
     throw err;
   }
   front.setTarget(inner.port);
@@ -103,7 +113,7 @@ export async function startCell(options: CellOptions): Promise<RunningCell> {
         stopped = true;
         await front.close();
         await inner.stop();
-        if (ownPki) rmSync(pkiDir, { recursive: true, force: true });
+        if (ownPki) removeTempDir(pkiDir);
       }),
   };
 }
