@@ -3,7 +3,7 @@
 // in words. Ties are reported as ties, never guessed. Pure: `now` comes in with the input.
 import type { Json } from '../canonical.ts';
 import { globToRegExp } from '../snapshot/glob.ts';
-import { isNodeKey, keyLabel, rulePath } from '../snapshot/keys.ts';
+import { flatKeysOf, isNodeKey, keyLabel, rulePath, valueAt } from '../snapshot/keys.ts';
 import { certificateRows } from './certificates.ts';
 import {
   agreeingClasses,
@@ -44,8 +44,11 @@ function pathsOf(key: string): string[] {
 
 function unionKeys(cells: readonly SisterSnapshot[], golden?: { entries: Record<string, Json> }): string[] {
   const keys = new Set<string>();
-  for (const c of cells) for (const k in c.entries) keys.add(k);
-  if (golden) for (const k in golden.entries) keys.add(k);
+  const add = (entries: Record<string, Json>) => {
+    for (const k in entries) for (const f of flatKeysOf(k, entries[k]!)) keys.add(f);
+  };
+  for (const c of cells) add(c.entries);
+  if (golden) add(golden.entries);
   return [...keys].sort();
 }
 
@@ -78,9 +81,9 @@ function quickIdentical(
   cells: readonly SisterSnapshot[],
   golden?: Record<string, Json>,
 ): boolean {
-  const first = golden ? golden[key] : cells[0]?.entries[key];
+  const first = golden ? valueAt(golden, key) : cells[0] && valueAt(cells[0].entries, key);
   const id = classId(first);
-  return cells.every((c) => classId(c.entries[key]) === id);
+  return cells.every((c) => classId(valueAt(c.entries, key)) === id);
 }
 
 function compareKey(
@@ -90,10 +93,10 @@ function compareKey(
 ): ComparisonRow | undefined {
   const golden = ctx.input.golden;
   if (quickIdentical(key, cells, golden?.entries)) return undefined;
-  const classes = groupValues(cells.map((c) => ({ cell: c.cell, value: c.entries[key] })));
+  const classes = groupValues(cells.map((c) => ({ cell: c.cell, value: valueAt(c.entries, key) })));
   let base: ValueClass;
   if (golden) {
-    const value = golden.entries[key];
+    const value = valueAt(golden.entries, key);
     base = classes.find((c) => c.id === classId(value)) ?? { id: classId(value), value, cells: [] };
   } else {
     const pick = pickMajority(classes, ctx.tol);

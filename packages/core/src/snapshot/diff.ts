@@ -1,7 +1,7 @@
 // Diff of two snapshots: added / removed / changed keys with old and new values, sorted by
 // key, and the same in words for drift events.
 import { canonicalJson, type Json } from '../canonical.ts';
-import { keyLabel } from './keys.ts';
+import { flattenEntries, isNodeKey, isPresenceKey, keyLabel } from './keys.ts';
 import type { SnapshotEntries } from './types.ts';
 import { formatAt, formatValue } from './words.ts';
 
@@ -29,7 +29,10 @@ export function sameValue(a: Json | undefined, b: Json | undefined): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-export function diffEntries(from: SnapshotEntries, to: SnapshotEntries): SnapshotDiff {
+/** Diff over the flat view, so a changed value reads `…/Speed changed 100 → 120`. */
+export function diffEntries(fromEntries: SnapshotEntries, toEntries: SnapshotEntries): SnapshotDiff {
+  const from = flattenEntries(fromEntries);
+  const to = flattenEntries(toEntries);
   const out: SnapshotDiff = { added: [], removed: [], changed: [] };
   for (const key of Object.keys(from).sort()) {
     const a = from[key];
@@ -41,7 +44,16 @@ export function diffEntries(from: SnapshotEntries, to: SnapshotEntries): Snapsho
   for (const key of Object.keys(to).sort()) {
     if (!Object.hasOwn(from, key)) out.added.push({ key, label: keyLabel(key), kind: 'added', to: to[key]! });
   }
-  return out;
+  return { ...out, added: wholeNodes(out.added), removed: wholeNodes(out.removed) };
+}
+
+/** A node added or removed as a whole is one change, not one per attribute. */
+function wholeNodes(changes: EntryChange[]): EntryChange[] {
+  const nodes = new Set(changes.filter((c) => isPresenceKey(c.key)).map((c) => c.key));
+  return changes.filter((c) => {
+    const hash = isNodeKey(c.key) ? c.key.lastIndexOf('#') : -1;
+    return hash < 0 || !nodes.has(c.key.slice(0, hash));
+  });
 }
 
 export function changeCount(d: SnapshotDiff): number {

@@ -26,3 +26,24 @@ export function globToRegExp(glob: string): RegExp {
 export function globMatch(glob: string, text: string): boolean {
   return globToRegExp(glob).test(text);
 }
+
+export type Matcher = (path: string) => boolean;
+const matchers = new Map<string, Matcher>();
+
+/** A fast matcher for the common shapes (`**`, `**\/<one segment>`): a snapshot of 100,000
+ * nodes runs every rule on every node, and anchored `(?:.*\/)?` patterns backtrack per slash. */
+export function globMatcher(glob: string): Matcher {
+  const hit = matchers.get(glob);
+  if (hit) return hit;
+  let m: Matcher;
+  if (glob === '**') m = () => true;
+  else if (glob.startsWith('**/') && !glob.slice(3).includes('/') && !glob.slice(3).includes('**')) {
+    const last = globToRegExp(glob.slice(3));
+    m = (path) => last.test(path.slice(path.lastIndexOf('/') + 1));
+  } else {
+    const re = globToRegExp(glob);
+    m = (path) => re.test(path);
+  }
+  matchers.set(glob, m);
+  return m;
+}

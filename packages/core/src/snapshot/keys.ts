@@ -2,6 +2,8 @@
 // namespace URI in Clark notation (`{KEPServerEX}Channel1`), never with the namespace index
 // or the NodeId: both differ between installs and vendors (PRODUCT.md, "Snapshots").
 // Namespace 0 (the OPC UA namespace) is written without braces: `/Objects/Server`.
+import type { Json } from '../canonical.ts';
+import { isNodeEntry, type SnapshotEntries } from './types.ts';
 
 /** The key of namespace URIs equal to the server's own URI (its NamespaceArray[1] is usually
  * `urn:<host>:…`), so sister cells on different hosts produce the same keys. */
@@ -79,4 +81,34 @@ export function keyLabel(key: string): string {
 /** True for a key that records that a node exists (its value is the NodeClass). */
 export function isPresenceKey(key: string): boolean {
   return isNodeKey(key) && !key.includes('#');
+}
+
+const NODE_ATTRIBUTES: readonly NodeAttribute[] = ['dataType', 'access', 'value'];
+
+/** Flat keys of one entry: a node gives its presence key plus one key per attribute it has. */
+export function flatKeysOf(key: string, value: Json): string[] {
+  if (!isNodeKey(key) || !isNodeEntry(value)) return [key];
+  const out = [key];
+  for (const a of NODE_ATTRIBUTES) if (value[a] !== undefined) out.push(`${key}#${a}`);
+  return out;
+}
+
+/** The value of a flat key: `…#value` reads the node's value, a node key its class. */
+export function valueAt(entries: SnapshotEntries, flatKey: string): Json | undefined {
+  const hash = isNodeKey(flatKey) ? flatKey.lastIndexOf('#') : -1;
+  if (hash < 0) {
+    const v = entries[flatKey];
+    return isNodeEntry(v) ? v.class : v;
+  }
+  const node = entries[flatKey.slice(0, hash)];
+  return isNodeEntry(node) ? node[flatKey.slice(hash + 1) as NodeAttribute] : entries[flatKey];
+}
+
+/** The flat view: every flat key with its value. */
+export function flattenEntries(entries: SnapshotEntries): SnapshotEntries {
+  const out: SnapshotEntries = {};
+  for (const [key, value] of Object.entries(entries)) {
+    for (const k of flatKeysOf(key, value)) out[k] = valueAt(entries, k)!;
+  }
+  return out;
 }

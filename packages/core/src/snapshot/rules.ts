@@ -5,7 +5,7 @@
 //   volatile  keep the node (class, data type, access) but not its value: clocks, counters, process values
 //   secret    keep the node; the value is replaced by a redaction marker
 // `match` is a glob over the browse-name path below Objects (`Channel1/Device1/Config/Password`).
-import { globToRegExp } from './glob.ts';
+import { globMatcher, type Matcher } from './glob.ts';
 
 export type RuleAction = 'include' | 'exclude' | 'volatile' | 'secret';
 export const RULE_ACTIONS: readonly RuleAction[] = ['include', 'exclude', 'volatile', 'secret'];
@@ -62,17 +62,26 @@ export const DEFAULT_RULES: readonly SnapshotRule[] = [
 
 export interface RuleSet {
   readonly rules: readonly SnapshotRule[];
+  /** False when no rule excludes: the walker then skips classifying objects while browsing. */
+  readonly excludes: boolean;
+  readonly matchers: readonly Matcher[];
 }
 
 /** The user's rules followed by the defaults (unless `defaults` is false). */
 export function ruleSet(user: readonly SnapshotRule[] = [], defaults = true): RuleSet {
-  return { rules: defaults ? [...user, ...DEFAULT_RULES] : [...user] };
+  const rules = defaults ? [...user, ...DEFAULT_RULES] : [...user];
+  return {
+    rules,
+    excludes: rules.some((r) => r.action === 'exclude'),
+    matchers: rules.map((r) => globMatcher(r.match)),
+  };
 }
 
 export function matchRule(set: RuleSet, facts: NodeFacts): SnapshotRule | undefined {
-  for (const rule of set.rules) {
+  for (let i = 0; i < set.rules.length; i++) {
+    const rule = set.rules[i]!;
     if (rule.readOnly !== undefined && rule.readOnly !== facts.readOnly) continue;
-    if (globToRegExp(rule.match).test(facts.path)) return rule;
+    if (set.matchers[i]!(facts.path)) return rule;
   }
   return undefined;
 }

@@ -7,11 +7,26 @@
 //   certificate.<field>                 server certificate (thumbprint, subject, notBefore, notAfter)
 //   namespaces                          namespace URIs, sorted (indexes are not configuration)
 //   limits.<name>                       OperationLimits and browse continuation points
-//   /Objects/{uri}Name/…                a node: its NodeClass
-//   /Objects/{uri}Name/…#dataType       …its DataType, #access its AccessLevel, #value its value
+//   /Objects/{uri}Name/…                a node: { class, dataType?, access?, value? }
+// One entry per node (not per attribute) keeps a 100,000-node snapshot at 100,000 keys. Diffs
+// and comparisons see node attributes as flat keys `…#dataType`, `…#access`, `…#value` (keys.ts).
 import type { Json } from '../canonical.ts';
 
 export type SnapshotEntries = Record<string, Json>;
+
+/** The entry of a node key. `value` is present only for configuration variables. */
+export interface NodeEntry {
+  class: string;
+  dataType?: string | null;
+  access?: string;
+  value?: Json;
+}
+
+export function isNodeEntry(value: Json | undefined): value is Json & NodeEntry {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value['class'] === 'string'
+  );
+}
 
 export type SnapshotState = 'complete' | 'truncated';
 
