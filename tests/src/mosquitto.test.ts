@@ -56,7 +56,11 @@ after(async () => {
 });
 
 async function enrollOnBroker(name: string) {
-  const a = await enrollAgent(hub, { cell: name, endpoints: [{ name: 'kepware', url: cell.endpointUrl }] });
+  const a = await enrollAgent(hub, {
+    cell: name,
+    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+    trustServers: [cell.serverCertificate()],
+  });
   await writeMosquittoFiles(hub.hub.store, join(dir, 'broker'));
   await broker.reload();
   return a;

@@ -48,6 +48,7 @@ describe('spine: agent → MQTT → hub → API', () => {
     const a = await enrollAgent(hub, {
       cell: 'press-01',
       endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
     });
     agents.push(spawnAgent(a.configPath));
     const detail = await waitFor('press-01 online with a probe', async () => {
@@ -66,6 +67,7 @@ describe('spine: agent → MQTT → hub → API', () => {
     const a = await enrollAgent(hub, {
       cell: 'press-02',
       endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
     });
     const p = spawnAgent(a.configPath);
     agents.push(p);
@@ -86,6 +88,7 @@ describe('spine: agent → MQTT → hub → API', () => {
       cell: 'press-03',
       keepaliveSec,
       endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
     });
     const p = spawnAgent(a.configPath);
     agents.push(p);
@@ -114,6 +117,7 @@ describe('spine: agent → MQTT → hub → API', () => {
       cell: 'press-04',
       probeIntervalMs: 1000,
       endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
     });
     agents.push(spawnAgent(a.configPath));
     await waitFor('press-04 first probe', async () => ((await cellState(a.id)).lastProbe ? true : undefined));
@@ -140,6 +144,7 @@ describe('spine: agent → MQTT → hub → API', () => {
       cell: 'press-05',
       probeIntervalMs: 1000,
       endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
     });
     const first = spawnAgent(a.configPath);
     agents.push(first);

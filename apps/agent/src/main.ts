@@ -2,17 +2,26 @@
 
 import type { CliCommand } from './cli-types.ts';
 import { AGENT_ERROR_EXIT, AgentError } from './errors.ts';
-import { RUN_HELP, runCommand } from './run.ts';
+import { probeCommand, trustCommand } from './probe/index.ts';
+import { runCommand } from './run.ts';
 
-const COMMANDS: Record<string, { run: CliCommand; help: string }> = {
-  run: { run: runCommand, help: RUN_HELP },
+const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
+  run: { run: runCommand, summary: 'run --config FILE        probe on a schedule and report to the hub' },
+  probe: {
+    run: probeCommand,
+    summary: 'probe <opc.tcp-url>      walk the diagnosis ladder once and explain the result',
+  },
+  trust: {
+    run: trustCommand,
+    summary: 'trust [list | <thumb>]   list rejected server certificates, or trust one',
+  },
 };
 
 const HELP = `cellfleet-agent — probe, diagnose and snapshot OPC UA servers; report to a Cellfleet hub
 
 Commands:
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.help.split('\n')[0]}`)
+  .map((c) => `  cellfleet-agent ${c.summary}`)
   .join('\n')}
 
 Run "cellfleet-agent <command> --help" for a command's options.

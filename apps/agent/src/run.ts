@@ -3,14 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OPCUACertificateManager } from 'node-opcua';
+import { cellId, type EndpointConfig } from '@cellfleet/protocol';
 import pino from 'pino';
 import { type CliCommand, EXIT } from './cli-types.ts';
 import { loadConfig } from './config/load.ts';
 import { AgentError } from './errors.ts';
 import { openOutbox } from './outbox/outbox.ts';
+import { openAgentPki } from './pki/index.ts';
+import { probeEndpoint } from './probe/index.ts';
 import { createAgent } from './runtime/agent.ts';
-import { createBasicProbe } from './runtime/basic-probe.ts';
 
 export const RUN_HELP = `cellfleet-agent run — probe this cell's OPC UA endpoints and report to the hub
 
@@ -39,12 +40,14 @@ export const runCommand: CliCommand = async (argv, io) => {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = pino({ level: config.logLevel, base: { svc: 'agent' } });
   const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
-  const pki = new OPCUACertificateManager({
-    rootFolder: join(config.dataDir, 'pki'),
-    automaticallyAcceptUnknownCertificate: false,
+  // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
+  const pki = await openAgentPki({
+    dir: join(config.dataDir, 'pki'),
+    applicationUri: `urn:cellfleet:agent:${cellId(config.identity)}`,
   });
-  await pki.initialize();
-  const agent = createAgent({ config, outbox, probe: createBasicProbe(pki), logger, newId: randomUUID });
+  const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
+    (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
+  const agent = createAgent({ config, outbox, probe, logger, newId: randomUUID });
   agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,7 +1,8 @@
 // Test harness: a real hub in this process (embedded aedes + SQLite, ports picked by the OS),
 // enrollment into agent config files, and real agent processes.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollCell } from '@cellfleet/hub/agents/enroll';
@@ -78,6 +79,8 @@ export interface AgentSetup {
   endpoints: Array<{ name: string; url: string }>;
   probeIntervalMs?: number;
   keepaliveSec?: number;
+  /** Server certificates (DER) the agent trusts, as if a tech ran `cellfleet-agent trust`. */
+  trustServers?: Buffer[];
 }
 
 /** Enrolls a cell at the hub and writes its agent config (with a short probe interval). */
@@ -104,6 +107,10 @@ export async function enrollAgent(
     probe: { intervalMs: s.probeIntervalMs ?? 60_000, timeoutMs: 5000 },
     dataDir,
   };
+  const trusted = join(dataDir, 'pki', 'trusted', 'certs');
+  mkdirSync(trusted, { recursive: true });
+  for (const der of s.trustServers ?? [])
+    writeFileSync(join(trusted, `${createHash('sha1').update(der).digest('hex')}.der`), der);
   const configPath = join(dir, 'agent.yaml');
   writeFileSync(configPath, stringify(config), { mode: 0o600 });
   return { configPath, dataDir, id: r.id, secret: r.secret };
