@@ -40,8 +40,15 @@ export interface Publication {
 interface EndpointState {
   acked?: { hash: string; snapshot: Snapshot };
   latest?: { hash: string; snapshot: Snapshot };
-  /** message id → hash it carries, until the hub acknowledges it. */
-  pending: Map<string, string>;
+  /** message id → its publication, until the hub acknowledges it. */
+  pending: Map<string, PendingPublication>;
+}
+
+interface PendingPublication {
+  readonly hash: string;
+  readonly snapshot: Snapshot;
+  /** Ids of this publication's messages not yet acknowledged (chunks travel separately). */
+  readonly waiting: Set<string>;
 }
 
 const ENVELOPE_ROOM = 1024;
@@ -75,7 +82,12 @@ export function createSnapshotPublisher(o: PublisherOptions): SnapshotPublisher 
     hash: string,
     messages: Envelope[],
   ): Publication => {
-    for (const m of messages) st.pending.set(m.id, hash);
+    const pub: PendingPublication = {
+      hash,
+      snapshot: st.latest!.snapshot,
+      waiting: new Set(messages.map((m) => m.id)),
+    };
+    for (const m of messages) st.pending.set(m.id, pub);
     const bytes = messages.reduce((n, m) => n + encodeMessage(m).byteLength, 0);
     return { kind, hash, messages, bytes };
   };
@@ -126,12 +138,12 @@ export function createSnapshotPublisher(o: PublisherOptions): SnapshotPublisher 
     acknowledged(ids) {
       for (const st of states.values()) {
         for (const id of ids) {
-          const hash = st.pending.get(id);
-          if (hash === undefined) continue;
+          const pub = st.pending.get(id);
+          if (pub === undefined) continue;
           st.pending.delete(id);
-          // A hash is acknowledged once none of its messages (e.g. chunks) is still pending.
-          const stillPending = [...st.pending.values()].includes(hash);
-          if (!stillPending && st.latest?.hash === hash) st.acked = { ...st.latest };
+          pub.waiting.delete(id);
+          // The hub holds this content once every message of the publication is stored.
+          if (pub.waiting.size === 0) st.acked = { hash: pub.hash, snapshot: pub.snapshot };
         }
       }
     },
