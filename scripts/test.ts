@@ -52,6 +52,7 @@ else {
     check('lint', 'npx', ['biome', 'check', '.']);
     check('purity', process.execPath, ['scripts/check-purity.ts']);
     check('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
+    check('typecheck demo/scripts/bench', 'npx', ['tsc', '-p', 'tsconfig.json']);
   }
   if (!has('--e2e')) nodeTests('unit tests', unitGlobs, 2);
   if (!has('--unit')) nodeTests('end-to-end tests', e2eGlobs, 1);

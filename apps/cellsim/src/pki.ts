@@ -50,16 +50,25 @@ export interface CertificateIdentity {
 }
 
 /**
- * An expired self-signed server certificate: valid for one year, starting two years ago.
- * Cached in the store, so a cell switching the fault on and off signs it only once.
+ * The cell's self-signed server certificate, naming every address it is dialled by
+ * (node-opcua's own default names only the host name and the first external IP, so a client
+ * dialling 127.0.0.1 would rightly report a host-name mismatch). `expired`: valid for one year,
+ * starting two years ago. Cached in the store, so a cell switching faults signs each only once.
  */
-export async function ensureExpiredCertificate(
+export async function ensureServerCertificate(
   cm: OPCUACertificateManager,
   id: CertificateIdentity,
+  expired: boolean,
 ): Promise<string> {
-  const file = join(cm.rootDir, 'own', 'certs', 'expired_certificate.pem');
+  const file = join(
+    cm.rootDir,
+    'own',
+    'certs',
+    expired ? 'expired_certificate.pem' : 'cellsim_certificate.pem',
+  );
   if (existsSync(file)) return file;
-  const startDate = new Date(Date.now() - 2 * 365 * 24 * 3600 * 1000);
+  const day = 24 * 3600 * 1000;
+  const startDate = new Date(Date.now() - (expired ? 2 * 365 * day : day));
   await cm.createSelfSignedCertificate({ ...id, startDate, validity: 365, outputFile: file });
   return file;
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { type OPCUACertificateManager, OPCUAServer } from 'node-opcua';
 import { buildAddressSpace } from './address-space.ts';
 import { applyEndpointPlan, endpointPlan } from './endpoints.ts';
-import { ensureExpiredCertificate, forgetAutoTrusted, openCertificateManager } from './pki.ts';
+import { ensureServerCertificate, forgetAutoTrusted, openCertificateManager } from './pki.ts';
 import { applyServerState, installCellClock, sessionLimiter, transportLimits } from './runtime.ts';
 import type { CellState } from './state.ts';
 import type { CellOptions } from './types.ts';
@@ -42,17 +42,19 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
   const cm = await openCertificateManager(o.pkiDir, strict());
   const applicationUri = profile.applicationUri(cell.name);
   const applicationName = profile.applicationName(cell.name);
-  const certificate = state.faults.has('server-cert-expired')
-    ? {
-        certificateFile: await ensureExpiredCertificate(cm, {
-          applicationUri,
-          subject: `/CN=${applicationName}`,
-          dns: [...new Set(['localhost', hostname(), o.advertised.host])],
-          ip: ['127.0.0.1'],
-        }),
-        privateKeyFile: cm.privateKey,
-      }
-    : {};
+  const certificate = {
+    certificateFile: await ensureServerCertificate(
+      cm,
+      {
+        applicationUri,
+        subject: `/CN=${applicationName}`,
+        dns: [...new Set(['localhost', hostname(), o.advertised.host])],
+        ip: ['127.0.0.1'],
+      },
+      state.faults.has('server-cert-expired'),
+    ),
+    privateKeyFile: cm.privateKey,
+  };
   const users = cell.users ?? DEFAULT_USERS;
 
   const server = new OPCUAServer({

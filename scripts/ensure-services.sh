@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suites talk to, when they are missing:
+# mosquitto (MQTT interop), chromium (browser tests), postgresql (scale-out store).
+# Runs before `npm test`; a no-op when everything is present.
+set -euo pipefail
+need=()
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/lib/postgresql ] || need+=(postgresql)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ensure-services: missing ${need[*]}; install them with: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+echo "ensure-services: installing ${need[*]} from Debian's packages…"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The Debian packages start their daemons; the tests start their own on free ports instead.
+systemctl disable --now mosquitto >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true
+echo "ensure-services: done"
