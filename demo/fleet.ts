@@ -79,8 +79,17 @@ export const DEMO_CELLS: readonly DemoCell[] = [
   }
 });
 
+export const DEMO_USERS = [
+  { name: 'ada', role: 'admin' },
+  { name: 'erin', role: 'engineer' },
+  { name: 'alex', role: 'approver' },
+  { name: 'vic', role: 'viewer' },
+] as const;
+
 export interface DemoFleet {
   readonly hub: Hub;
+  /** Seeded users, one per role, with the passwords generated for them. */
+  readonly users: ReadonlyArray<{ name: string; role: string; password: string; token: string }>;
   readonly cells: ReadonlyMap<string, RunningCell>;
   readonly agents: ReadonlyMap<string, Agent>;
   stopAgent(cellId: string): Promise<void>;
@@ -107,6 +116,13 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
     logger: o.logger,
   });
   say(`hub up: API ${hub.httpUrl}, broker ${hub.mqttUrl}`);
+  const users = DEMO_USERS.map((u) => {
+    const c = hub.services.auth.addUser('demo-setup', u.name, u.role);
+    return { ...u, password: c.password, token: c.token };
+  });
+  const actionKeys = hub.services.keyring
+    .list()
+    .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
 
   const cells = new Map<string, RunningCell>();
   const agents = new Map<string, Agent>();
@@ -122,7 +138,7 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
         sisterGroup: d.sisterGroup,
         endpoints: [{ name: d.endpointName, url: cell.endpointUrl }],
       },
-      { url: hub.mqttUrl, now: Date.now() },
+      { url: hub.mqttUrl, actionKeys, now: Date.now() },
     );
     cells.set(enrolled.id, cell);
     const dataDir = join(o.dataDir, 'agents', d.cell.name);
@@ -157,6 +173,7 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
 
   return {
     hub,
+    users,
     cells,
     agents,
     async stopAgent(cellId) {

@@ -49,6 +49,8 @@ const fleet = await startDemoFleet({
 process.stdout.write(
   `\nCellfleet demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n\n` +
     `  Open:  ${fleet.hub.httpUrl}/\n  API:   ${fleet.hub.httpUrl}/api/cells   (OpenAPI: ${fleet.hub.httpUrl}/api/openapi.json)\n\n` +
+    `  Sign in as one of (passwords are new each run):\n${fleet.users.map((u) => `    ${u.role.padEnd(9)} ${u.name.padEnd(5)} ${u.password}`).join('\n')}\n\n` +
+    `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n\n` +
     'Agents probe every 30 s. Ctrl-C to stop.\n',
 );
 const stop = async () => {

@@ -88,6 +88,17 @@ describe('broker security', () => {
     await assert.rejects(connect(a.id, b.secret), /Bad username or password|Not authorized/);
   });
 
+  test('the HTTP API refuses requests without a token, and accepts the admin’s', async () => {
+    const anonymous = await fetch(`${hub.hub.httpUrl}/api/cells`);
+    assert.equal(anonymous.status, 401);
+    const forged = await fetch(`${hub.hub.httpUrl}/api/cells`, {
+      headers: { authorization: 'Bearer cft.forged' },
+    });
+    assert.equal(forged.status, 401);
+    assert.ok((await hub.get<unknown[]>('/api/cells')).length >= 2);
+    assert.equal((await fetch(`${hub.hub.httpUrl}/healthz`)).status, 200, 'health stays public');
+  });
+
   test('an agent cannot forge an ack for itself', async () => {
     const c = await connect(b.id, b.secret);
     const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));

@@ -1,21 +1,20 @@
-// buildHub wires the hub from its parts: store, broker (embedded aedes or an external broker),
-// the hub's MQTT link, ingest, and the HTTP API. main.ts reads the command line and calls it.
+// startHub wires the hub from its parts: the database and services, the broker (embedded aedes
+// or an external broker), the hub's MQTT link, ingest, the action scheduler and the HTTP API.
+// main.ts reads the command line and calls it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Envelope } from '@cellfleet/protocol';
-import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { buildTopic, createEnvelope, type Envelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { agentSecretMatches } from './agents/secrets.ts';
-import { cellRoutes } from './api/cells.ts';
-import { eventRoutes } from './api/events.ts';
-import { healthRoutes } from './api/health.ts';
 import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
 import { connectHubLink, type HubLink } from './broker/hub-link.ts';
-import { openSqliteCellStore } from './cells/sqlite-store.ts';
 import type { CellStore } from './cells/store.ts';
+import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
+import { createServices, type Services } from './services.ts';
+import { openSqlite } from './store/migrate.ts';
 
 export type BrokerConfig =
   | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
@@ -34,13 +33,15 @@ export interface HubOptions {
   readonly broker: BrokerConfig;
   readonly http: { readonly host: string; readonly port: number };
   readonly logger: Logger;
-  readonly store?: CellStore;
   readonly now?: () => number;
+  /** How often the action scheduler looks for windows that opened (ms, default 1000). */
+  readonly schedulerIntervalMs?: number;
 }
 
 export interface Hub {
   readonly app: FastifyInstance;
   readonly store: CellStore;
+  readonly services: Services;
   readonly ingest: Ingest;
   readonly events: EventEmitter;
   readonly httpUrl: string;
@@ -50,73 +51,63 @@ export interface Hub {
 
 export async function startHub(o: HubOptions): Promise<Hub> {
   const log = o.logger;
-  const store = o.store ?? (await openSqliteCellStore(o.dbPath));
+  const now = o.now ?? Date.now;
+  const db = await openSqlite(o.dbPath);
   const events = new EventEmitter();
-  let broker: EmbeddedBroker | undefined;
   let link: HubLink | undefined;
-  const internal = {
-    username: `cellfleet-hub-${randomUUID()}`,
-    password: randomBytes(32).toString('base64url'),
-  };
+  const publish = (topic: string, payload: Uint8Array) =>
+    link ? link.publish(topic, payload) : Promise.reject(new Error('no broker link'));
+
+  const services = createServices({
+    db,
+    now,
+    publishAction: (cellId, body) => {
+      const ref = parseCellId(cellId);
+      if (!ref) return Promise.reject(new Error(`"${cellId}" is not a cell id`));
+      const m = createEnvelope({ kind: 'action', id: randomUUID(), cell: cellId, ts: now(), body });
+      return publish(buildTopic(ref, 'cmd'), encodeMessage(m));
+    },
+  });
+  const { store, actions } = services;
 
   const ingest = createIngest({
     store,
-    publish: (topic, payload) =>
-      link ? link.publish(topic, payload) : Promise.reject(new Error('no broker link')),
+    publish,
     newId: randomUUID,
     logger: log,
-    ...(o.now ? { now: o.now } : {}),
-    onStored: (fresh: readonly Envelope[]) => events.emit('stored', fresh),
+    now,
+    onStored: (fresh: readonly Envelope[]) => {
+      for (const m of fresh) {
+        if (m.kind !== 'action-result') continue;
+        const r = actions.recordResult(m.cell, m.body, now());
+        if (!r.ok) log.warn({ cell: m.cell, code: r.code, reason: r.message }, 'action result refused');
+      }
+      events.emit('stored', fresh);
+    },
   });
 
-  if (o.broker.mode === 'embedded') {
-    broker = await startEmbeddedBroker({
-      host: o.broker.host,
-      port: o.broker.port,
-      logger: log,
-      authenticate: async (username, password): Promise<Principal | undefined> => {
-        if (username === internal.username)
-          return password === internal.password ? { kind: 'hub' } : undefined;
-        const e = await store.getEnrollment(username);
-        return e && agentSecretMatches(password, e.secretHash) ? { kind: 'agent', cellId: e.id } : undefined;
-      },
-    });
-  }
+  const broker = o.broker.mode === 'embedded' ? await embeddedBroker(o.broker, store, log) : undefined;
   const mqttUrl = broker ? broker.url : o.broker.mode === 'external' ? o.broker.url : '';
-  const b = o.broker;
   link = await connectHubLink({
     url: mqttUrl,
     clientId: `cellfleet-hub-${randomUUID()}`,
     logger: log,
     onMessage: (topic, payload) => ingest.accept(topic, payload),
-    ...(b.mode === 'external'
-      ? {
-          username: b.username,
-          password: b.password,
-          ...(b.shareGroup ? { shareGroup: b.shareGroup } : {}),
-          ...(b.caFile ? { caFile: b.caFile } : {}),
-        }
-      : internal),
+    ...(broker ? broker.credentials : externalCredentials(o.broker)),
   });
 
-  // pino's Logger is wider than fastify's logger interface; fastify only calls the common part.
-  const app: FastifyInstance = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+  const scheduler = setInterval(() => {
+    actions.tick(now()).catch((err: Error) => log.error({ err: err.message }, 'action scheduler failed'));
+  }, o.schedulerIntervalMs ?? 1000);
+  scheduler.unref();
+
+  const app = await buildHttp({
+    services,
+    events,
+    logger: log,
+    now,
+    ready: async () => ({ store: true, broker: link?.connected ?? false }),
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Cellfleet hub API',
-        version: '0.1.0',
-        description: 'Fleet state of OPC UA cells and their agents.',
-      },
-    },
-  });
-  healthRoutes(app, async () => ({ store: true, broker: link?.connected ?? false }));
-  cellRoutes(app, store);
-  eventRoutes(app, events);
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.listen({ host: o.http.host, port: o.http.port });
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : o.http.port;
@@ -124,16 +115,48 @@ export async function startHub(o: HubOptions): Promise<Hub> {
   return {
     app,
     store,
+    services,
     ingest,
     events,
     httpUrl: `http://${o.http.host}:${httpPort}`,
     mqttUrl,
     async stop() {
+      clearInterval(scheduler);
       await app.close();
       await ingest.flush();
       await link?.close();
       await broker?.close();
-      await store.close();
+      db.close();
     },
+  };
+}
+
+/** The embedded broker, with a random per-process credential for the hub's own link. */
+async function embeddedBroker(b: { host: string; port: number }, store: CellStore, logger: Logger) {
+  const credentials = {
+    username: `cellfleet-hub-${randomUUID()}`,
+    password: randomBytes(32).toString('base64url'),
+  };
+  const broker: EmbeddedBroker = await startEmbeddedBroker({
+    host: b.host,
+    port: b.port,
+    logger,
+    authenticate: async (username, password): Promise<Principal | undefined> => {
+      if (username === credentials.username)
+        return password === credentials.password ? { kind: 'hub' } : undefined;
+      const e = await store.getEnrollment(username);
+      return e && agentSecretMatches(password, e.secretHash) ? { kind: 'agent', cellId: e.id } : undefined;
+    },
+  });
+  return { url: broker.url, credentials, close: () => broker.close() };
+}
+
+function externalCredentials(b: BrokerConfig) {
+  if (b.mode !== 'external') throw new Error('not an external broker');
+  return {
+    username: b.username,
+    password: b.password,
+    ...(b.shareGroup ? { shareGroup: b.shareGroup } : {}),
+    ...(b.caFile ? { caFile: b.caFile } : {}),
   };
 }

@@ -1,20 +1,39 @@
 // cellfleet-hub: the only place that reads argv and sets the exit code.
+import { keysCommand } from './actions/index.ts';
+import { auditCommand } from './audit/index.ts';
+import { type CliIo, userCommand } from './auth/index.ts';
 import { UsageError } from './cli/args.ts';
 import { BROKER_CONFIG_HELP, brokerConfigCommand } from './cli/broker-config.ts';
 import { ENROLL_HELP, enrollCommand } from './cli/enroll.ts';
 import { SERVE_HELP, serveCommand } from './cli/serve.ts';
 
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }> = {
-  serve: { run: serveCommand, help: SERVE_HELP },
-  enroll: { run: enrollCommand, help: ENROLL_HELP },
-  'broker-config': { run: brokerConfigCommand, help: BROKER_CONFIG_HELP },
+const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+const withIo = (run: (argv: readonly string[], io: CliIo) => Promise<number>) => (argv: readonly string[]) =>
+  run(argv, io);
+
+const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
+  serve: { run: serveCommand, summary: SERVE_HELP.split('\n')[0]! },
+  enroll: { run: enrollCommand, summary: ENROLL_HELP.split('\n')[0]! },
+  'broker-config': { run: brokerConfigCommand, summary: BROKER_CONFIG_HELP.split('\n')[0]! },
+  user: {
+    run: withIo(userCommand),
+    summary: 'cellfleet-hub user — add users with a role, list them, reset passwords, issue API tokens',
+  },
+  audit: {
+    run: withIo(auditCommand),
+    summary: 'cellfleet-hub audit — verify the hash-chained audit log, or export it',
+  },
+  keys: {
+    run: withIo(keysCommand),
+    summary: 'cellfleet-hub keys — list, stage, activate and retire action-signing keys',
+  },
 };
 
 const HELP = `cellfleet-hub — the fleet hub for Cellfleet agents
 
 Commands:
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.help.split('\n')[0]}`)
+  .map((c) => `  ${c.summary}`)
   .join('\n')}
 
 Run "cellfleet-hub <command> --help" for a command's options.

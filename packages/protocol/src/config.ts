@@ -26,6 +26,21 @@ export const EndpointConfig = Type.Object({
 });
 export type EndpointConfig = Type.Static<typeof EndpointConfig>;
 
+export const ActionKey = Type.Object({
+  keyId: Type.String({ minLength: 1, maxLength: 128 }),
+  publicKeyPem: Type.String({ pattern: '-----BEGIN PUBLIC KEY-----' }),
+});
+export type ActionKey = Type.Static<typeof ActionKey>;
+
+export const MaintenanceScript = Type.Object({
+  /** Absolute path of the program; run without a shell. */
+  command: Type.String({ pattern: '^/' }),
+  /** Fixed arguments: the hub can name a script, never change what it runs. */
+  args: Type.Optional(Type.Array(Type.String())),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 3_600_000 })),
+});
+export type MaintenanceScript = Type.Static<typeof MaintenanceScript>;
+
 export const AgentConfigSchema = Type.Object({
   identity: Identity,
   hub: Type.Object({
@@ -36,8 +51,11 @@ export const AgentConfigSchema = Type.Object({
     caFile: Type.Optional(Type.String()),
     /** Seconds; the broker declares the agent dead after 1.5 × this (MQTT 3.1.1 §3.1.2.10). */
     keepaliveSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
-    /** Ed25519 public key (PEM) of the hub, pinned at enrollment; actions must verify against it. */
-    publicKey: Type.Optional(Type.String()),
+    /**
+     * The hub's Ed25519 action-signing keys, pinned at enrollment. An action must verify
+     * against one of them. A list, so a key rotation can pin the next key before it signs.
+     */
+    actionKeys: Type.Optional(Type.Array(ActionKey, { maxItems: 8 })),
   }),
   endpoints: Type.Array(EndpointConfig, { minItems: 1, maxItems: 64 }),
   probe: Type.Optional(
@@ -51,6 +69,17 @@ export const AgentConfigSchema = Type.Object({
       maxMessages: Type.Optional(Type.Integer({ minimum: 10 })),
       maxBytes: Type.Optional(Type.Integer({ minimum: 65536 })),
       maxAgeMs: Type.Optional(Type.Integer({ minimum: 60000 })),
+    }),
+  ),
+  /** Local controls for hub actions. */
+  maintenance: Type.Optional(
+    Type.Object({
+      /** The allowlist for `run-maintenance-script`: name → program and fixed arguments. */
+      scripts: Type.Optional(
+        Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), MaintenanceScript),
+      ),
+      /** While this file exists the cell is locked (e.g. the line is running): actions are deferred. */
+      lockFile: Type.Optional(Type.String({ minLength: 1 })),
     }),
   ),
   /** Where the outbox, ledger and PKI live; relative paths are relative to the config file. */

@@ -18,6 +18,8 @@ export interface TestHub {
   dbPath: string;
   mqttPort: number;
   httpPort: number;
+  /** An admin's API token (the hub has no default users). */
+  token: string;
   restart(): Promise<void>;
   stop(): Promise<void>;
   get<T>(path: string): Promise<T>;
@@ -40,7 +42,9 @@ export async function startTestHub(options: { broker?: BrokerConfig; dir?: strin
   const mqttPort = Number(new URL(hub.mqttUrl).port);
   const httpPort = Number(new URL(hub.httpUrl).port);
   let running = true;
+  const { token } = hub.services.auth.addUser('test-setup', 'test-admin', 'admin');
   const t: TestHub = {
+    token,
     get hub() {
       return hub;
     },
@@ -63,7 +67,7 @@ export async function startTestHub(options: { broker?: BrokerConfig; dir?: strin
       running = false;
     },
     async get<T>(path: string): Promise<T> {
-      const res = await fetch(`${hub.httpUrl}${path}`);
+      const res = await fetch(`${hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) throw new Error(`GET ${path} → ${res.status}`);
       return (await res.json()) as T;
     },

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
+  type ActionKey,
   type AgentConfig,
   AgentConfigSchema,
   compileChecker,
   type EndpointConfig,
   type Identity,
+  type MaintenanceScript,
 } from '@cellfleet/protocol';
 import { parseDocument } from 'yaml';
 import { AgentError } from '../errors.ts';
@@ -22,11 +24,12 @@ export interface ResolvedConfig {
     password: string;
     caFile?: string;
     keepaliveSec: number;
-    publicKey?: string;
+    actionKeys: readonly ActionKey[];
   };
   readonly endpoints: readonly EndpointConfig[];
   readonly probe: { intervalMs: number; timeoutMs: number };
   readonly outbox: { maxMessages: number; maxBytes: number; maxAgeMs: number };
+  readonly maintenance: { scripts: Readonly<Record<string, MaintenanceScript>>; lockFile?: string };
   readonly dataDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -83,7 +86,7 @@ function resolveDefaults(raw: AgentConfig, file: string): ResolvedConfig {
       ...(raw.hub.caFile
         ? { caFile: isAbsolute(raw.hub.caFile) ? raw.hub.caFile : resolve(base, raw.hub.caFile) }
         : {}),
-      ...(raw.hub.publicKey ? { publicKey: raw.hub.publicKey } : {}),
+      actionKeys: raw.hub.actionKeys ?? [],
     },
     endpoints: raw.endpoints,
     probe: {
@@ -94,6 +97,10 @@ function resolveDefaults(raw: AgentConfig, file: string): ResolvedConfig {
       maxMessages: raw.outbox?.maxMessages ?? DEFAULTS.outboxMaxMessages,
       maxBytes: raw.outbox?.maxBytes ?? DEFAULTS.outboxMaxBytes,
       maxAgeMs: raw.outbox?.maxAgeMs ?? DEFAULTS.outboxMaxAgeMs,
+    },
+    maintenance: {
+      scripts: raw.maintenance?.scripts ?? {},
+      ...(raw.maintenance?.lockFile ? { lockFile: resolve(base, raw.maintenance.lockFile) } : {}),
     },
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(base, dataDir),
     logLevel: raw.logLevel ?? 'info',

@@ -1,6 +1,6 @@
 // Enrollment: register a cell and produce the agent's config file with its new credentials.
 // The secret is shown once, in the printed config; the hub keeps only its hash.
-import { type CellRef, cellId, type Identity, segmentProblem } from '@cellfleet/protocol';
+import { type ActionKey, type CellRef, cellId, type Identity, segmentProblem } from '@cellfleet/protocol';
 import { stringify } from 'yaml';
 import { mosquittoHash } from '../broker/mosquitto.ts';
 import type { CellStore } from '../cells/store.ts';
@@ -29,7 +29,7 @@ export class EnrollError extends Error {
 export async function enrollCell(
   store: CellStore,
   req: EnrollRequest,
-  hub: { url: string; publicKey?: string; now: number },
+  hub: { url: string; actionKeys?: readonly ActionKey[]; now: number },
 ): Promise<EnrollResult> {
   for (const field of ['site', 'line', 'cell', 'sisterGroup'] as const) {
     const problem = segmentProblem(req[field]);
@@ -52,7 +52,7 @@ export async function enrollCell(
       url: hub.url,
       username: id,
       password: secret,
-      ...(hub.publicKey ? { publicKey: hub.publicKey } : {}),
+      ...(hub.actionKeys ? { actionKeys: hub.actionKeys } : {}),
     },
     endpoints:
       req.endpoints.length > 0 ? req.endpoints : [{ name: 'opcua', url: 'opc.tcp://127.0.0.1:4840' }],

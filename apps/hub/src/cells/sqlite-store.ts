@@ -30,12 +30,12 @@ const json = <T>(v: string | number | null | undefined): T | null =>
   typeof v === 'string' ? (JSON.parse(v) as T) : null;
 
 export async function openSqliteCellStore(path: string): Promise<CellStore> {
-  const db = await openSqlite(path);
-  migrate(db, 'cells', MIGRATIONS);
-  return sqliteCellStore(db);
+  return sqliteCellStore(await openSqlite(path));
 }
 
+/** The cell store on an open database (shared with the other hub modules); migrates it first. */
 export function sqliteCellStore(db: DatabaseSync): CellStore {
+  migrate(db, 'cells', MIGRATIONS);
   const q = {
     enroll: db.prepare(
       `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, broker_hash, enrolled_at)

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { openKeyring } from '../actions/index.ts';
 import { EnrollError, enrollCell } from '../agents/enroll.ts';
-import { openSqliteCellStore } from '../cells/sqlite-store.ts';
+import { sqliteCellStore } from '../cells/sqlite-store.ts';
+import { openSqlite } from '../store/migrate.ts';
 import { parse, UsageError } from './args.ts';
 
 export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file
@@ -42,12 +44,18 @@ export async function enrollCommand(argv: readonly string[]): Promise<number> {
     }
     return { name: e.slice(0, i), url: e.slice(i + 1) };
   });
-  const store = await openSqliteCellStore(v.db ?? 'cellfleet-hub.db');
+  const db = await openSqlite(v.db ?? 'cellfleet-hub.db');
+  const store = sqliteCellStore(db);
   try {
+    // Pin every key that can sign now or next (see docs/actions.md, key rotation).
+    const actionKeys = openKeyring(db, Date.now)
+      .list()
+      .filter((k) => k.state !== 'retired')
+      .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
     const r = await enrollCell(
       store,
       { site: v.site!, line: v.line!, cell: v.cell!, sisterGroup: v.group!, endpoints },
-      { url: v['hub-url'] ?? 'mqtt://127.0.0.1:1883', now: Date.now() },
+      { url: v['hub-url'] ?? 'mqtt://127.0.0.1:1883', actionKeys, now: Date.now() },
     );
     if (v.out) {
       writeFileSync(v.out, r.yaml, { mode: 0o600 });

@@ -1,0 +1,33 @@
+// The hub's domain services on one SQLite database, so a state change and its audit record
+// commit in one transaction: cells, users and sessions, the audit chain, the action keyring,
+// and maintenance-window actions.
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ActionBody } from '@cellfleet/protocol';
+import { createActionService, openKeyring } from './actions/index.ts';
+import { createAuditLog } from './audit/index.ts';
+import { createAuthService } from './auth/index.ts';
+import { sqliteCellStore } from './cells/sqlite-store.ts';
+
+export interface ServiceDeps {
+  readonly db: DatabaseSync;
+  readonly now: () => number;
+  /** Sends a signed action to a cell's command topic. */
+  readonly publishAction: (cellId: string, body: ActionBody) => Promise<void>;
+}
+
+export function createServices(d: ServiceDeps) {
+  const audit = createAuditLog(d.db);
+  const auth = createAuthService({ db: d.db, audit, now: d.now });
+  const keyring = openKeyring(d.db, d.now);
+  const actions = createActionService({
+    db: d.db,
+    audit,
+    keyring,
+    newId: randomUUID,
+    publish: d.publishAction,
+  });
+  return { store: sqliteCellStore(d.db), audit, auth, keyring, actions };
+}
+
+export type Services = ReturnType<typeof createServices>;
