@@ -3,7 +3,8 @@
 // in words. Ties are reported as ties, never guessed. Pure: `now` comes in with the input.
 import type { Json } from '../canonical.ts';
 import { globToRegExp } from '../snapshot/glob.ts';
-import { flatKeysOf, isNodeKey, keyLabel, rulePath, valueAt } from '../snapshot/keys.ts';
+import { flatKeysOf, isNodeKey, keyLabel, rulePath } from '../snapshot/keys.ts';
+import { isNodeEntry } from '../snapshot/types.ts';
 import { certificateRows } from './certificates.ts';
 import {
   agreeingClasses,
@@ -42,14 +43,38 @@ function pathsOf(key: string): string[] {
   return hash < 0 ? [p] : [p, p.slice(0, hash)];
 }
 
+/** Entry keys (not flat keys) of every cell and the golden snapshot, sorted. */
 function unionKeys(cells: readonly SisterSnapshot[], golden?: { entries: Record<string, Json> }): string[] {
   const keys = new Set<string>();
-  const add = (entries: Record<string, Json>) => {
-    for (const k in entries) for (const f of flatKeysOf(k, entries[k]!)) keys.add(f);
-  };
-  for (const c of cells) add(c.entries);
-  if (golden) add(golden.entries);
+  for (const c of cells) for (const k in c.entries) keys.add(k);
+  if (golden) for (const k in golden.entries) keys.add(k);
   return [...keys].sort();
+}
+
+/** A cheap identity for a whole entry: node entries without building canonical JSON. */
+function signature(v: Json | undefined): string {
+  if (isNodeEntry(v)) return `N${v.class}|${v.dataType}|${v.access}|${classId(v.value)}`;
+  return classId(v);
+}
+
+function allSame(
+  values: readonly (Json | undefined)[],
+  golden: Json | undefined,
+  hasGolden: boolean,
+): boolean {
+  const first = hasGolden ? golden : values[0];
+  let sig: string | undefined;
+  for (const v of values) {
+    if (v === first) continue;
+    sig ??= signature(first);
+    if (signature(v) !== sig) return false;
+  }
+  return true;
+}
+
+function attribute(v: Json | undefined, attr: string | undefined): Json | undefined {
+  if (!isNodeEntry(v)) return attr === undefined ? v : undefined;
+  return attr === undefined ? v.class : v[attr as 'value'];
 }
 
 export function compareSisters(input: CompareInput): Comparison {
@@ -59,51 +84,66 @@ export function compareSisters(input: CompareInput): Comparison {
   const rows: ComparisonRow[] = [];
   let identical = 0;
   let ignored = 0;
-  for (const key of unionKeys(cells, input.golden)) {
-    const paths = pathsOf(key);
-    if (m.ignore.some((re) => paths.some((p) => re.test(p)))) {
-      ignored++;
-      continue;
+  const golden = input.golden;
+  for (const key of unionKeys(cells, golden)) {
+    const values = cells.map((c) => c.entries[key]);
+    const g = golden?.entries[key];
+    const same = allSame(values, g, golden !== undefined);
+    // Flat keys from distinct values only: flatKeysOf allocates, and most cells share one value.
+    const flat = new Set<string>();
+    const seen = new Set<Json>();
+    for (const v of same ? [golden ? g : values[0]] : golden ? [...values, g] : values) {
+      if (v === undefined || (typeof v === 'object' && v !== null && seen.has(v))) continue;
+      if (typeof v === 'object' && v !== null) seen.add(v);
+      for (const f of flatKeysOf(key, v)) flat.add(f);
     }
-    const tol = m.tolerances.find((t) => paths.some((p) => t.re.test(p)))?.tol;
-    const row = compareKey(key, cells, { input, tol });
-    if (row === undefined) identical++;
-    else {
-      rows.push(row);
-      for (const o of row.outliers) counts.set(o.cell, (counts.get(o.cell) ?? 0) + 1);
+    for (const fk of flat) {
+      const paths = pathsOf(fk);
+      if (m.ignore.some((re) => paths.some((p) => re.test(p)))) {
+        ignored++;
+        continue;
+      }
+      if (same) {
+        identical++;
+        continue;
+      }
+      const attr = fk === key ? undefined : fk.slice(key.length + 1);
+      const tol = m.tolerances.find((t) => paths.some((p) => t.re.test(p)))?.tol;
+      const row = compareKey(fk, cells, {
+        values: values.map((v) => attribute(v, attr)),
+        golden: golden ? { cell: golden.cell, value: attribute(g, attr) } : undefined,
+        tol,
+      });
+      if (row === undefined) identical++;
+      else {
+        rows.push(row);
+        for (const o of row.outliers) counts.set(o.cell, (counts.get(o.cell) ?? 0) + 1);
+      }
     }
   }
   return assemble(input, { cells, counts, rows, identical, ignored });
 }
 
-function quickIdentical(
-  key: string,
-  cells: readonly SisterSnapshot[],
-  golden?: Record<string, Json>,
-): boolean {
-  const first = golden ? valueAt(golden, key) : cells[0] && valueAt(cells[0].entries, key);
-  const id = classId(first);
-  return cells.every((c) => classId(valueAt(c.entries, key)) === id);
+interface KeyValues {
+  readonly values: readonly (Json | undefined)[];
+  readonly golden: { cell: string; value: Json | undefined } | undefined;
+  readonly tol: ToleranceSpec | undefined;
 }
 
-function compareKey(
-  key: string,
-  cells: readonly SisterSnapshot[],
-  ctx: { input: CompareInput; tol: ToleranceSpec | undefined },
-): ComparisonRow | undefined {
-  const golden = ctx.input.golden;
-  if (quickIdentical(key, cells, golden?.entries)) return undefined;
-  const classes = groupValues(cells.map((c) => ({ cell: c.cell, value: valueAt(c.entries, key) })));
+function compareKey(key: string, cells: readonly SisterSnapshot[], kv: KeyValues): ComparisonRow | undefined {
+  const golden = kv.golden;
+  const classes = groupValues(cells.map((c, i) => ({ cell: c.cell, value: kv.values[i] })));
+  if (classes.length === 1 && (!golden || classes[0]!.id === classId(golden.value))) return undefined;
   let base: ValueClass;
   if (golden) {
-    const value = valueAt(golden.entries, key);
-    base = classes.find((c) => c.id === classId(value)) ?? { id: classId(value), value, cells: [] };
+    const id = classId(golden.value);
+    base = classes.find((c) => c.id === id) ?? { id, value: golden.value, cells: [] };
   } else {
-    const pick = pickMajority(classes, ctx.tol);
+    const pick = pickMajority(classes, kv.tol);
     if (pick.kind === 'tie') return tieRow(key, pick.tied);
     base = pick.base;
   }
-  const agree = agreeingClasses(classes, base, ctx.tol);
+  const agree = agreeingClasses(classes, base, kv.tol);
   const agreeing = agree.reduce((n, c) => n + c.cells.length, 0);
   const others = classes.filter((c) => !agree.includes(c));
   if (others.length === 0) return undefined;
