@@ -8,6 +8,7 @@ import { actionRoutes } from './actions/index.ts';
 import { cellRoutes } from './api/cells.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
+import { notebookRoutes } from './api/notebook.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
 import type { Services } from './services.ts';
@@ -42,6 +43,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   authRoutes(app, d.services.auth);
   cellRoutes(app, d.services.store);
   eventRoutes(app, d.events);
+  notebookRoutes(app, d.services.store, { now: d.now });
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -7,3 +7,4 @@ export * from './diagnosis/index.ts';
 export * from './liveness.ts';
 export * from './report/index.ts';
 export * from './snapshot/index.ts';
+export * from './notebook.ts';
