@@ -9,6 +9,7 @@ import { openOutbox } from '@cellfleet/agent/outbox/outbox';
 import { openAgentPki } from '@cellfleet/agent/pki/index';
 import { probeEndpoint } from '@cellfleet/agent/probe/index';
 import { type Agent, createAgent } from '@cellfleet/agent/runtime/agent';
+import { createSnapshotDuty } from '@cellfleet/agent/runtime/snapshots';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell } from '@cellfleet/hub/agents/enroll';
 import { type Hub, startHub } from '@cellfleet/hub/app';
@@ -159,7 +160,16 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
     await pki.trust(cell.serverCertificate());
     const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
       (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
-    const agent = createAgent({ config, outbox, probe, logger: o.logger, newId: randomUUID });
+    const snapshots = createSnapshotDuty({
+      cell: enrolled.id,
+      endpoints: config.endpoints,
+      pki,
+      dataDir,
+      timeoutMs: config.probe.timeoutMs,
+      newId: randomUUID,
+      logger: o.logger,
+    });
+    const agent = createAgent({ config, outbox, probe, snapshots, logger: o.logger, newId: randomUUID });
     agent.start();
     agents.set(enrolled.id, agent);
     closers.push(async () => {

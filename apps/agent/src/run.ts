@@ -12,6 +12,7 @@ import { openOutbox } from './outbox/outbox.ts';
 import { openAgentPki } from './pki/index.ts';
 import { probeEndpoint } from './probe/index.ts';
 import { createAgent } from './runtime/agent.ts';
+import { createSnapshotDuty } from './runtime/snapshots.ts';
 
 export const RUN_HELP = `cellfleet-agent run — probe this cell's OPC UA endpoints and report to the hub
 
@@ -47,7 +48,16 @@ export const runCommand: CliCommand = async (argv, io) => {
   });
   const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
     (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
-  const agent = createAgent({ config, outbox, probe, logger, newId: randomUUID });
+  const snapshots = createSnapshotDuty({
+    cell: cellId(config.identity),
+    endpoints: config.endpoints,
+    pki,
+    dataDir: config.dataDir,
+    timeoutMs: config.probe.timeoutMs,
+    newId: randomUUID,
+    logger,
+  });
+  const agent = createAgent({ config, outbox, probe, snapshots, logger, newId: randomUUID });
   agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -10,11 +10,13 @@ import { agentSecretMatches } from './agents/secrets.ts';
 import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
 import { connectHubLink, type HubLink } from './broker/hub-link.ts';
+import { openPgCellStore, type PgCellStore } from './cells/pg-store.ts';
 import type { CellStore } from './cells/store.ts';
 import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { createServices, type Services } from './services.ts';
 import { openSqlite } from './store/migrate.ts';
+import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './store/pg-lock.ts';
 
 export type BrokerConfig =
   | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
@@ -30,6 +32,11 @@ export type BrokerConfig =
 
 export interface HubOptions {
   readonly dbPath: string;
+  /**
+   * PostgreSQL URL for the cell store (scale-out). Users, audit, actions and snapshots stay
+   * in the SQLite database at `dbPath` (see docs/deploy.md).
+   */
+  readonly pgUrl?: string;
   readonly broker: BrokerConfig;
   readonly http: { readonly host: string; readonly port: number };
   readonly logger: Logger;
@@ -53,6 +60,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
   const log = o.logger;
   const now = o.now ?? Date.now;
   const db = await openSqlite(o.dbPath);
+  const pgStore: PgCellStore | undefined = o.pgUrl ? await openPgCellStore(o.pgUrl) : undefined;
   const events = new EventEmitter();
   let link: HubLink | undefined;
   const publish = (topic: string, payload: Uint8Array) =>
@@ -60,6 +68,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
 
   const services = createServices({
     db,
+    ...(pgStore ? { cellStore: pgStore } : {}),
     now,
     publishAction: (cellId, body) => {
       const ref = parseCellId(cellId);
@@ -68,7 +77,8 @@ export async function startHub(o: HubOptions): Promise<Hub> {
       return publish(buildTopic(ref, 'cmd'), encodeMessage(m));
     },
   });
-  const { store, actions } = services;
+  const { store, actions, snapshots } = services;
+  const SNAPSHOT_KINDS = new Set(['snapshot-hash', 'snapshot-delta', 'snapshot-chunk']);
 
   const ingest = createIngest({
     store,
@@ -76,6 +86,16 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     newId: randomUUID,
     logger: log,
     now,
+    beforeAck: async (fresh) => {
+      for (const m of fresh) {
+        if (!SNAPSHOT_KINDS.has(m.kind)) continue;
+        const r = await snapshots.ingest(m);
+        const ref = parseCellId(m.cell);
+        if (!ref) continue;
+        for (const reply of r.replies) await publish(buildTopic(ref, 'cmd'), encodeMessage(reply));
+        if (r.drift) events.emit('drift', r.drift);
+      }
+    },
     onStored: (fresh: readonly Envelope[]) => {
       for (const m of fresh) {
         if (m.kind !== 'action-result') continue;
@@ -96,8 +116,11 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     ...(broker ? broker.credentials : externalCredentials(o.broker)),
   });
 
+  // With PostgreSQL, replicas take turns: one tick at a time across all of them.
+  const tick = (t: number) =>
+    pgStore ? withTryAdvisoryLock(pgStore.pool, SCHEDULER_LOCK_KEY, () => actions.tick(t)) : actions.tick(t);
   const scheduler = setInterval(() => {
-    actions.tick(now()).catch((err: Error) => log.error({ err: err.message }, 'action scheduler failed'));
+    tick(now()).catch((err: Error) => log.error({ err: err.message }, 'action scheduler failed'));
   }, o.schedulerIntervalMs ?? 1000);
   scheduler.unref();
 
@@ -127,6 +150,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
       await link?.close();
       await broker?.close();
       db.close();
+      await pgStore?.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { notebookRoutes } from './api/notebook.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
 import type { Services } from './services.ts';
+import { snapshotRoutes } from './snapshots/index.ts';
 
 export interface HttpDeps {
   readonly services: Services;
@@ -46,6 +47,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   notebookRoutes(app, d.services.store, { now: d.now });
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });
+  await app.register(snapshotRoutes, { service: d.services.snapshots });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }

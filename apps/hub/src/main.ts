@@ -6,6 +6,7 @@ import { UsageError } from './cli/args.ts';
 import { BROKER_CONFIG_HELP, brokerConfigCommand } from './cli/broker-config.ts';
 import { ENROLL_HELP, enrollCommand } from './cli/enroll.ts';
 import { SERVE_HELP, serveCommand } from './cli/serve.ts';
+import { compareCommand } from './snapshots/index.ts';
 
 const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 const withIo = (run: (argv: readonly string[], io: CliIo) => Promise<number>) => (argv: readonly string[]) =>

@@ -8,12 +8,16 @@ import { createActionService, openKeyring } from './actions/index.ts';
 import { createAuditLog } from './audit/index.ts';
 import { createAuthService } from './auth/index.ts';
 import { sqliteCellStore } from './cells/sqlite-store.ts';
+import type { CellStore } from './cells/store.ts';
+import { createSnapshotService, sqliteSnapshotStore } from './snapshots/index.ts';
 
 export interface ServiceDeps {
   readonly db: DatabaseSync;
   readonly now: () => number;
   /** Sends a signed action to a cell's command topic. */
   readonly publishAction: (cellId: string, body: ActionBody) => Promise<void>;
+  /** The cell store; SQLite on `db` unless given (PostgreSQL for scale-out, issue 7). */
+  readonly cellStore?: CellStore;
 }
 
 export function createServices(d: ServiceDeps) {
@@ -27,7 +31,18 @@ export function createServices(d: ServiceDeps) {
     newId: randomUUID,
     publish: d.publishAction,
   });
-  return { store: sqliteCellStore(d.db), audit, auth, keyring, actions };
+  const store = d.cellStore ?? sqliteCellStore(d.db);
+  const snapshots = createSnapshotService({
+    store: sqliteSnapshotStore(d.db),
+    now: d.now,
+    newId: randomUUID,
+    // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
+    sisters: {
+      cellsInGroup: async (group) =>
+        (await store.listCells()).filter((c) => c.sisterGroup === group).map((c) => c.id),
+    },
+  });
+  return { store, audit, auth, keyring, actions, snapshots };
 }
 
 export type Services = ReturnType<typeof createServices>;

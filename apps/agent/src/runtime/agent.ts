@@ -23,6 +23,15 @@ import type { Outbox } from '../outbox/outbox.ts';
 export type ProbeFn = (endpoint: EndpointConfig, timeoutMs: number) => Promise<ProbeBody>;
 export type CommandHandler = (message: Envelope) => void;
 
+/** Snapshots after each probe cycle (runtime/snapshots.ts); optional so tests can leave it out. */
+export interface SnapshotDuty {
+  /** Snapshot the endpoints that probed ok; returns the messages to send (hash, delta or full copy). */
+  takeAll(probes: readonly ProbeBody[]): Promise<Envelope[]>;
+  acknowledged(ids: readonly string[]): void;
+  /** The hub asked for a full copy of one endpoint's snapshot. */
+  resend(endpoint: string): Envelope[];
+}
+
 export interface AgentDeps {
   readonly config: ResolvedConfig;
   readonly outbox: Outbox;
@@ -31,8 +40,9 @@ export interface AgentDeps {
   readonly newId: () => string;
   readonly now?: () => number;
   readonly version?: string;
-  /** Handles hub commands (actions, snapshot resends) once those features are wired. */
+  /** Handles hub commands other than snapshot resends (actions). */
   readonly onCommand?: CommandHandler;
+  readonly snapshots?: SnapshotDuty;
   /** Resend unacknowledged messages after this long without an ack (default 10 s). */
   readonly ackTimeoutMs?: number;
   readonly healthIntervalMs?: number;
@@ -40,6 +50,8 @@ export interface AgentDeps {
 
 export interface Agent {
   start(): void;
+  /** Queues any message durably (its seq and session are assigned here) and sends it. */
+  publish(message: Envelope): void;
   /** Probes every endpoint now and queues the results; resolves when they are queued. */
   probeNow(): Promise<void>;
   stop(): Promise<void>;
@@ -103,6 +115,11 @@ export function createAgent(d: AgentDeps): Agent {
     flush();
   }
 
+  function publish(message: Envelope): void {
+    d.outbox.enqueue((seq) => ({ ...message, seq, session }) as Envelope, now());
+    flush();
+  }
+
   function flush(): void {
     if (!link.connected || stopped) return;
     const room = MAX_IN_FLIGHT - inFlight.size;
@@ -129,11 +146,14 @@ export function createAgent(d: AgentDeps): Agent {
       return;
     }
     if (m.kind === 'ack') onAck(m.body);
+    else if (m.kind === 'snapshot-resend')
+      for (const r of d.snapshots?.resend(m.body.endpoint) ?? []) publish(r);
     else d.onCommand?.(m);
   }
 
   function onAck(body: AckBody): void {
     d.outbox.ack(body.ids);
+    d.snapshots?.acknowledged(body.ids);
     for (const id of body.ids) inFlight.delete(id);
     flush();
   }
@@ -155,6 +175,7 @@ export function createAgent(d: AgentDeps): Agent {
   }
 
   async function probeAll(): Promise<void> {
+    const done: ProbeBody[] = [];
     for (const endpoint of d.config.endpoints) {
       if (stopped) return;
       const body = await d
@@ -166,7 +187,14 @@ export function createAgent(d: AgentDeps): Agent {
         'probe done',
       );
       enqueue('probe', body);
+      done.push(body);
     }
+    if (!d.snapshots || stopped) return;
+    const messages = await d.snapshots.takeAll(done).catch((err: Error) => {
+      log.warn({ err: err.message }, 'snapshot failed');
+      return [];
+    });
+    for (const m of messages) if (!stopped) publish(m);
   }
 
   function probeNow(): Promise<void> {
@@ -181,6 +209,7 @@ export function createAgent(d: AgentDeps): Agent {
   return {
     link,
     probeNow,
+    publish,
     start() {
       link.start();
       void probeNow();

@@ -22,7 +22,12 @@ export interface IngestOptions {
   readonly newId: () => string;
   readonly logger: Logger;
   readonly now?: () => number;
-  /** Called with the messages each batch stored for the first time. */
+  /**
+   * Runs on the messages a batch stored for the first time, before their acks go out, for
+   * services that keep their own data (snapshots): an ack must still mean "stored".
+   */
+  readonly beforeAck?: (fresh: readonly Envelope[]) => Promise<void>;
+  /** Called with the messages each batch stored for the first time, after the acks. */
   readonly onStored?: (fresh: readonly Envelope[]) => void;
   readonly batchMs?: number;
   readonly batchMax?: number;
@@ -77,6 +82,13 @@ export function createIngest(o: IngestOptions): Ingest {
     );
     stats.stored += fresh.length;
     stats.duplicates += batch.length - fresh.length;
+    if (fresh.length > 0 && o.beforeAck) {
+      await o.beforeAck(fresh).catch((err: Error) => {
+        // Stored in the cell store already; a snapshot whose content was not kept is noticed by
+        // the snapshot service on the next delta (missing base) and asked for in full again.
+        o.logger.error({ err: err.message }, 'ingest: a service failed on a stored batch');
+      });
+    }
     const byCell = new Map<string, { ref: CellRef; ids: string[] }>();
     for (const { message, ref } of batch) {
       const entry = byCell.get(message.cell) ?? { ref, ids: [] };
