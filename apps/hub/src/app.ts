@@ -77,8 +77,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
       return publish(buildTopic(ref, 'cmd'), encodeMessage(m));
     },
   });
-  const { store, actions, snapshots } = services;
-  const SNAPSHOT_KINDS = new Set(['snapshot-hash', 'snapshot-delta', 'snapshot-chunk']);
+  const { store, actions } = services;
 
   const ingest = createIngest({
     store,
@@ -86,16 +85,6 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     newId: randomUUID,
     logger: log,
     now,
-    beforeAck: async (fresh) => {
-      for (const m of fresh) {
-        if (!SNAPSHOT_KINDS.has(m.kind)) continue;
-        const r = await snapshots.ingest(m);
-        const ref = parseCellId(m.cell);
-        if (!ref) continue;
-        for (const reply of r.replies) await publish(buildTopic(ref, 'cmd'), encodeMessage(reply));
-        if (r.drift) events.emit('drift', r.drift);
-      }
-    },
     onStored: (fresh: readonly Envelope[]) => {
       for (const m of fresh) {
         if (m.kind !== 'action-result') continue;

@@ -8,6 +8,7 @@ export const SERVE_HELP = `cellfleet-hub serve — run the hub: MQTT broker (emb
 Usage:
   cellfleet-hub serve [--db FILE] [--host ADDR] [--http-port N] [--mqtt-port N]
   cellfleet-hub serve --broker-url mqtt://broker:1883 --broker-user U --broker-password-file F [--share-group G]
+                      [--pg-url postgres://cellfleet@db/cellfleet]
 
 Options:
   --db FILE                 SQLite database (default ./cellfleet-hub.db)
@@ -21,6 +22,9 @@ Options:
   --broker-ca FILE          CA certificate (PEM) for an mqtts:// broker
   --share-group G           consume through MQTT shared subscriptions ($share/G/...) so several
                             hub replicas split the ingest
+  --pg-url URL              keep cells and their messages in PostgreSQL (shared by replicas) instead
+                            of --db; put the password in ~/.pgpass or PGPASSWORD, not in the URL.
+                            Users, audit, actions and snapshots stay in --db (docs/deploy.md)
   --log-level L             debug | info | warn | error (default info)
 `;
 
@@ -35,6 +39,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     'broker-password-file': { type: 'string' },
     'broker-ca': { type: 'string' },
     'share-group': { type: 'string' },
+    'pg-url': { type: 'string' },
     'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -60,6 +65,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const logger = pino({ level: v['log-level'] ?? 'info', base: { svc: 'hub' } });
   const hub = await startHub({
     dbPath: v.db ?? 'cellfleet-hub.db',
+    ...(v['pg-url'] ? { pgUrl: v['pg-url'] } : {}),
     broker,
     http: { host, port: intFlag('http-port', v['http-port'], 8080) },
     logger,
