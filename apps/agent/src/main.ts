@@ -4,6 +4,7 @@ import type { CliCommand } from './cli-types.ts';
 import { AGENT_ERROR_EXIT, AgentError } from './errors.ts';
 import { probeCommand, trustCommand } from './probe/index.ts';
 import { runCommand } from './run.ts';
+import { snapshotCommand } from './snapshot/cli.ts';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   run: { run: runCommand, summary: 'run --config FILE        probe on a schedule and report to the hub' },

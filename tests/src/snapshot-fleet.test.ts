@@ -1,0 +1,91 @@
+// Issue 4 through the whole stack: real agent processes snapshot emulated Kepware cells and
+// send them over MQTT; a parameter changed live on one cell becomes a drift event at the hub
+// and an outlier in the sister comparison; unchanged cycles cost only a hash on the wire.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import type { Comparison } from '@cellfleet/core';
+import {
+  type AgentProcess,
+  enrollAgent,
+  spawnAgent,
+  startTestHub,
+  type TestHub,
+  waitFor,
+} from './support/hub.ts';
+
+let hub: TestHub;
+const cells = new Map<string, RunningCell>();
+const ids = new Map<string, string>();
+const agents: AgentProcess[] = [];
+const SPEED = 'Channel1.Device1.Recipe.Speed';
+
+before(async () => {
+  hub = await startTestHub();
+  for (const name of ['press-01', 'press-02', 'press-03']) {
+    const cell = await startCell({ kind: 'kepware', name });
+    cells.set(name, cell);
+    const a = await enrollAgent(hub, {
+      cell: name,
+      probeIntervalMs: 2000,
+      endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+      trustServers: [cell.serverCertificate()],
+    });
+    ids.set(name, a.id);
+    agents.push(spawnAgent(a.configPath));
+  }
+});
+after(async () => {
+  await Promise.all(agents.map((a) => a.kill('SIGKILL')));
+  await hub.stop();
+  await Promise.all([...cells.values()].map((c) => c.stop()));
+});
+
+const id = (name: string) => ids.get(name)!;
+const kinds = async (name: string) => (await hub.hub.store.messageLog(id(name))).map((m) => m.kind);
+
+describe('snapshots through the fleet', () => {
+  test('every cell’s first snapshot is stored, then unchanged cycles send only hashes', async () => {
+    for (const name of ids.keys()) {
+      await waitFor(
+        `${name} snapshot stored`,
+        async () => {
+          const r = await hub.get<{ versions?: unknown[] } | unknown[]>(`/api/cells/${id(name)}/snapshots`);
+          const versions = Array.isArray(r) ? r : (r.versions ?? []);
+          return versions.length > 0 ? true : undefined;
+        },
+        30_000,
+      );
+    }
+    const full = (await kinds('press-01')).filter((k) => k === 'snapshot-chunk').length;
+    await waitFor('two more cycles of press-01', async () =>
+      (await kinds('press-01')).filter((k) => k === 'snapshot-hash').length >= 2 ? true : undefined,
+    );
+    const after = await kinds('press-01');
+    assert.equal(after.filter((k) => k === 'snapshot-chunk').length, full, 'no new full copies');
+    assert.equal(after.filter((k) => k === 'snapshot-delta').length, 0, 'no deltas while nothing changed');
+  });
+
+  test('a parameter changed on one cell becomes a drift event and an outlier among its sisters', async () => {
+    cells.get('press-02')!.setParameter(SPEED, 130);
+    const drift = await waitFor(
+      'drift on press-02',
+      async () => {
+        const r = await hub.get<{ events: Array<{ text: string }> }>(`/api/cells/${id('press-02')}/drift`);
+        return r.events.find((e) => /Speed/.test(e.text) && /130/.test(e.text));
+      },
+      30_000,
+    );
+    assert.match(drift.text, /100/);
+    assert.ok((await kinds('press-02')).includes('snapshot-delta'), 'the change travelled as a delta');
+    const comparison = await hub.get<Comparison>('/api/groups/presses/comparison?format=json');
+    const row = comparison.rows.find((r) => r.key.includes('Speed'));
+    assert.ok(row, 'the Speed key differs in the group');
+    assert.equal(row.baseline, 100);
+    assert.deepEqual(
+      row.outliers.map((o) => o.cell),
+      [id('press-02')],
+    );
+    assert.match(row.text, /press-02/);
+  });
+});
