@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
     run: probeCommand,
     summary: 'probe <opc.tcp-url>      walk the diagnosis ladder once and explain the result',
   },
+  snapshot: {
+    run: snapshotCommand,
+    summary: 'snapshot <opc.tcp-url>   take a configuration snapshot (--json | --out FILE)',
+  },
   trust: {
     run: trustCommand,
     summary: 'trust [list | <thumb>]   list rejected server certificates, or trust one',
