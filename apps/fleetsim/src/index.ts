@@ -1,0 +1,5 @@
+export * from './enroll.ts';
+export * from './fleet.ts';
+export * from './messages.ts';
+export * from './sim-agent.ts';
+export * from './stats.ts';

@@ -1,0 +1,224 @@
+// One simulated agent: the real agent's MQTT behaviour without OPC UA. It dials with a fresh
+// session number and a Last Will per connection (Sparkplug-style, like apps/agent's link),
+// redials with full-jitter backoff (core/backoff.ts), keeps every message in an in-memory
+// outbox until the hub acknowledges it (a PUBACK is not enough: PRODUCT.md "Reliability
+// model"), resends the outbox after a reconnect, and answers actions once per action id.
+import { backoffDelay, DEFAULT_BACKOFF } from '@cellfleet/core';
+import {
+  agentSubscriptions,
+  type BodyOf,
+  buildTopic,
+  type CellRef,
+  cellId,
+  decodeMessage,
+  encodeMessage,
+  MESSAGE_KINDS,
+  type MessageKind,
+} from '@cellfleet/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import { birthBody, envelope } from './messages.ts';
+
+export interface SimCredentials {
+  readonly ref: CellRef;
+  readonly sisterGroup: string;
+  readonly password: string;
+}
+
+/** What the fleet counts; one object shared by all agents of a fleet. */
+export interface SimCounters {
+  connects: number;
+  connectErrors: number;
+  published: number;
+  acked: number;
+  resent: number;
+  actionsAnswered: number;
+  /** The same action id received again after it was answered (the ledger refused it). */
+  actionsRepeated: number;
+}
+
+export interface SimAgentDeps {
+  readonly url: string;
+  readonly keepaliveSec: number;
+  readonly probeIntervalMs: number;
+  readonly counters: SimCounters;
+  readonly now: () => number;
+  readonly random: () => number;
+  /** Called with publish → ack time (ms) for every acknowledged message. */
+  readonly onAck: (latencyMs: number) => void;
+  readonly onConnect: (at: number) => void;
+}
+
+interface Pending {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly retain: boolean;
+  readonly firstSentAt: number;
+  lastSentAt: number;
+}
+
+export interface SimAgent {
+  readonly id: string;
+  readonly connected: boolean;
+  readonly outboxSize: number;
+  start(): void;
+  send<K extends MessageKind>(kind: K, body: BodyOf<K>): void;
+  /** Publishes again what has waited for its ack longer than `olderThanMs`. */
+  resendStale(olderThanMs: number): void;
+  /** Drops the connection without a goodbye (the broker publishes the Will). */
+  stop(): Promise<void>;
+}
+
+export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
+  const id = cellId(c.ref);
+  const outbox = new Map<string, Pending>();
+  const answered = new Set<string>();
+  let client: MqttClient | undefined;
+  let connected = false;
+  let stopping = false;
+  let attempt = 0;
+  let session = 0;
+  let seq = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const stamp = () => ({ ref: c.ref, seq: ++seq, session, now: d.now() });
+
+  function put(topic: string, payload: Buffer, retain: boolean): void {
+    const cl = client;
+    if (!cl || !connected) return;
+    cl.publish(topic, payload, { qos: 1, retain }, () => {});
+  }
+
+  function send<K extends MessageKind>(kind: K, body: BodyOf<K>): void {
+    const m = envelope(kind, stamp(), body);
+    const spec = MESSAGE_KINDS[kind];
+    const now = d.now();
+    const p: Pending = {
+      topic: buildTopic(c.ref, spec.channel),
+      payload: Buffer.from(encodeMessage(m)),
+      retain: spec.retained,
+      firstSentAt: now,
+      lastSentAt: now,
+    };
+    outbox.set(m.id, p);
+    d.counters.published++;
+    put(p.topic, p.payload, p.retain);
+  }
+
+  function onMessage(payload: Buffer): void {
+    const r = decodeMessage(payload);
+    if (!r.ok) return;
+    const m = r.message;
+    if (m.kind === 'ack') {
+      const now = d.now();
+      for (const ackId of m.body.ids) {
+        const p = outbox.get(ackId);
+        if (!p) continue;
+        outbox.delete(ackId);
+        d.counters.acked++;
+        d.onAck(now - p.firstSentAt);
+      }
+    } else if (m.kind === 'action') {
+      const actionId = m.body.action.id;
+      if (answered.has(actionId)) {
+        d.counters.actionsRepeated++;
+        return;
+      }
+      answered.add(actionId);
+      d.counters.actionsAnswered++;
+      const at = d.now();
+      send('action-result', { actionId, outcome: 'succeeded', startedAt: at, finishedAt: at });
+    }
+    // snapshot-resend: the sim has no snapshot content to send; the hub keeps the hash.
+  }
+
+  function dial(): void {
+    session++;
+    const will = envelope(
+      'death',
+      { ref: c.ref, seq: 0, session, now: d.now() },
+      {
+        state: 'offline',
+        reason: 'will',
+      },
+    );
+    const cl = mqtt.connect(d.url, {
+      clientId: `fleetsim-${id}`,
+      username: id,
+      password: c.password,
+      keepalive: d.keepaliveSec,
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 30_000,
+      will: {
+        topic: buildTopic(c.ref, 'state'),
+        payload: Buffer.from(encodeMessage(will)),
+        qos: 1,
+        retain: true,
+      },
+    });
+    client = cl;
+    cl.on('connect', () => {
+      attempt = 0;
+      connected = true;
+      d.counters.connects++;
+      d.onConnect(d.now());
+      cl.subscribe(agentSubscriptions(c.ref), { qos: 1 });
+      // The birth first, then whatever earlier connections left unacknowledged (old births
+      // included: their session is stale, so the hub stores them without effect).
+      const backlog = [...outbox.values()];
+      send('birth', birthBody(c.ref, c.sisterGroup, d.probeIntervalMs));
+      for (const p of backlog) {
+        p.lastSentAt = d.now();
+        d.counters.resent++;
+        put(p.topic, p.payload, p.retain);
+      }
+    });
+    cl.on('message', (_topic, payload) => onMessage(payload));
+    cl.on('error', () => {
+      if (!connected) d.counters.connectErrors++;
+    });
+    cl.on('close', () => {
+      if (client !== cl) return;
+      connected = false;
+      cl.removeAllListeners();
+      cl.on('error', () => {});
+      cl.end(true);
+      client = undefined;
+      if (stopping) return;
+      const delay = backoffDelay(attempt, d.random(), DEFAULT_BACKOFF);
+      attempt++;
+      timer = setTimeout(dial, delay);
+    });
+  }
+
+  return {
+    id,
+    get connected() {
+      return connected;
+    },
+    get outboxSize() {
+      return outbox.size;
+    },
+    start: dial,
+    send,
+    resendStale(olderThanMs) {
+      if (!connected) return;
+      const now = d.now();
+      for (const p of outbox.values()) {
+        if (now - p.lastSentAt < olderThanMs) continue;
+        p.lastSentAt = now;
+        d.counters.resent++;
+        put(p.topic, p.payload, p.retain);
+      }
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      const cl = client;
+      client = undefined;
+      connected = false;
+      if (cl) await new Promise<void>((resolve) => cl.end(true, {}, () => resolve()));
+    },
+  };
+}
