@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cellId, type EndpointConfig } from '@cellfleet/protocol';
 import pino from 'pino';
+import { createActionExecutor, testPauses } from './actions/executor.ts';
+import { openLedger } from './actions/ledger.ts';
 import { type CliCommand, EXIT } from './cli-types.ts';
 import { loadConfig } from './config/load.ts';
 import { AgentError } from './errors.ts';
 import { openOutbox } from './outbox/outbox.ts';
 import { openAgentPki } from './pki/index.ts';
 import { probeEndpoint } from './probe/index.ts';
-import { createAgent } from './runtime/agent.ts';
+import { type Agent, createAgent } from './runtime/agent.ts';
 import { createSnapshotDuty } from './runtime/snapshots.ts';
 
 export const RUN_HELP = `cellfleet-agent run — probe this cell's OPC UA endpoints and report to the hub
@@ -57,13 +59,44 @@ export const runCommand: CliCommand = async (argv, io) => {
     newId: randomUUID,
     logger,
   });
-  const agent = createAgent({ config, outbox, probe, snapshots, logger, newId: randomUUID });
+  const ledger = openLedger(join(config.dataDir, 'ledger.db'));
+  let agent: Agent | undefined;
+  const executor = createActionExecutor({
+    config,
+    ledger,
+    pki,
+    log: logger,
+    now: Date.now,
+    probe: (endpoint) => probe(endpoint, config.probe.timeoutMs),
+    reportProbe: (body) => agent?.send('probe', body),
+    snapshotNow: async (probes) => {
+      const messages = await snapshots.takeAll(probes);
+      for (const m of messages) agent?.publish(m);
+      return messages;
+    },
+    report: (result) => agent?.send('action-result', result),
+    pauses: testPauses(process.env),
+  });
+  agent = createAgent({
+    config,
+    outbox,
+    probe,
+    snapshots,
+    logger,
+    newId: randomUUID,
+    onCommand: (m) => {
+      if (m.kind === 'action') executor.handle(m.body);
+    },
+  });
   agent.start();
+  void executor.recover();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await agent.stop();
+  await executor.idle();
+  ledger.close();
   outbox.close();
   await pki.dispose();
   return EXIT.ok;

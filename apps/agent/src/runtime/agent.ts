@@ -54,6 +54,11 @@ export interface Agent {
   publish(message: Envelope): void;
   /** Probes every endpoint now and queues the results; resolves when they are queued. */
   probeNow(): Promise<void>;
+  /** Queues a message for the hub through the durable outbox (action results, action probes). */
+  send<K extends 'probe' | 'action-result'>(
+    kind: K,
+    body: Parameters<typeof createEnvelope<K>>[0]['body'],
+  ): void;
   stop(): Promise<void>;
   readonly link: Link;
 }
@@ -107,7 +112,7 @@ export function createAgent(d: AgentDeps): Agent {
     onMessage: (topic, payload) => receive(topic, payload),
   });
 
-  function enqueue<K extends 'birth' | 'probe' | 'health'>(
+  function enqueue<K extends 'birth' | 'probe' | 'health' | 'action-result'>(
     kind: K,
     body: Parameters<typeof envelope<K>>[1],
   ): void {
@@ -210,6 +215,7 @@ export function createAgent(d: AgentDeps): Agent {
     link,
     probeNow,
     publish,
+    send: (kind, body) => enqueue(kind, body),
     start() {
       link.start();
       void probeNow();
