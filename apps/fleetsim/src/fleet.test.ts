@@ -40,7 +40,7 @@ test('50 simulated agents: online, acknowledged, stored exactly once', async () 
     await new Promise((r) => setTimeout(r, 1000));
     await fleet.stop();
     await hub.ingest.flush();
-    assert.ok(fleet.counters.acked > 50 * 5, `acked ${fleet.counters.acked}`);
+    assert.ok(fleet.counters.acked > 50 * 3, `acked ${fleet.counters.acked}`);
     for (const a of agents) {
       const log = (await hub.store.messageLog(cellId(a.ref))).filter((m) => m.seq > 0);
       const seqs = log.map((m) => m.seq);
