@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
     run: withIo(auditCommand),
     summary: 'cellfleet-hub audit — verify the hash-chained audit log, or export it',
   },
+  compare: {
+    run: withIo(compareCommand),
+    summary: 'cellfleet-hub compare — sister-cell comparison report of a group (html, csv, md, json)',
+  },
   keys: {
     run: withIo(keysCommand),
     summary: 'cellfleet-hub keys — list, stage, activate and retire action-signing keys',

@@ -5,6 +5,6 @@ export * from './canonical.ts';
 export * from './compare/index.ts';
 export * from './diagnosis/index.ts';
 export * from './liveness.ts';
+export * from './notebook.ts';
 export * from './report/index.ts';
 export * from './snapshot/index.ts';
-export * from './notebook.ts';
