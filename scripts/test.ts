@@ -46,7 +46,10 @@ function nodeTests(name: string, globs: string[], concurrency: number): void {
 const unitGlobs = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'];
 const e2eGlobs = ['tests/src/**/*.test.ts'];
 
-if (only) nodeTests(`tests matching ${only}`, [only], 1);
+if (only) {
+  if (only.includes('ui-')) check('build web UI', 'npm', ['run', 'build', '-w', '@cellfleet/web']);
+  nodeTests(`tests matching ${only}`, [only], 1);
+}
 else {
   if (!has('--no-checks') && !has('--e2e')) {
     check('lint', 'npx', ['biome', 'check', '.']);
@@ -55,7 +58,11 @@ else {
     check('typecheck demo/scripts/bench', 'npx', ['tsc', '-p', 'tsconfig.json']);
   }
   if (!has('--e2e')) nodeTests('unit tests', unitGlobs, 2);
-  if (!has('--unit')) nodeTests('end-to-end tests', e2eGlobs, 1);
+  if (!has('--unit')) {
+    // The browser suites (tests/src/ui-*) drive the UI the hub serves from apps/web/dist.
+    check('build web UI', 'npm', ['run', 'build', '-w', '@cellfleet/web']);
+    nodeTests('end-to-end tests', e2eGlobs, 1);
+  }
 }
 
 if (existsSync(countFile)) {

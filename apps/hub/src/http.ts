@@ -9,6 +9,7 @@ import { cellRoutes } from './api/cells.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
 import { notebookRoutes } from './api/notebook.ts';
+import { uiRoutes } from './api/ui.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
 import type { Services } from './services.ts';
@@ -49,5 +50,6 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   actionRoutes(app, { actions: d.services.actions, now: d.now });
   await app.register(snapshotRoutes, { service: d.services.snapshots });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await uiRoutes(app);
   return app;
 }

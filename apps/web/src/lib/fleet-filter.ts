@@ -1,0 +1,88 @@
+// Filtering and grouping of the fleet list: pure functions, so 1,000+ cells cost one pass.
+import type { CellSummary } from '@cellfleet/protocol';
+import { CELL_STATES, type CellState, cellState } from './format.ts';
+
+export type GroupBy = 'sisterGroup' | 'line' | 'site';
+export type StateFilter = CellState | 'all';
+
+export interface FleetRow {
+  readonly kind: 'cell';
+  readonly cell: CellSummary;
+  readonly state: CellState;
+}
+export interface GroupHead {
+  readonly kind: 'head';
+  readonly key: string;
+  readonly by: GroupBy;
+  readonly counts: Record<CellState, number>;
+  readonly total: number;
+}
+export type ListItem = FleetRow | GroupHead;
+
+export const emptyCounts = (): Record<CellState, number> =>
+  Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
+
+export function countStates(rows: readonly FleetRow[]): Record<CellState, number> {
+  const counts = emptyCounts();
+  for (const r of rows) counts[r.state]++;
+  return counts;
+}
+
+/** Everything a search box should find a cell by: id, group, diagnosis, versions. */
+function haystack(c: CellSummary): string {
+  const p = c.lastProbe;
+  return [
+    c.id,
+    c.sisterGroup,
+    c.buildInfo?.productName,
+    c.buildInfo?.softwareVersion,
+    c.agentVersion,
+    p?.diagnosis.code,
+    p?.diagnosis.summary,
+    ...(p?.findings.map((f) => f.code) ?? []),
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+}
+
+export function groupKey(c: CellSummary, by: GroupBy): string {
+  if (by === 'site') return c.site;
+  if (by === 'line') return `${c.site}.${c.line}`;
+  return c.sisterGroup;
+}
+
+const ORDER: Record<CellState, number> = { offline: 0, fault: 1, warning: 2, never: 3, waiting: 4, ok: 5 };
+
+export interface FleetQuery {
+  readonly text: string;
+  readonly state: StateFilter;
+  readonly by: GroupBy;
+}
+
+/** Rows with state, the matching subset, and the list with a header per group. */
+export function buildList(cells: readonly CellSummary[], q: FleetQuery) {
+  const all: FleetRow[] = cells.map((cell) => ({ kind: 'cell', cell, state: cellState(cell) }));
+  const words = q.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const matching = all.filter(
+    (r) =>
+      (q.state === 'all' || r.state === q.state) &&
+      (words.length === 0 || words.every((w) => haystack(r.cell).includes(w))),
+  );
+  const groups = new Map<string, FleetRow[]>();
+  for (const r of matching) {
+    const k = groupKey(r.cell, q.by);
+    const list = groups.get(k);
+    if (list) list.push(r);
+    else groups.set(k, [r]);
+  }
+  const items: ListItem[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const rows = groups.get(key) ?? [];
+    // Worst first inside a group: the cell that needs someone is at the top.
+    rows.sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.cell.id.localeCompare(b.cell.id));
+    items.push({ kind: 'head', key, by: q.by, counts: countStates(rows), total: rows.length });
+    items.push(...rows);
+  }
+  return { all, matching, items, groupCount: groups.size };
+}

@@ -1,0 +1,52 @@
+// The fleet as the hub reports it (GET /api/cells), kept current by the event stream. One
+// shared copy: the fleet, group and actions views all read it, and a burst of events (a hub
+// restart re-announces every cell) becomes one refetch.
+import type { CellSummary } from '@cellfleet/protocol';
+import { api, describe } from './api.ts';
+import { onCells } from './live.svelte.ts';
+
+export const fleet = $state<{ cells: CellSummary[]; loaded: boolean; error: string | null; at: number }>({
+  cells: [],
+  loaded: false,
+  error: null,
+  at: 0,
+});
+
+/** A clock for "3 min ago" labels, ticking every few seconds so they stay true. */
+export const clockState = $state({ now: Date.now() });
+
+let timer: ReturnType<typeof setTimeout> | null = null;
+let started = false;
+
+export async function refreshFleet(): Promise<void> {
+  try {
+    fleet.cells = await api.get<CellSummary[]>('/api/cells');
+    fleet.error = null;
+    fleet.at = Date.now();
+  } catch (err) {
+    fleet.error = describe(err);
+  } finally {
+    fleet.loaded = true;
+  }
+}
+
+function scheduleRefresh(delayMs: number): void {
+  if (timer) return;
+  timer = setTimeout(() => {
+    timer = null;
+    void refreshFleet();
+  }, delayMs);
+}
+
+export function startFleet(): void {
+  if (started) return;
+  started = true;
+  void refreshFleet();
+  onCells(() => scheduleRefresh(200));
+  // Liveness can also change without a message (the hub ages cells out), and a missed event
+  // must not leave the screen wrong for long.
+  setInterval(() => scheduleRefresh(0), 15_000);
+  setInterval(() => {
+    clockState.now = Date.now();
+  }, 5_000);
+}
