@@ -35,6 +35,8 @@ export interface Fleet {
   outbox(): number;
   /** Starts every agent (spread over rampMs) and the scheduler. */
   start(): void;
+  /** No new messages from now on; unacknowledged ones are still resent (to drain outboxes). */
+  quiesce(): void;
   /** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
   until(what: string, predicate: () => boolean, timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export function createFleet(o: FleetOptions): Fleet {
   const agents = o.agents.map((c) => createSimAgent(c, deps));
   const due = agents.map(() => ({ probe: 0, snapshot: 0, health: 0 }));
   const timers: NodeJS.Timeout[] = [];
+  let quiet = false;
 
   function schedule(): void {
     const t = now();
@@ -74,6 +77,8 @@ export function createFleet(o: FleetOptions): Fleet {
     for (let i = 0; i < agents.length; i++) {
       const a = agents[i]!;
       const next = due[i]!;
+      if (a.outboxSize > 0) a.resendStale(resendAfter);
+      if (quiet) continue;
       if (t >= next.probe) {
         a.send('probe', probeBody(t));
         next.probe = t + o.probeIntervalMs;
@@ -92,7 +97,6 @@ export function createFleet(o: FleetOptions): Fleet {
         });
         next.health = t + o.healthIntervalMs;
       }
-      if (a.outboxSize > 0) a.resendStale(resendAfter);
     }
   }
 
@@ -122,6 +126,9 @@ export function createFleet(o: FleetOptions): Fleet {
         else timers.push(setTimeout(() => a.start(), (i / agents.length) * ramp));
       });
       timers.push(setInterval(schedule, 50));
+    },
+    quiesce() {
+      quiet = true;
     },
     async until(what, predicate, timeoutMs) {
       const started = now();

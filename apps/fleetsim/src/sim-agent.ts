@@ -60,6 +60,8 @@ export interface SimAgent {
   readonly id: string;
   readonly connected: boolean;
   readonly outboxSize: number;
+  /** Messages created so far (= the last sequence number used). */
+  readonly sent: number;
   start(): void;
   send<K extends MessageKind>(kind: K, body: BodyOf<K>): void;
   /** Publishes again what has waited for its ack longer than `olderThanMs`. */
@@ -199,6 +201,9 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
     },
     get outboxSize() {
       return outbox.size;
+    },
+    get sent() {
+      return seq;
     },
     start: dial,
     send,
