@@ -49,8 +49,7 @@ const e2eGlobs = ['tests/src/**/*.test.ts'];
 if (only) {
   if (only.includes('ui-')) check('build web UI', 'npm', ['run', 'build', '-w', '@cellfleet/web']);
   nodeTests(`tests matching ${only}`, [only], 1);
-}
-else {
+} else {
   if (!has('--no-checks') && !has('--e2e')) {
     check('lint', 'npx', ['biome', 'check', '.']);
     check('purity', process.execPath, ['scripts/check-purity.ts']);
