@@ -85,6 +85,11 @@ export interface AgentSetup {
   keepaliveSec?: number;
   /** Server certificates (DER) the agent trusts, as if a tech ran `cellfleet-agent trust`. */
   trustServers?: Buffer[];
+  /** The agent's local `maintenance` section (script allowlist, lock file). */
+  maintenance?: {
+    scripts?: Record<string, { command: string; args?: string[]; timeoutMs?: number }>;
+    lockFile?: string;
+  };
 }
 
 /** Enrolls a cell at the hub and writes its agent config (with a short probe interval). */
@@ -101,7 +106,14 @@ export async function enrollAgent(
       sisterGroup: s.group ?? 'presses',
       endpoints: s.endpoints,
     },
-    { url: t.hub.mqttUrl, now: Date.now() },
+    {
+      url: t.hub.mqttUrl,
+      // Pinned as at a real enrollment, so the agent verifies the hub's signed actions.
+      actionKeys: t.hub.services.keyring
+        .list()
+        .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem })),
+      now: Date.now(),
+    },
   );
   const dir = tempDir(`agent-${s.cell}`);
   const dataDir = join(dir, 'data');
@@ -110,6 +122,7 @@ export async function enrollAgent(
     hub: { ...(r.config['hub'] as object), keepaliveSec: s.keepaliveSec ?? 2 },
     probe: { intervalMs: s.probeIntervalMs ?? 60_000, timeoutMs: 5000 },
     dataDir,
+    ...(s.maintenance ? { maintenance: s.maintenance } : {}),
   };
   const trusted = join(dataDir, 'pki', 'trusted', 'certs');
   mkdirSync(trusted, { recursive: true });
@@ -126,10 +139,11 @@ export interface AgentProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnAgent(configPath: string): AgentProcess {
+export function spawnAgent(configPath: string, options: { env?: Record<string, string> } = {}): AgentProcess {
   const child = spawn(process.execPath, ['apps/agent/src/main.ts', 'run', '--config', configPath], {
     cwd: new URL('../../../', import.meta.url).pathname,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));

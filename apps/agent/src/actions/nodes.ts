@@ -59,6 +59,51 @@ export function toNodeValue(v: unknown): NodeValue {
   return String(v);
 }
 
+const NUMERIC = new Set([
+  DataType.SByte,
+  DataType.Byte,
+  DataType.Int16,
+  DataType.UInt16,
+  DataType.Int32,
+  DataType.UInt32,
+  DataType.Int64,
+  DataType.UInt64,
+  DataType.Float,
+  DataType.Double,
+]);
+
+function coerceScalar(dataType: number, v: string | number | boolean): string | number | boolean {
+  if (NUMERIC.has(dataType)) {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    const integral = dataType !== DataType.Float && dataType !== DataType.Double;
+    if (typeof n !== 'number' || !Number.isFinite(n) || (integral && !Number.isInteger(n)))
+      throw new Error(`${JSON.stringify(v)} is not a ${DataType[dataType]}`);
+    return n;
+  }
+  if (dataType === DataType.Boolean) {
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    throw new Error(`${JSON.stringify(v)} is not a Boolean`);
+  }
+  if (dataType === DataType.String) return String(v);
+  return v;
+}
+
+/**
+ * The requested value in the node's own data type, or an error before anything is written.
+ * JSON cannot say Int32 vs Double, and an HTTP layer may have turned 150 into "150" on the way;
+ * the node's DataType (read with the rollback point) decides, as a UA client would.
+ */
+export function coerceValue(dataType: number, arrayType: number, value: NodeValue): NodeValue {
+  if (value === null) throw new Error('null cannot be written');
+  if (arrayType === VariantArrayType.Array) {
+    if (!Array.isArray(value)) throw new Error('the node holds an array');
+    return value.map((x) => coerceScalar(dataType, x));
+  }
+  if (Array.isArray(value)) throw new Error('the node holds a single value');
+  return coerceScalar(dataType, value);
+}
+
 /** Read back "as asked": Float and Double round-trips, element by element for arrays. */
 export function sameValue(dataType: number, a: NodeValue, b: NodeValue): boolean {
   if (Array.isArray(a) && Array.isArray(b))
@@ -77,8 +122,7 @@ export async function readValues(session: ClientSession, nodeIds: readonly strin
 }
 
 export function goodValue(dv: DataValue | undefined, what: string): NodeValue {
-  if (!dv?.statusCode.isGood())
-    throw new Error(`cannot read ${what}: ${dv?.statusCode.name ?? 'no answer'}`);
+  if (!dv?.statusCode.isGood()) throw new Error(`cannot read ${what}: ${dv?.statusCode.name ?? 'no answer'}`);
   return toNodeValue(dv.value.value);
 }
 

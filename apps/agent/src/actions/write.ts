@@ -19,7 +19,15 @@ import {
   sessionTo,
 } from './context.ts';
 import type { LedgerEntry } from './ledger.ts';
-import { goodValue, readValues, resolveTargets, sameValue, type TargetState, writeValues } from './nodes.ts';
+import {
+  coerceValue,
+  goodValue,
+  readValues,
+  resolveTargets,
+  sameValue,
+  type TargetState,
+  writeValues,
+} from './nodes.ts';
 
 /** The rollback point as stored in the ledger. */
 export interface WriteSnapshot {
@@ -86,12 +94,15 @@ async function rollbackPoint(
     } catch (err) {
       throw new StepFailure('read-failed', (err as Error).message);
     }
-    return {
-      ...r,
-      before,
-      dataType: dv?.value.dataType ?? 0,
-      arrayType: dv?.value.arrayType ?? 0,
-    };
+    const dataType = dv?.value.dataType ?? 0;
+    const arrayType = dv?.value.arrayType ?? 0;
+    let requested: NodeValue;
+    try {
+      requested = coerceValue(dataType, arrayType, r.requested);
+    } catch (err) {
+      throw new StepFailure('invalid-value', `${r.path}: ${(err as Error).message}; nothing was written`);
+    }
+    return { ...r, before, dataType, arrayType, requested };
   });
 }
 

@@ -1,0 +1,108 @@
+// Helpers for the maintenance-window action suites (issue 5): users per role, the actions API,
+// waiting for a cell's result, and an interceptor on the hub's signer that lets a test play
+// an attacker (or a buggy hub) between signing and the agent.
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { signingPayload } from '@cellfleet/core';
+import type {
+  ActionBody,
+  ActionView,
+  AuditEntryView,
+  CellRunView,
+  ProposeActionRequest,
+  SignedAction,
+} from '@cellfleet/protocol';
+import { type TestHub, waitFor } from './hub.ts';
+
+export type Users = Record<'erin' | 'ann' | 'eve', string>;
+
+/** erin proposes (engineer), ann approves (approver), eve is an engineer who may not approve. */
+export function addActionUsers(t: TestHub): Users {
+  const add = (name: string, role: 'engineer' | 'approver') =>
+    t.hub.services.auth.addUser('test-setup', name, role).token;
+  return { erin: add('erin', 'engineer'), ann: add('ann', 'approver'), eve: add('eve', 'engineer') };
+}
+
+export async function api<T = ActionView & { code?: string }>(
+  t: TestHub,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${t.hub.httpUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+/** An explicit window from `startInMs` to `endInMs` from now. */
+export const windowIn = (startInMs: number, endInMs: number) => ({
+  start: Date.now() + startInMs,
+  end: Date.now() + endInMs,
+});
+
+export async function propose(t: TestHub, users: Users, request: ProposeActionRequest): Promise<string> {
+  const r = await api(t, users.erin, 'POST', '/api/actions', request);
+  if (r.status !== 201) throw new Error(`propose → ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.id;
+}
+
+export async function approve(t: TestHub, users: Users, id: string): Promise<void> {
+  const r = await api(t, users.ann, 'POST', `/api/actions/${id}/approve`, { comment: 'test' });
+  if (r.status !== 200) throw new Error(`approve → ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+/** Waits until the cell's run has a final outcome (or the given one) and returns it. */
+export async function settledRun(
+  t: TestHub,
+  id: string,
+  cell: string,
+  until: (r: CellRunView) => boolean = (r) => r.state === 'done',
+  timeoutMs = 20_000,
+): Promise<CellRunView> {
+  return waitFor(
+    `a result for ${id}`,
+    async () => {
+      const a = await t.get<ActionView>(`/api/actions/${id}`);
+      const run = a.runs.find((r) => r.cell === cell);
+      return run && until(run) ? run : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export async function auditOf(t: TestHub, id: string): Promise<AuditEntryView[]> {
+  return t.get<AuditEntryView[]>(`/api/audit?subject=${encodeURIComponent(`action:${id}`)}`);
+}
+
+export type Tamper = (body: ActionBody, resign: (a: SignedAction) => ActionBody) => ActionBody;
+
+/**
+ * Wraps the hub's keyring so a test can alter what one action id is dispatched as: after
+ * signing (a man in the middle: tampered parameters, forged signature) or before signing with
+ * the hub's real key (a compromised or buggy hub: wrong cell, no approvals, another window).
+ */
+export function interceptSigning(t: TestHub): { on(actionId: string, tamper: Tamper): void } {
+  const keyring = t.hub.services.keyring;
+  const original = keyring.sign.bind(keyring);
+  const tampers = new Map<string, Tamper>();
+  keyring.sign = (action: SignedAction) => {
+    const tamper = tampers.get(action.id);
+    return tamper ? tamper(original(action), original) : original(action);
+  };
+  return { on: (id, tamper) => tampers.set(id, tamper) };
+}
+
+/** Signs with a fresh key the agent never pinned, under the hub's own keyId. */
+export function forge(body: ActionBody): ActionBody {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const signature = sign(null, Buffer.from(signingPayload(body.action), 'utf8'), privateKey).toString(
+    'base64',
+  );
+  return { ...body, signature };
+}
