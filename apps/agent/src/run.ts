@@ -87,6 +87,7 @@ export const runCommand: CliCommand = async (argv, io) => {
     onCommand: (m) => {
       if (m.kind === 'action') executor.handle(m.body);
     },
+    onInvalidAction: (body) => executor.handle(body),
   });
   agent.start();
   void executor.recover();

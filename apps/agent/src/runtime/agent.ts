@@ -42,6 +42,11 @@ export interface AgentDeps {
   readonly version?: string;
   /** Handles hub commands other than snapshot resends (actions). */
   readonly onCommand?: CommandHandler;
+  /**
+   * An `action` for this cell whose body fails the schema: handed over unvalidated so the
+   * executor can refuse it (invalid-action) and tell the hub, instead of silently dropping it.
+   */
+  readonly onInvalidAction?: (body: unknown) => void;
   readonly snapshots?: SnapshotDuty;
   /** Resend unacknowledged messages after this long without an ack (default 10 s). */
   readonly ackTimeoutMs?: number;
@@ -143,6 +148,8 @@ export function createAgent(d: AgentDeps): Agent {
     const decoded = decodeMessage(payload);
     if (!decoded.ok) {
       log.warn({ topic, problem: formatIssues(decoded.issues) }, 'ignored an invalid message from the hub');
+      const raw = invalidAction(payload);
+      if (raw?.cell === cell) d.onInvalidAction?.(raw.body);
       return;
     }
     const m = decoded.message;
@@ -248,4 +255,18 @@ function failedProbe(endpoint: EndpointConfig, err: Error, at: number): ProbeBod
     diagnosis: { code: 'unknown', severity: 'error', summary: `probe failed: ${err.message}`.slice(0, 1024) },
     findings: [],
   };
+}
+
+/** The envelope fields of an `action` message that failed validation, if it is one. */
+function invalidAction(payload: Uint8Array): { cell: unknown; body: unknown } | undefined {
+  try {
+    const v = JSON.parse(new TextDecoder().decode(payload)) as {
+      kind?: unknown;
+      cell?: unknown;
+      body?: unknown;
+    };
+    return v?.kind === 'action' ? { cell: v.cell, body: v.body } : undefined;
+  } catch {
+    return undefined;
+  }
 }
