@@ -197,7 +197,10 @@ describe('refused at the hub API, audited, never dispatched', () => {
       assert.ok(!events.includes('action.dispatched'));
     }
     const own1 = (await auditOf(hub, annOwn)).find((e) => e.event === 'action.approve-refused');
-    assert.deepEqual([own1?.actor, (own1?.data as { code: string }).code], ['ann', 'self-approval']);
+    assert.deepEqual(
+      [own1?.actor, (own1?.data as { code?: string } | undefined)?.code],
+      ['ann', 'self-approval'],
+    );
   });
 
   test('unapproved until its window closed: expired, never sent', async () => {
