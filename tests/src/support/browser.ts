@@ -1,0 +1,92 @@
+// Browser test support: Debian's Chromium driven by playwright-core, the demo fleet as the
+// system under test, sign-in per user in its own context, and screenshots under test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type DemoFleet, startDemoFleet } from '../../../demo/fleet.ts';
+import { quietLogger, tempDir } from './hub.ts';
+
+export const RESULTS_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The demo fleet on free ports; every agent probes every `probeIntervalMs`. */
+export function startFleet(probeIntervalMs = 3000): Promise<DemoFleet> {
+  return startDemoFleet({
+    dataDir: tempDir('ui'),
+    httpPort: 0,
+    mqttPort: 0,
+    logger: quietLogger(),
+    probeIntervalMs,
+  });
+}
+
+export function userOf(fleet: DemoFleet, name: string) {
+  const u = fleet.users.find((x) => x.name === name);
+  if (!u) throw new Error(`the demo has no user ${name}`);
+  return u;
+}
+
+/** A fresh context (own cookies) signed in through the login form, like a person would. */
+export async function signedIn(
+  browser: Browser,
+  fleet: DemoFleet,
+  name: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${fleet.hub.httpUrl}/`);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill(userOf(fleet, name).password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('user').waitFor();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The hub's own view of a cell, to wait for the fleet to settle before a page loads. */
+export async function api<T>(fleet: DemoFleet, path: string, token = userOf(fleet, 'ada').token): Promise<T> {
+  const res = await fetch(`${fleet.hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
