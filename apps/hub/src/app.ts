@@ -19,7 +19,12 @@ import { openSqlite } from './store/migrate.ts';
 import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './store/pg-lock.ts';
 
 export type BrokerConfig =
-  | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
+  | {
+      readonly mode: 'embedded';
+      readonly host: string;
+      readonly port: number;
+      readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile?: string };
+    }
   | {
       readonly mode: 'external';
       readonly url: string;
@@ -77,7 +82,8 @@ export async function startHub(o: HubOptions): Promise<Hub> {
       return publish(buildTopic(ref, 'cmd'), encodeMessage(m));
     },
   });
-  const { store, actions } = services;
+  const { store, actions, snapshots } = services;
+  const SNAPSHOT_KINDS = new Set(['snapshot-hash', 'snapshot-delta', 'snapshot-chunk']);
 
   const ingest = createIngest({
     store,
@@ -85,6 +91,16 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     newId: randomUUID,
     logger: log,
     now,
+    beforeAck: async (fresh) => {
+      for (const m of fresh) {
+        if (!SNAPSHOT_KINDS.has(m.kind)) continue;
+        const r = await snapshots.ingest(m);
+        const ref = parseCellId(m.cell);
+        if (!ref) continue;
+        for (const reply of r.replies) await publish(buildTopic(ref, 'cmd'), encodeMessage(reply));
+        if (r.drift) events.emit('drift', r.drift);
+      }
+    },
     onStored: (fresh: readonly Envelope[]) => {
       for (const m of fresh) {
         if (m.kind !== 'action-result') continue;
@@ -145,7 +161,11 @@ export async function startHub(o: HubOptions): Promise<Hub> {
 }
 
 /** The embedded broker, with a random per-process credential for the hub's own link. */
-async function embeddedBroker(b: { host: string; port: number }, store: CellStore, logger: Logger) {
+async function embeddedBroker(
+  b: Extract<BrokerConfig, { mode: 'embedded' }>,
+  store: CellStore,
+  logger: Logger,
+) {
   const credentials = {
     username: `cellfleet-hub-${randomUUID()}`,
     password: randomBytes(32).toString('base64url'),
@@ -154,6 +174,7 @@ async function embeddedBroker(b: { host: string; port: number }, store: CellStor
     host: b.host,
     port: b.port,
     logger,
+    ...(b.tls ? { tls: b.tls } : {}),
     authenticate: async (username, password): Promise<Principal | undefined> => {
       if (username === credentials.username)
         return password === credentials.password ? { kind: 'hub' } : undefined;
@@ -161,7 +182,9 @@ async function embeddedBroker(b: { host: string; port: number }, store: CellStor
       return e && agentSecretMatches(password, e.secretHash) ? { kind: 'agent', cellId: e.id } : undefined;
     },
   });
-  return { url: broker.url, credentials, close: () => broker.close() };
+  // The hub's own link dials the same listener, so over TLS it must trust the same CA.
+  const ca = b.tls ? { caFile: b.tls.caFile ?? b.tls.certFile } : {};
+  return { url: broker.url, credentials: { ...credentials, ...ca }, close: () => broker.close() };
 }
 
 function externalCredentials(b: BrokerConfig) {

@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
     summary: 'cellfleet-hub audit — verify the hash-chained audit log, or export it',
   },
   compare: {
-    run: withIo(compareCommand),
+    run: (argv) => compareCommand(argv, { stdout: process.stdout, stderr: process.stderr }),
     summary: 'cellfleet-hub compare — sister-cell comparison report of a group (html, csv, md, json)',
   },
   keys: {

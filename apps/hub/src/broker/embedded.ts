@@ -1,6 +1,8 @@
 // The embedded broker: aedes on a TCP port, with the hub deciding who may connect (per-agent
 // credentials) and what each connection may touch (acl.ts). Refusals are logged with the cell.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type Principal } from './acl.ts';
@@ -10,6 +12,8 @@ export interface EmbeddedBrokerOptions {
   readonly port: number;
   readonly authenticate: (username: string, password: string) => Promise<Principal | undefined>;
   readonly logger: Logger;
+  /** PEM files: serve MQTT over TLS (mqtts://) so agent secrets never cross the network in clear. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface EmbeddedBroker {
@@ -78,7 +82,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
   });
 
-  const server: Server = createServer(broker.handle);
+  const server: Server = o.tls
+    ? createTlsServer(
+        { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile), minVersion: 'TLSv1.2' },
+        broker.handle,
+      )
+    : createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -90,7 +99,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   broker.on('clientDisconnect', () => clients--);
 
   return {
-    url: `mqtt://${o.host}:${port}`,
+    url: `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`,
     port,
     connectedClients: () => clients,
     async close() {

@@ -44,14 +44,21 @@ export async function connectHubLink(o: HubLinkOptions): Promise<HubLink> {
       else o.logger.info({ broker: o.url }, 'hub link subscribed');
     });
   });
+  // mqtt.js emits no error when a broker closes the socket before CONNACK (a TLS port dialled
+  // in clear, an ACL that drops us): a close before the first connect fails the start too.
   await new Promise<void>((resolve, reject) => {
-    const fail = (err: Error) =>
+    const fail = (err: Error) => {
+      client.end(true);
       reject(new Error(`cannot connect to the broker at ${o.url}: ${err.message}`));
+    };
+    const closed = () => fail(new Error('the broker closed the connection before accepting it'));
     client.once('connect', () => {
       client.off('error', fail);
+      client.off('close', closed);
       resolve();
     });
     client.once('error', fail);
+    client.once('close', closed);
   });
   return {
     get connected() {

@@ -16,6 +16,8 @@ Options:
                             use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
   --http-port N             HTTP API port (default 8080; 0 picks a free port)
   --mqtt-port N             embedded broker port (default 1883; 0 picks a free port)
+  --mqtt-tls-cert FILE      serve the embedded broker over TLS (mqtts://) with this PEM certificate
+  --mqtt-tls-key FILE       … and this PEM private key (agents set hub.caFile to the CA)
   --broker-url URL          use an external broker (mqtt:// or mqtts://) instead of the embedded one
   --broker-user U           the hub's username on the external broker
   --broker-password-file F  file holding the hub's password on the external broker
@@ -34,6 +36,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     host: { type: 'string' },
     'http-port': { type: 'string' },
     'mqtt-port': { type: 'string' },
+    'mqtt-tls-cert': { type: 'string' },
+    'mqtt-tls-key': { type: 'string' },
     'broker-url': { type: 'string' },
     'broker-user': { type: 'string' },
     'broker-password-file': { type: 'string' },
@@ -48,7 +52,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const host = v.host ?? '127.0.0.1';
-  let broker: BrokerConfig = { mode: 'embedded', host, port: intFlag('mqtt-port', v['mqtt-port'], 1883) };
+  const certFile = v['mqtt-tls-cert'];
+  const keyFile = v['mqtt-tls-key'];
+  if (Boolean(certFile) !== Boolean(keyFile))
+    throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
+  let broker: BrokerConfig = {
+    mode: 'embedded',
+    host,
+    port: intFlag('mqtt-port', v['mqtt-port'], certFile ? 8883 : 1883),
+    ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
+  };
   if (v['broker-url']) {
     if (!v['broker-user'] || !v['broker-password-file']) {
       throw new UsageError('--broker-url needs --broker-user and --broker-password-file');
