@@ -161,6 +161,8 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
     });
     client = cl;
     cl.on('connect', () => {
+      // Small QoS 1 packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per round trip.
+      (cl.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       attempt = 0;
       connected = true;
       d.counters.connects++;

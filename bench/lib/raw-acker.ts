@@ -1,0 +1,60 @@
+// The baseline for ingest: the same broker and the same end-to-end ack, but a subscriber that
+// stores nothing. It reads each message's id and acknowledges it at once. With --embedded it
+// also runs a bare aedes (no auth, no ACL) in this process, as the hub embeds its broker.
+//   node bench/lib/raw-acker.ts --embedded
+//   node bench/lib/raw-acker.ts --url mqtt://127.0.0.1:1883 --user U --password P [--share G]
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import {
+  buildTopic,
+  createEnvelope,
+  encodeMessage,
+  hubSubscriptions,
+  parseCellId,
+} from '@cellfleet/protocol';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+
+const { values: v } = parseArgs({
+  options: {
+    embedded: { type: 'boolean' },
+    url: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+    share: { type: 'string' },
+  },
+});
+let url = v.url ?? '';
+if (v.embedded) {
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const a = server.address();
+  url = `mqtt://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+}
+const c = await mqtt.connectAsync(url, {
+  username: v.user ?? 'raw',
+  password: v.password ?? 'raw',
+  protocolVersion: 4,
+  clean: true,
+  reconnectPeriod: 1000,
+});
+(c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+let n = 0;
+c.on('message', (_topic, payload) => {
+  const m = JSON.parse(payload.toString('utf8')) as { id: string; cell: string };
+  const ref = parseCellId(m.cell);
+  if (!ref) return;
+  n++;
+  const ack = createEnvelope({
+    kind: 'ack',
+    id: `raw-${n.toString(36).padStart(8, '0')}`,
+    cell: m.cell,
+    ts: Date.now(),
+    body: { ids: [m.id] },
+  });
+  c.publish(buildTopic(ref, 'ack'), Buffer.from(encodeMessage(ack)), { qos: 1 });
+});
+await c.subscribeAsync(hubSubscriptions(v.share), { qos: 1 });
+process.stdout.write(`raw-acker ready ${url}\n`);
+process.once('SIGTERM', () => process.exit(0));
