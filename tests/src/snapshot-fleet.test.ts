@@ -88,4 +88,41 @@ describe('snapshots through the fleet', () => {
     );
     assert.match(row.text, /press-02/);
   });
+
+  test('a group tolerance absorbs the difference; a viewer may not change the rules', async () => {
+    const put = (token: string, body: unknown) =>
+      fetch(`${hub.hub.httpUrl}/api/groups/presses/rules`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const viewer = hub.hub.services.auth.addUser('test-setup', 'vic', 'viewer');
+    assert.equal((await put(viewer.token, { ignore: ['**'] })).status, 403);
+    assert.equal(
+      (await put(hub.token, { tolerances: [{ match: '**/Speed*', abs: -1 }] })).status,
+      400,
+      'negative tolerance refused',
+    );
+    assert.equal(
+      (await put(hub.token, { tolerances: [{ match: '**/Recipe/Speed*', abs: 50 }] })).status,
+      200,
+    );
+    const comparison = await hub.get<Comparison>('/api/groups/presses/comparison?format=json');
+    assert.equal(
+      comparison.rows.find((r) => r.key.includes('Speed'))?.outliers.length ?? 0,
+      0,
+      '130 is within 100 ± 50',
+    );
+    assert.deepEqual(await hub.get('/api/groups/presses/rules'), {
+      tolerances: [{ match: '**/Recipe/Speed*', abs: 50 }],
+    });
+    const audit = await hub.get<Array<{ event: string }> | { entries: Array<{ event: string }> }>(
+      '/api/audit',
+    );
+    const entries = Array.isArray(audit) ? audit : audit.entries;
+    assert.ok(
+      entries.some((e) => e.event === 'group-rules.set'),
+      'the change is audited',
+    );
+  });
 });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { actionRoutes } from './actions/index.ts';
 import { cellRoutes } from './api/cells.ts';
 import { eventRoutes } from './api/events.ts';
+import { groupRuleRoutes } from './api/group-rules.ts';
 import { healthRoutes } from './api/health.ts';
 import { notebookRoutes } from './api/notebook.ts';
 import { uiRoutes } from './api/ui.ts';
@@ -49,6 +50,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });
   await app.register(snapshotRoutes, { service: d.services.snapshots });
+  groupRuleRoutes(app, { snapshots: d.services.snapshots, audit: d.services.audit, now: d.now });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await uiRoutes(app);
   return app;

@@ -23,6 +23,13 @@ export const EndpointConfig = Type.Object({
   trustOnFirstUse: Type.Optional(Type.Boolean()),
   /** Snapshot roots: node ids (`ns=2;s=Channel1`) or browse paths (`/Objects/2:Channel1`). */
   snapshotRoots: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  /**
+   * Snapshot rules before the defaults, e.g. `include:readonly:Channel1/**\/Recipe/**` or
+   * `volatile:**\/Counters/**` (docs/snapshots.md; `cellfleet-agent snapshot --show-rules`).
+   */
+  snapshotRules: Type.Optional(
+    Type.Array(Type.String({ pattern: '^(include|exclude|volatile|secret):((readonly|writable):)?.+$' })),
+  ),
 });
 export type EndpointConfig = Type.Static<typeof EndpointConfig>;
 

@@ -48,3 +48,20 @@ export const ErrorBody = Type.Object({
   field: Type.Optional(Type.String()),
 });
 export type ErrorBody = Type.Static<typeof ErrorBody>;
+
+/** Per sister group: keys to ignore and numeric tolerances for the comparison. */
+export const GroupRules = Type.Object({
+  ignore: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 500 })),
+  tolerances: Type.Optional(
+    Type.Array(
+      Type.Object({
+        match: Type.String({ minLength: 1, maxLength: 512 }),
+        abs: Type.Optional(Type.Number({ minimum: 0 })),
+        rel: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      }),
+      { maxItems: 500 },
+    ),
+  ),
+  expiryWarningDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+});
+export type GroupRules = Type.Static<typeof GroupRules>;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRule, ruleSet, type SnapshotRule } from '@cellfleet/core';
 import type { EndpointConfig, Envelope, ProbeBody } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { openSession } from '../opcua/index.ts';
@@ -49,6 +50,7 @@ export function createSnapshotDuty(o: SnapshotDutyOptions): SnapshotDuty {
             now,
             secretSalt: salt,
             ...(endpoint.snapshotRoots ? { roots: endpoint.snapshotRoots } : {}),
+            ...(endpoint.snapshotRules ? { rules: rulesOf(endpoint.snapshotRules) } : {}),
           });
           const publication = publisher.publish(run.snapshot);
           o.logger.info(
@@ -65,4 +67,9 @@ export function createSnapshotDuty(o: SnapshotDutyOptions): SnapshotDuty {
     acknowledged: (ids) => publisher.acknowledged(ids),
     resend: (endpoint) => publisher.resend(endpoint)?.messages ?? [],
   };
+}
+
+/** Config rules were checked by the schema's pattern, so every one parses. */
+function rulesOf(texts: readonly string[]) {
+  return ruleSet(texts.map((t) => parseRule(t)).filter((r): r is SnapshotRule => r !== undefined));
 }

@@ -165,6 +165,7 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     },
     assignGroup: (cell: string, group: string) => store.setGroup(cell, group),
     setGroupRules: (group: string, rules: CompareRules) => store.setGroupRules(group, rules),
+    groupRules: (group: string) => store.groupRules(group),
     versions: (cell: string, endpoint?: string) => store.listVersions(cell, endpoint),
     async snapshot(cell: string, ref: string, endpoint?: string) {
       const v = await resolveVersion(cell, ref, endpoint);
