@@ -106,7 +106,10 @@ test('an agent that stops turns offline on the open page without a reload', asyn
   assert.equal(await page.evaluate('window.marker'), 42);
   assert.equal(await tileCount(page, 'offline'), 1);
   assert.match((await row.textContent()) ?? '', /offline/);
-  const color = await row.locator('.badge').evaluate('(e) => getComputedStyle(e).color');
+  type Styles = { getComputedStyle(e: unknown): { color: string } };
+  const color = await row
+    .locator('.badge')
+    .evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).color);
   assert.equal(color, 'rgb(198, 40, 40)', 'the offline badge is red');
   await screenshot(page, 'ui-fleet-offline-live');
   assert.ok(seconds < 10, `offline shown after ${seconds} s`);
