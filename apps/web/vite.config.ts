@@ -7,8 +7,9 @@ const hub = process.env['CELLFLEET_HUB'] ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [svelte()],
-  // Relative asset URLs: the bundle works whatever path the hub mounts it on.
-  base: './',
+  // Absolute asset URLs: the hub mounts the UI at / and answers deep paths with index.html,
+  // so assets must not resolve relative to the requested path.
+  base: '/',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   server: { proxy: { '/api': { target: hub, changeOrigin: false } } },
 });
