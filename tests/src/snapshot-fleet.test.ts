@@ -89,6 +89,56 @@ describe('snapshots through the fleet', () => {
     assert.match(row.text, /press-02/);
   });
 
+  test('proposals built from snapshots: align with the sisters, restore an earlier snapshot', async () => {
+    const engineer = hub.hub.services.auth.addUser('test-setup', 'erin', 'engineer');
+    const viewer = hub.hub.services.auth.addUser('test-setup', 'val', 'viewer');
+    const window = { start: Date.now() + 3_600_000, end: Date.now() + 7_200_000 };
+    const propose = (token: string, body: unknown) =>
+      fetch(`${hub.hub.httpUrl}/api/cells/${id('press-02')}/proposals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    type Created = {
+      action: {
+        state: string;
+        params: { writes: Array<{ path: string; value: unknown; previous?: unknown }> };
+      };
+    };
+    assert.equal((await propose(viewer.token, { mode: 'align', reason: 'drifted', window })).status, 403);
+
+    const aligned = await propose(engineer.token, {
+      mode: 'align',
+      reason: 'recipe drifted from its sisters',
+      window,
+    });
+    assert.equal(aligned.status, 201, await aligned.clone().text());
+    const a = (await aligned.json()) as Created;
+    assert.equal(a.action.state, 'proposed');
+    assert.deepEqual(
+      a.action.params.writes.map((w) => [w.path.split('}').at(-1), w.value, w.previous]),
+      [['Speed', 100, 130]],
+    );
+
+    const versions = await hub.get<Array<{ hash: string }> | { versions: Array<{ hash: string }> }>(
+      `/api/cells/${id('press-02')}/snapshots`,
+    );
+    const list = Array.isArray(versions) ? versions : versions.versions;
+    const first = list.find((v) => v.hash)!.hash;
+    const restored = await propose(engineer.token, {
+      mode: 'restore',
+      hash: first,
+      reason: 'back to the commissioned recipe',
+      window,
+    });
+    assert.equal(restored.status, 201, await restored.clone().text());
+    const r = (await restored.json()) as Created;
+    assert.deepEqual(
+      r.action.params.writes.map((w) => [w.path.split('}').at(-1), w.value]),
+      [['Speed', 100]],
+    );
+  });
+
   test('a group tolerance absorbs the difference; a viewer may not change the rules', async () => {
     const put = (token: string, body: unknown) =>
       fetch(`${hub.hub.httpUrl}/api/groups/presses/rules`, {

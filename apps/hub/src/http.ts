@@ -10,6 +10,7 @@ import { eventRoutes } from './api/events.ts';
 import { groupRuleRoutes } from './api/group-rules.ts';
 import { healthRoutes } from './api/health.ts';
 import { notebookRoutes } from './api/notebook.ts';
+import { proposalRoutes } from './api/proposals.ts';
 import { uiRoutes } from './api/ui.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
@@ -50,6 +51,12 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });
   await app.register(snapshotRoutes, { service: d.services.snapshots });
+  proposalRoutes(app, {
+    store: d.services.store,
+    snapshots: d.services.snapshots,
+    actions: d.services.actions,
+    now: d.now,
+  });
   groupRuleRoutes(app, { snapshots: d.services.snapshots, audit: d.services.audit, now: d.now });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await uiRoutes(app);

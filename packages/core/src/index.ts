@@ -6,5 +6,6 @@ export * from './compare/index.ts';
 export * from './diagnosis/index.ts';
 export * from './liveness.ts';
 export * from './notebook.ts';
+export * from './proposals.ts';
 export * from './report/index.ts';
 export * from './snapshot/index.ts';

@@ -243,3 +243,26 @@ export const HubKeyView = Type.Object({
   createdAt: Millis,
 });
 export type HubKeyView = Type.Static<typeof HubKeyView>;
+
+/**
+ * POST /api/cells/:id/proposals: a write-parameters action built from snapshot data, either
+ * "align with the sister baseline" or "restore from snapshot `hash`".
+ */
+export const ProposeFromSnapshotsRequest = Type.Object({
+  mode: Type.Union([Type.Literal('align'), Type.Literal('restore')]),
+  endpoint: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  /** restore: the snapshot to restore (a full hash or a unique prefix). */
+  hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{6,64}$' })),
+  /** Only these snapshot keys (default: every difference that can be written). */
+  keys: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 500 })),
+  reason: Type.String({ minLength: 3, maxLength: 2000 }),
+  window: Type.Optional(WindowChoice),
+});
+export type ProposeFromSnapshotsRequest = Type.Static<typeof ProposeFromSnapshotsRequest>;
+
+export const ProposeFromSnapshotsResponse = Type.Object({
+  action: ActionView,
+  /** Differences left out, each with the reason (read-only node, secret, missing node, tie…). */
+  skipped: Type.Array(Type.Object({ key: Type.String(), reason: Type.String() })),
+});
+export type ProposeFromSnapshotsResponse = Type.Static<typeof ProposeFromSnapshotsResponse>;
