@@ -12,6 +12,7 @@ import { healthRoutes } from './api/health.ts';
 import { notebookRoutes } from './api/notebook.ts';
 import { proposalRoutes } from './api/proposals.ts';
 import { uiRoutes } from './api/ui.ts';
+import { installValidation } from './api/validation.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
 import type { Services } from './services.ts';
@@ -41,6 +42,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
+  installValidation(app);
   installErrorHandler(app);
   installAuth(app, d.services.auth);
   healthRoutes(app, d.ready);
