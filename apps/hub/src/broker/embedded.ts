@@ -2,6 +2,7 @@
 // credentials) and what each connection may touch (acl.ts). Refusals are logged with the cell.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { Readable } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
@@ -82,6 +83,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
   });
 
+  // aedes types do not declare its persistence; the default one is aedes-persistence's memory store.
+  indexRetainedByTopic((broker as unknown as { persistence: RetainedStore }).persistence);
+
   const server: Server = o.tls
     ? createTlsServer(
         { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile), minVersion: 'TLSv1.2' },
@@ -106,5 +110,48 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+type RetainedPacket = { readonly topic: string; readonly payload: Buffer };
+
+export interface RetainedStore {
+  storeRetained(packet: RetainedPacket, cb?: (err: Error | null) => void): unknown;
+  createRetainedStreamCombi(patterns: string[]): Readable;
+}
+
+const WILDCARD = /[+#]/;
+
+/**
+ * aedes-persistence 11's memory store answers each SUBSCRIBE by testing every retained topic
+ * against every filter (asyncPersistence.js, retainedMessagesByPattern): O(retained) per
+ * filter. Every agent retains its birth on its state topic, so each new agent connection cost
+ * 2 filters × N retained topic matches; with `--cpu-prof` that scan was ~60 % of the hub's CPU
+ * in a 3,000-agent connect burst and made connecting quadratic in the fleet size (BENCHMARKS.md,
+ * 10,000 agents). Agents subscribe to exact topics only (acl.ts), and an exact filter matches at
+ * most its own topic's retained message (MQTT 3.1.1 §4.7): look it up by topic. Wildcard filters
+ * (the hub's own) keep the store's scan.
+ */
+export function indexRetainedByTopic(p: RetainedStore): void {
+  const byTopic = new Map<string, RetainedPacket>();
+  const store = p.storeRetained.bind(p);
+  const scan = p.createRetainedStreamCombi.bind(p);
+  p.storeRetained = (packet, cb) => {
+    // A retained message with an empty payload clears the topic [MQTT-3.3.1-10].
+    if (packet.payload.length === 0) byTopic.delete(packet.topic);
+    else byTopic.set(packet.topic, { ...packet });
+    return store(packet, cb);
+  };
+  p.createRetainedStreamCombi = (patterns) => {
+    const wild = patterns.filter((t) => WILDCARD.test(t));
+    const found = patterns.flatMap((t) => (WILDCARD.test(t) ? [] : (byTopic.get(t) ?? [])));
+    if (wild.length === 0) return Readable.from(found);
+    if (found.length === 0) return scan(wild);
+    return Readable.from(
+      (async function* () {
+        yield* found;
+        yield* scan(wild);
+      })(),
+    );
   };
 }
