@@ -1,19 +1,16 @@
 // The demo fleet: a hub (embedded aedes + SQLite) and emulated cells in two sister groups, each
 // with its own enrolled agent, with drift and a fault that are true on first run. Used by
 // `npm run demo` and by the browser tests, so what the tests see is what a visitor sees.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '@cellfleet/agent/config/load';
-import { openOutbox } from '@cellfleet/agent/outbox/outbox';
-import { openAgentPki } from '@cellfleet/agent/pki/index';
-import { probeEndpoint } from '@cellfleet/agent/probe/index';
-import { type Agent, createAgent } from '@cellfleet/agent/runtime/agent';
-import { createSnapshotDuty } from '@cellfleet/agent/runtime/snapshots';
+import type { Agent } from '@cellfleet/agent/runtime/agent';
+import { startAgentRuntime } from '@cellfleet/agent/runtime/start';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell } from '@cellfleet/hub/agents/enroll';
+import { proposeFromSnapshots } from '@cellfleet/hub/api/proposals';
 import { type Hub, startHub } from '@cellfleet/hub/app';
-import type { EndpointConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 
@@ -94,6 +91,8 @@ export interface DemoFleet {
   readonly cells: ReadonlyMap<string, RunningCell>;
   readonly agents: ReadonlyMap<string, Agent>;
   stopAgent(cellId: string): Promise<void>;
+  /** Waits for press-04's first snapshot and proposes aligning it with its sisters. */
+  seedExample(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -125,6 +124,22 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
     .list()
     .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
 
+  // A site-wide window open now, so an approved action runs during the demo.
+  const day = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  hub.services.actions.windows.create(
+    'demo-setup',
+    {
+      name: 'Demo window (open now, 4 h a day)',
+      site: 'plant1',
+      spec: {
+        kind: 'daily',
+        start: day(Date.now() - 3_600_000),
+        end: day(Date.now() + 3 * 3_600_000),
+        timeZone: 'UTC',
+      },
+    },
+    Date.now(),
+  );
   const cells = new Map<string, RunningCell>();
   const agents = new Map<string, Agent>();
   const closers: Array<() => Promise<void>> = [];
@@ -150,32 +165,12 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
       dataDir,
     });
     const config = parseConfig(configText, join(dataDir, 'agent.yaml'));
-    const outbox = openOutbox(join(dataDir, 'outbox.db'), config.outbox);
-    const pki = await openAgentPki({
-      dir: join(dataDir, 'pki'),
-      applicationUri: `urn:cellfleet:agent:${enrolled.id}`,
-      disableFileWatchers: true,
-    });
-    // What a tech does once per server with `cellfleet-agent trust`: the agent never trusts unknown servers.
-    await pki.trust(cell.serverCertificate());
-    const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
-      (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
-    const snapshots = createSnapshotDuty({
-      cell: enrolled.id,
-      endpoints: config.endpoints,
-      pki,
-      dataDir,
-      timeoutMs: config.probe.timeoutMs,
-      newId: randomUUID,
-      logger: o.logger,
-    });
-    const agent = createAgent({ config, outbox, probe, snapshots, logger: o.logger, newId: randomUUID });
-    agent.start();
-    agents.set(enrolled.id, agent);
+    // What a tech does once per server with `cellfleet-agent trust`: agents never trust unknown servers.
+    trustServer(dataDir, cell.serverCertificate());
+    const running = await startAgentRuntime(config, { logger: o.logger, disableFileWatchers: true });
+    agents.set(enrolled.id, running.agent);
     closers.push(async () => {
-      await agent.stop().catch(() => {});
-      outbox.close();
-      await pki.dispose();
+      await running.stop().catch(() => {});
       await cell.stop();
     });
     say(`cell ${enrolled.id} (${d.sisterGroup}) at ${cell.endpointUrl}${d.story ? ` — ${d.story}` : ''}`);
@@ -189,9 +184,40 @@ export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
     async stopAgent(cellId) {
       await agents.get(cellId)?.stop();
     },
+    seedExample: () => seedExample(hub, say),
     async stop() {
       for (const close of closers) await close();
       await hub.stop();
     },
   };
+}
+
+function trustServer(dataDir: string, der: Buffer): void {
+  const trusted = join(dataDir, 'pki', 'trusted', 'certs');
+  mkdirSync(trusted, { recursive: true });
+  writeFileSync(join(trusted, `${createHash('sha1').update(der).digest('hex')}.der`), der);
+}
+
+/** The ready example of issue 5: press-04's drifted recipe speed, proposed for alignment by erin. */
+async function seedExample(hub: Hub, say: (line: string) => void): Promise<void> {
+  const cell = 'plant1.line-a.press-04';
+  const deps = {
+    store: hub.store,
+    snapshots: hub.services.snapshots,
+    actions: hub.services.actions,
+    now: Date.now,
+  };
+  for (let i = 0; i < 120; i++) {
+    const compared = await hub.services.snapshots.compare('presses').catch(() => undefined);
+    if (compared?.rows.some((r) => r.outliers.some((o) => o.cell === cell))) {
+      const { action } = await proposeFromSnapshots(deps, { name: 'erin', role: 'engineer' }, cell, {
+        mode: 'align',
+        reason: 'Recipe speed drifted to 120; its sisters run 100. Align it in the maintenance window.',
+      });
+      say(`example: erin proposed ${action.id} (align press-04 with its sisters); approve it as alex`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  say('example: press-04 has no snapshot yet, so no example proposal was made');
 }

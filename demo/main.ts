@@ -51,7 +51,12 @@ process.stdout.write(
     `  Open:  ${fleet.hub.httpUrl}/\n  API:   ${fleet.hub.httpUrl}/api/cells   (OpenAPI: ${fleet.hub.httpUrl}/api/openapi.json)\n\n` +
     `  Sign in as one of (passwords are new each run):\n${fleet.users.map((u) => `    ${u.role.padEnd(9)} ${u.name.padEnd(5)} ${u.password}`).join('\n')}\n\n` +
     `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n\n` +
+    'A maintenance window is open now; erin proposes aligning press-04 with its sisters once its snapshot is in.\n' +
     'Agents probe every 30 s. Ctrl-C to stop.\n',
+);
+void fleet.seedExample().then(
+  () => {},
+  (err: Error) => process.stdout.write(`  example: not proposed (${err.message})\n`),
 );
 const stop = async () => {
   process.stdout.write('\nstopping…\n');

@@ -1,0 +1,98 @@
+// Assembles a running agent from a validated config: outbox, PKI, probe ladder, snapshot duty,
+// action ledger and executor, and the MQTT runtime. `cellfleet-agent run` and the demo both
+// start agents through here, so the demo's agents are the real thing.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cellId, type EndpointConfig } from '@cellfleet/protocol';
+import type { Logger } from 'pino';
+import { createActionExecutor, testPauses } from '../actions/executor.ts';
+import { openLedger } from '../actions/ledger.ts';
+import type { ResolvedConfig } from '../config/load.ts';
+import { openOutbox } from '../outbox/outbox.ts';
+import { type AgentPki, openAgentPki } from '../pki/index.ts';
+import { probeEndpoint } from '../probe/index.ts';
+import { type Agent, createAgent } from './agent.ts';
+import { createSnapshotDuty } from './snapshots.ts';
+
+export interface RunningAgent {
+  readonly agent: Agent;
+  readonly pki: AgentPki;
+  /** Stops probing, lets a running action finish, says goodbye to the hub, closes the stores. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Many agents in one process (the demo) should not each watch their PKI folders. */
+  readonly disableFileWatchers?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions): Promise<RunningAgent> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const cell = cellId(config.identity);
+  const logger = o.logger;
+  const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
+  // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
+  const pki = await openAgentPki({
+    dir: join(config.dataDir, 'pki'),
+    applicationUri: `urn:cellfleet:agent:${cell}`,
+    ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
+  });
+  const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
+    (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
+  const snapshots = createSnapshotDuty({
+    cell,
+    endpoints: config.endpoints,
+    pki,
+    dataDir: config.dataDir,
+    timeoutMs: config.probe.timeoutMs,
+    newId: randomUUID,
+    logger,
+  });
+  const ledger = openLedger(join(config.dataDir, 'ledger.db'));
+  let agent: Agent | undefined;
+  const executor = createActionExecutor({
+    config,
+    ledger,
+    pki,
+    log: logger,
+    now: Date.now,
+    probe: (endpoint) => probe(endpoint, config.probe.timeoutMs),
+    reportProbe: (body) => agent?.send('probe', body),
+    snapshotNow: async (probes) => {
+      const messages = await snapshots.takeAll(probes);
+      for (const m of messages) agent?.publish(m);
+      return messages;
+    },
+    report: (result) => agent?.send('action-result', result),
+    pauses: testPauses(o.env ?? process.env),
+  });
+  agent = createAgent({
+    config,
+    outbox,
+    probe,
+    snapshots,
+    logger,
+    newId: randomUUID,
+    onCommand: (m) => {
+      if (m.kind === 'action') executor.handle(m.body);
+    },
+    onInvalidAction: (body) => executor.handle(body),
+  });
+  agent.start();
+  void executor.recover();
+  const running = agent;
+  return {
+    agent: running,
+    pki,
+    async stop() {
+      await running.stop();
+      await executor.idle();
+      ledger.close();
+      outbox.close();
+      await pki.dispose();
+    },
+  };
+}
