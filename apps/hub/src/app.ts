@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { buildTopic, createEnvelope, type Envelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { ActionPolicy } from './actions/index.ts';
 import { agentSecretMatches } from './agents/secrets.ts';
 import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
@@ -46,6 +47,7 @@ export interface HubOptions {
   readonly http: { readonly host: string; readonly port: number };
   readonly logger: Logger;
   readonly now?: () => number;
+  readonly actionPolicy?: Partial<ActionPolicy>;
   /** How often the action scheduler looks for windows that opened (ms, default 1000). */
   readonly schedulerIntervalMs?: number;
 }
@@ -74,6 +76,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
   const services = createServices({
     db,
     ...(pgStore ? { cellStore: pgStore } : {}),
+    ...(o.actionPolicy ? { actionPolicy: o.actionPolicy } : {}),
     now,
     publishAction: (cellId, body) => {
       const ref = parseCellId(cellId);
@@ -103,6 +106,11 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     },
     onStored: (fresh: readonly Envelope[]) => {
       for (const m of fresh) {
+        if (m.kind === 'birth') {
+          actions.resendUnanswered(m.cell, now()).catch((err: Error) => {
+            log.warn({ cell: m.cell, err: err.message }, 'could not re-send unanswered actions');
+          });
+        }
         if (m.kind !== 'action-result') continue;
         const r = actions.recordResult(m.cell, m.body, now());
         if (!r.ok) log.warn({ cell: m.cell, code: r.code, reason: r.message }, 'action result refused');

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ActionBody } from '@cellfleet/protocol';
-import { createActionService, openKeyring } from './actions/index.ts';
+import { type ActionPolicy, createActionService, openKeyring } from './actions/index.ts';
 import { createAuditLog } from './audit/index.ts';
 import { createAuthService } from './auth/index.ts';
 import { sqliteCellStore } from './cells/sqlite-store.ts';
@@ -16,6 +16,8 @@ export interface ServiceDeps {
   readonly now: () => number;
   /** Sends a signed action to a cell's command topic. */
   readonly publishAction: (cellId: string, body: ActionBody) => Promise<void>;
+  /** Approvals needed, retry delays after a deferral, … (defaults in actions/service.ts). */
+  readonly actionPolicy?: Partial<ActionPolicy>;
   /** The cell store; SQLite on `db` unless given (PostgreSQL for scale-out, issue 7). */
   readonly cellStore?: CellStore;
 }
@@ -30,6 +32,7 @@ export function createServices(d: ServiceDeps) {
     keyring,
     newId: randomUUID,
     publish: d.publishAction,
+    ...(d.actionPolicy ? { policy: d.actionPolicy } : {}),
   });
   const store = d.cellStore ?? sqliteCellStore(d.db);
   const snapshots = createSnapshotService({

@@ -99,6 +99,14 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
         { action: id, outcome: verdict.outcome, reason: verdict.reason, detail: verdict.detail },
         'action: not admitted',
       );
+      // A repeat delivery of an action this agent already knows (the hub re-sends what an agent
+      // did not answer, e.g. while it was offline): never run it again; answer with the result
+      // already reached, or stay silent while it still runs so the real result is the only one.
+      if (id && verdict.reason === 'replayed') {
+        const known = d.ledger.get(id);
+        if (known?.result) d.report(known.result);
+        return;
+      }
       // Not written to the ledger: a forged message naming a real id must not burn that id.
       if (id)
         d.report({

@@ -192,6 +192,34 @@ export function createActionService(deps: ActionServiceDeps) {
       }
     },
 
+    /**
+     * Sends again the runs a cell has not answered, when it comes back online. Agents connect
+     * with clean MQTT sessions (their outbox, not the broker, keeps what must not be lost), so
+     * an action dispatched while an agent was offline never reached it. A repeat is harmless:
+     * the agent's ledger answers a known action id with its result and never runs it twice.
+     */
+    async resendUnanswered(cell: string, now: number): Promise<number> {
+      let sent = 0;
+      for (const action of store.open()) {
+        const run = action.runs.find((r) => r.cell === cell && r.state === 'dispatched');
+        if (!run?.window || now >= run.window.end) continue;
+        const report: TickReport = { dispatched: [], failed: [] };
+        await send(action, cell, now, report);
+        if (report.dispatched.length === 0) continue;
+        audit.append(
+          {
+            actor: 'system',
+            event: 'action.redispatched',
+            subject: `action:${action.id}`,
+            data: { cell, why: 'agent back online' },
+          },
+          now,
+        );
+        sent++;
+      }
+      return sent;
+    },
+
     /** An `action-result` from a cell's agent; refusals are audited and returned, not thrown. */
     recordResult(
       cellId: string,
