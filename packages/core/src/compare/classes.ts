@@ -85,3 +85,39 @@ export function pickMajority(classes: readonly ValueClass[], tol?: ToleranceSpec
   if (tied.length === 0) return { kind: 'baseline', base: best.c };
   return { kind: 'tie', tied: [best.c, ...tied.map((x) => x.c)] };
 }
+
+/** Equal as JSON: what `canonicalJson(a) === canonicalJson(b)` says, without building strings. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  // canonicalJson drops members whose value is undefined.
+  let n = 0;
+  for (const k of Object.keys(ra)) {
+    if (ra[k] === undefined) continue;
+    n++;
+    if (!Object.hasOwn(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+  }
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined) n--;
+  return n === 0;
+}
+
+/** `classId(a) === classId(b)`, without building either id: the comparison's inner loop. */
+export function sameClass(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return false;
+  const type = typeof a;
+  if (type !== typeof b) return false;
+  if (type === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (type !== 'object') return false;
+  const ra = isRedacted(a);
+  if (ra || isRedacted(b)) return ra && isRedacted(b);
+  return jsonEqual(a, b);
+}
