@@ -9,6 +9,7 @@ import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
 import pg from 'pg';
 import { migratePg } from '../store/pg-migrate.ts';
+import { enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore, Enrollment } from './store.ts';
 
 const MIGRATIONS = [
@@ -57,30 +58,8 @@ export async function openPgCellStore(url: string, options: { max?: number } = {
   pool.on('error', () => {});
   await migratePg(pool, 'cells', MIGRATIONS);
 
-  const summary = (r: Row): CellSummary => ({
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
-    online: r['online'] === true,
-    since: num(r['since']),
-    lastSeen: num(r['last_seen']),
-    agentVersion: (r['agent_version'] as string | null) ?? null,
-    buildInfo: json(r['build_info']),
-    lastProbe: json(r['last_probe']),
-  });
-
-  const enrollment = (r: Row): Enrollment => ({
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
-    secretHash: String(r['secret_hash']),
-    ...(r['broker_hash'] ? { brokerHash: String(r['broker_hash']) } : {}),
-    enrolledAt: Number(r['enrolled_at']),
-  });
+  const summary = summaryOf;
+  const enrollment = enrollmentOf;
 
   /** Folds one new message into its cell's delta, in batch order (as SQLite applies them). */
   function fold(d: CellDelta, m: Envelope, receivedAt: number): void {

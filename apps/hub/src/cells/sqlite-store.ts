@@ -4,6 +4,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
 import { migrate, openSqlite } from '../store/migrate.ts';
+import { enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore, Enrollment } from './store.ts';
 
 const MIGRATIONS = [
@@ -120,30 +121,8 @@ export function sqliteCellStore(db: DatabaseSync): CellStore {
     }
   }
 
-  const summary = (r: Row): CellSummary => ({
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
-    online: r['online'] === 1,
-    since: (r['since'] as number | null) ?? null,
-    lastSeen: (r['last_seen'] as number | null) ?? null,
-    agentVersion: (r['agent_version'] as string | null) ?? null,
-    buildInfo: json(r['build_info']),
-    lastProbe: json(r['last_probe']),
-  });
-
-  const enrollment = (r: Row): Enrollment => ({
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
-    secretHash: String(r['secret_hash']),
-    ...(r['broker_hash'] ? { brokerHash: String(r['broker_hash']) } : {}),
-    enrolledAt: Number(r['enrolled_at']),
-  });
+  const summary = summaryOf;
+  const enrollment = enrollmentOf;
 
   return {
     async enroll(e) {
