@@ -1,9 +1,9 @@
 // The embedded broker: aedes on a TCP port, with the hub deciding who may connect (per-agent
 // credentials) and what each connection may touch (acl.ts). Refusals are logged with the cell.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type Principal } from './acl.ts';
@@ -94,12 +94,18 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   // aedes types do not declare its persistence; the default one is aedes-persistence's memory store.
   indexRetainedByTopic((broker as unknown as { persistence: RetainedStore }).persistence);
 
+  // MQTT packets are small and each QoS 1 hop waits for the next: with Nagle on, a write waits
+  // for the ACK of the previous one, which delayed ACK holds up to 40 ms (RFC 1122 §4.2.3.2).
+  const handle = (socket: Socket | TLSSocket) => {
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  };
   const server: Server = o.tls
     ? createTlsServer(
         { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile), minVersion: 'TLSv1.2' },
-        broker.handle,
+        handle,
       )
-    : createServer(broker.handle);
+    : createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: o.port, host: o.host, backlog: LISTEN_BACKLOG }, () => resolve());

@@ -37,6 +37,9 @@ export async function connectHubLink(o: HubLinkOptions): Promise<HubLink> {
   client.on('message', (topic, payload) => o.onMessage(topic, payload));
   client.on('error', (err) => o.logger.warn({ err: err.message }, 'hub link error'));
   client.on('connect', () => {
+    // Acks and commands are small QoS 1 packets: without TCP_NODELAY, Nagle + delayed ACK add
+    // up to 40 ms per hop (the broker sets it on its side too; see broker/embedded.ts).
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     client.subscribe(hubSubscriptions(o.shareGroup), { qos: 1 }, (err, granted) => {
       const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
       if (err || refused.length > 0)
