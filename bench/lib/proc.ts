@@ -11,13 +11,20 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `node <script> ...args` from the repo root; resolves once stdout matches `ready`. */
+/**
+ * Runs `node <script> ...args` from the repo root; resolves once stdout matches `ready`.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, whose profile is written on a graceful exit).
+ */
 export async function startChild(
   script: string,
   args: readonly string[],
   ready: RegExp,
+  nodeArgs: readonly string[] = [],
 ): Promise<Child & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));

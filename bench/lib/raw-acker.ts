@@ -1,10 +1,14 @@
 // The baseline for ingest: the same broker and the same end-to-end ack, but a subscriber that
 // stores nothing. It reads each message's id and acknowledges it at once. With --embedded it
-// also runs a bare aedes (no auth, no ACL) in this process, as the hub embeds its broker.
+// also runs a bare aedes (no auth, no ACL) in this process, as the hub embeds its broker, with
+// the hub's transport settings (listen backlog, TCP_NODELAY, retained messages looked up by
+// topic for exact filters: apps/hub/src/broker/embedded.ts) so that only the hub's own work
+// per connection and message differs.
 //   node bench/lib/raw-acker.ts --embedded
 //   node bench/lib/raw-acker.ts --url mqtt://127.0.0.1:1883 --user U --password P [--share G]
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { indexRetainedByTopic, type RetainedStore } from '@cellfleet/hub/broker/embedded';
 import {
   buildTopic,
   createEnvelope,
@@ -27,8 +31,9 @@ const { values: v } = parseArgs({
 let url = v.url ?? '';
 if (v.embedded) {
   const broker = await Aedes.createBroker();
-  const server = createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  indexRetainedByTopic((broker as unknown as { persistence: RetainedStore }).persistence);
+  const server = createServer({ noDelay: true }, broker.handle);
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const a = server.address();
   url = `mqtt://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
 }

@@ -31,6 +31,8 @@ export interface Fleet {
   readonly ackLatency: Recorder;
   /** When each connection succeeded (ms), for connection-rate figures. */
   readonly connectTimes: number[];
+  /** Failed dials by reason (error code, or "closed before CONNACK"). */
+  readonly dialFailures: Map<string, number>;
   connected(): number;
   outbox(): number;
   /** Starts every agent (spread over rampMs) and the scheduler. */
@@ -47,6 +49,8 @@ export function createFleet(o: FleetOptions): Fleet {
   const random = o.random ?? Math.random;
   const counters: SimCounters = {
     connects: 0,
+    online: 0,
+    unacked: 0,
     connectErrors: 0,
     published: 0,
     acked: 0,
@@ -56,8 +60,9 @@ export function createFleet(o: FleetOptions): Fleet {
   };
   const ackLatency = createRecorder();
   const connectTimes: number[] = [];
+  const dialFailures = new Map<string, number>();
   const deps = {
-    url: o.url,
+    broker: parseBroker(o.url),
     keepaliveSec: o.keepaliveSec ?? 30,
     probeIntervalMs: o.probeIntervalMs,
     counters,
@@ -65,6 +70,7 @@ export function createFleet(o: FleetOptions): Fleet {
     random,
     onAck: (ms: number) => ackLatency.add(ms),
     onConnect: (at: number) => connectTimes.push(at),
+    onDialFailure: (reason: string) => dialFailures.set(reason, (dialFailures.get(reason) ?? 0) + 1),
   };
   const agents = o.agents.map((c) => createSimAgent(c, deps));
   const due = agents.map(() => ({ probe: 0, snapshot: 0, health: 0 }));
@@ -110,8 +116,9 @@ export function createFleet(o: FleetOptions): Fleet {
     counters,
     ackLatency,
     connectTimes,
-    connected: () => agents.reduce((n, a) => n + (a.connected ? 1 : 0), 0),
-    outbox: () => agents.reduce((n, a) => n + a.outboxSize, 0),
+    dialFailures,
+    connected: () => counters.online,
+    outbox: () => counters.unacked,
     start() {
       const t = now();
       const ramp = o.rampMs ?? 0;
@@ -125,7 +132,7 @@ export function createFleet(o: FleetOptions): Fleet {
         if (ramp === 0) a.start();
         else timers.push(setTimeout(() => a.start(), (i / agents.length) * ramp));
       });
-      timers.push(setInterval(schedule, 50));
+      timers.push(setInterval(schedule, 100));
     },
     quiesce() {
       quiet = true;
@@ -144,4 +151,11 @@ export function createFleet(o: FleetOptions): Fleet {
       await Promise.all(agents.map((a) => a.stop()));
     },
   };
+}
+
+function parseBroker(url: string) {
+  const u = new URL(url);
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') throw new Error(`fleet: not an MQTT URL: ${url}`);
+  const protocol = u.protocol === 'mqtts:' ? ('mqtts' as const) : ('mqtt' as const);
+  return { protocol, host: u.hostname, port: Number(u.port || (protocol === 'mqtts' ? 8883 : 1883)) };
 }

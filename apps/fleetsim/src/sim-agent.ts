@@ -27,6 +27,10 @@ export interface SimCredentials {
 /** What the fleet counts; one object shared by all agents of a fleet. */
 export interface SimCounters {
   connects: number;
+  /** Agents connected now; kept by the agents so a fleet of 10,000 need not be scanned. */
+  online: number;
+  /** Messages sent and not yet acknowledged, over all agents. */
+  unacked: number;
   connectErrors: number;
   published: number;
   acked: number;
@@ -37,7 +41,8 @@ export interface SimCounters {
 }
 
 export interface SimAgentDeps {
-  readonly url: string;
+  /** The broker, parsed once per fleet (mqtt.js would parse a URL string on every dial). */
+  readonly broker: { readonly protocol: 'mqtt' | 'mqtts'; readonly host: string; readonly port: number };
   readonly keepaliveSec: number;
   readonly probeIntervalMs: number;
   readonly counters: SimCounters;
@@ -46,6 +51,8 @@ export interface SimAgentDeps {
   /** Called with publish → ack time (ms) for every acknowledged message. */
   readonly onAck: (latencyMs: number) => void;
   readonly onConnect: (at: number) => void;
+  /** Why a dial failed (an error code, or a close before CONNACK), for load-test reports. */
+  readonly onDialFailure?: (reason: string) => void;
 }
 
 interface Pending {
@@ -82,6 +89,11 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
   let seq = 0;
   let timer: NodeJS.Timeout | undefined;
 
+  function offline(): void {
+    if (connected) d.counters.online--;
+    connected = false;
+  }
+
   const stamp = () => ({ ref: c.ref, seq: ++seq, session, now: d.now() });
 
   function put(topic: string, payload: Buffer, retain: boolean): void {
@@ -102,6 +114,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       lastSentAt: now,
     };
     outbox.set(m.id, p);
+    d.counters.unacked++;
     d.counters.published++;
     put(p.topic, p.payload, p.retain);
   }
@@ -116,6 +129,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
         const p = outbox.get(ackId);
         if (!p) continue;
         outbox.delete(ackId);
+        d.counters.unacked--;
         d.counters.acked++;
         d.onAck(now - p.firstSentAt);
       }
@@ -143,7 +157,8 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
         reason: 'will',
       },
     );
-    const cl = mqtt.connect(d.url, {
+    const cl = mqtt.connect({
+      ...d.broker,
       clientId: `fleetsim-${id}`,
       username: id,
       password: c.password,
@@ -165,6 +180,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       (cl.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       attempt = 0;
       connected = true;
+      d.counters.online++;
       d.counters.connects++;
       d.onConnect(d.now());
       cl.subscribe(agentSubscriptions(c.ref), { qos: 1 });
@@ -179,12 +195,17 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       }
     });
     cl.on('message', (_topic, payload) => onMessage(payload));
-    cl.on('error', () => {
-      if (!connected) d.counters.connectErrors++;
+    let failed = false;
+    cl.on('error', (err: Error & { code?: string | number }) => {
+      if (connected) return;
+      d.counters.connectErrors++;
+      failed = true;
+      d.onDialFailure?.(String(err.code ?? err.message));
     });
     cl.on('close', () => {
       if (client !== cl) return;
-      connected = false;
+      if (!connected && !failed && !stopping) d.onDialFailure?.('closed before CONNACK');
+      offline();
       cl.removeAllListeners();
       cl.on('error', () => {});
       cl.end(true);
@@ -224,7 +245,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       if (timer) clearTimeout(timer);
       const cl = client;
       client = undefined;
-      connected = false;
+      offline();
       if (cl) await new Promise<void>((resolve) => cl.end(true, {}, () => resolve()));
     },
   };
