@@ -3,7 +3,8 @@
 //     server does not share this process's event loop) vs (a) naive one-request-per-node
 //     (sampled) and (b) the floor: the same batched requests replayed with no processing;
 //  2. bytes on the wire: unchanged re-snapshot, full snapshot raw vs gzip;
-//  3. sister comparison of up to 1,000 cells × 5,000 keys and its growth.
+//  3. sister comparison of 1,000 cells × 5,000 keys and its growth (snapshot-compare.ts);
+//     `--only compare` runs that part alone.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,9 @@ import { openAgentPki } from '@cellfleet/agent/pki/pki';
 import { pool } from '@cellfleet/agent/snapshot/batch';
 import { createSnapshotPublisher } from '@cellfleet/agent/snapshot/publisher';
 import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
-import { canonicalSnapshot, compareSisters, type SnapshotEntries } from '@cellfleet/core';
+import { canonicalSnapshot } from '@cellfleet/core';
 import { AttributeIds, type ClientSession } from 'node-opcua';
+import { compareBench } from './snapshot-compare.ts';
 
 async function serve(extra: number) {
   const child = spawn(process.execPath, [import.meta.filename, '--serve', String(extra)], {
@@ -138,63 +140,19 @@ async function snapshotBench(extra: number, pkiDir: string, rows: string[], wire
   }
 }
 
-function sisters(cells: number, keys: number) {
-  const base: SnapshotEntries = {};
-  for (let k = 0; k < keys; k++)
-    base[`/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}T${k}`] = {
-      class: 'Variable',
-      dataType: 'Double',
-      access: 'RW',
-      value: k,
-    };
-  return Array.from({ length: cells }, (_, c) => {
-    const entries: SnapshotEntries = {
-      ...base,
-      'server.softwareVersion': c % 50 === 7 ? '6.14.263' : '6.16.1',
-    };
-    // 1 % of keys differ on 2 % of cells: realistic drift, not noise.
-    for (let k = c % 100; k < keys; k += 100)
-      if (c % 50 === 3)
-        entries[`/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}T${k}`] = {
-          class: 'Variable',
-          dataType: 'Double',
-          access: 'RW',
-          value: -k,
-        };
-    return { cell: `plant.line1.c${c}`, entries };
-  });
-}
-
-function compareBench(rows: string[]) {
-  for (const [cells, keys] of [
-    [100, 5000],
-    [500, 5000],
-    [1000, 1000],
-    [1000, 2500],
-    [1000, 5000],
-  ] as const) {
-    const input = sisters(cells, keys);
-    const t = performance.now();
-    const c = compareSisters({ group: 'bench', now: Date.now(), cells: input });
-    const ms = performance.now() - t;
-    rows.push(
-      `| ${cells} | ${keys} | ${(cells * keys).toLocaleString('en')} | ${s(ms)} | ${c.rows.length} | ${(((cells * keys) / ms) * 1000).toExponential(2)} |`,
-    );
-  }
-}
-
 async function main() {
+  // `--only compare`: the sister comparison alone (pure, no emulated server).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'cellfleet-bench-'));
   const rows: string[] = [];
   const wire: string[] = [];
-  const cmp: string[] = [];
   try {
-    for (const extra of [10_000, 100_000]) await snapshotBench(extra, join(dir, 'pki'), rows, wire);
-    compareBench(cmp);
+    if (only !== 'compare')
+      for (const extra of [10_000, 100_000]) await snapshotBench(extra, join(dir, 'pki'), rows, wire);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const out = [
+  const snapshot = [
     '## Snapshot (emulated Kepware cell in a child process, loopback, 2 cores)',
     '',
     '| nodes | wall | requests | nodes/s | peak RSS (agent) | floor: same requests, no processing | vs floor | naive: one request per node | naive / ours |',
@@ -207,13 +165,8 @@ async function main() {
     '|---:|---|---:|---:|---|',
     ...wire,
     '',
-    '## Sister comparison (pure, one core)',
-    '',
-    '| cells | keys | values | time | rows with differences | values/s |',
-    '|---:|---:|---:|---:|---:|---:|',
-    ...cmp,
-    '',
   ];
+  const out = [...(only === 'compare' ? [] : snapshot), ...compareBench()];
   process.stdout.write(out.join('\n'));
 }
 
