@@ -6,11 +6,11 @@
 // (PostgreSQL docs §13.3.4 "Deadlocks"). A batch costs a fixed handful of round trips:
 // effects are folded in memory and written with one UPDATE ... FROM unnest(...).
 import { applyLiveness, type Liveness } from '@cellfleet/core';
-import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
+import type { CellDetail, Envelope, LastProbe } from '@cellfleet/protocol';
 import pg from 'pg';
 import { migratePg } from '../store/pg-migrate.ts';
 import { enrollmentOf, summaryOf } from './rows.ts';
-import type { CellStore, Enrollment } from './store.ts';
+import type { CellStore } from './store.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE enrollments (

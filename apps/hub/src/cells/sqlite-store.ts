@@ -2,10 +2,10 @@
 // key) makes a resend a no-op, and a message's effects are applied only when it is new.
 import type { DatabaseSync } from 'node:sqlite';
 import { applyLiveness, type Liveness } from '@cellfleet/core';
-import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
+import type { CellDetail, Envelope, LastProbe } from '@cellfleet/protocol';
 import { migrate, openSqlite } from '../store/migrate.ts';
 import { enrollmentOf, summaryOf } from './rows.ts';
-import type { CellStore, Enrollment } from './store.ts';
+import type { CellStore } from './store.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE enrollments (
