@@ -44,6 +44,9 @@ export async function startMosquitto(
       `password_file ${files.passwordFile}`,
       `acl_file ${files.aclFile}`,
       'persistence false',
+      // As in docs/deploy.md: small QoS 1 packets otherwise wait on Nagle + delayed ACK (~40 ms).
+      'set_tcp_nodelay true',
+      'max_queued_messages 10000',
       // Started as root (CI), mosquitto would switch to the "mosquitto" user and could not read
       // the 0600 files in this 0700 temp dir. A deployment gives the files to that user instead.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
