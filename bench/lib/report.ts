@@ -28,3 +28,18 @@ export function machine(): string {
   const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0;
   return `${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus} CPUs, loopback; load generator and servers share the machine`;
 }
+
+/**
+ * bench/snapshot.ts keeps its detailed tables in bench/snapshot-results.md; BENCHMARKS.md carries
+ * them as one section (its headings demoted so the section stays one `##` block).
+ */
+export function embedSnapshotResults(file: string): void {
+  if (!existsSync(file)) return;
+  const body = readFileSync(file, 'utf8')
+    .replace(/^# .*\n/, '')
+    .replace(/^## /gm, '### ');
+  writeSection(
+    'Snapshots and sister comparison',
+    `From \`bench/snapshot.ts\` (full tables in \`bench/snapshot-results.md\`).\n${body}`,
+  );
+}
