@@ -37,7 +37,10 @@ export function groupValues(cells: readonly { cell: string; value: Json | undefi
     const id = classId(c.value);
     last = byId.get(id);
     if (last) last.cells.push(c.cell);
-    else byId.set(id, (last = { id, value: c.value, cells: [c.cell] }));
+    else {
+      last = { id, value: c.value, cells: [c.cell] };
+      byId.set(id, last);
+    }
   }
   return [...byId.values()].sort((a, b) => b.cells.length - a.cells.length || (a.id < b.id ? -1 : 1));
 }
