@@ -3,7 +3,7 @@
 // `npm run demo` and by the browser tests, so what the tests see is what a visitor sees.
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseConfig } from '@cellfleet/agent/config/load';
 import type { Agent } from '@cellfleet/agent/runtime/agent';
 import { startAgentRuntime } from '@cellfleet/agent/runtime/start';
@@ -105,7 +105,9 @@ export interface DemoOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-export async function startDemoFleet(o: DemoOptions): Promise<DemoFleet> {
+export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
+  // Absolute: each agent's config resolves its dataDir against the config file's own folder.
+  const o = { ...options, dataDir: resolve(options.dataDir) };
   const say = o.onProgress ?? (() => {});
   rmSync(o.dataDir, { recursive: true, force: true });
   mkdirSync(o.dataDir, { recursive: true });
