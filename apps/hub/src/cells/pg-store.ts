@@ -6,10 +6,10 @@
 // (PostgreSQL docs §13.3.4 "Deadlocks"). A batch costs a fixed handful of round trips:
 // effects are folded in memory and written with one UPDATE ... FROM unnest(...).
 import { applyLiveness, type Liveness } from '@cellfleet/core';
-import type { CellDetail, Envelope, LastProbe } from '@cellfleet/protocol';
+import type { Envelope, LastProbe } from '@cellfleet/protocol';
 import pg from 'pg';
 import { migratePg } from '../store/pg-migrate.ts';
-import { enrollmentOf, summaryOf } from './rows.ts';
+import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 
 const MIGRATIONS = [
@@ -38,7 +38,6 @@ export interface PgCellStore extends CellStore {
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
 
 /** What one batch does to one cell's state row; null fields are left as they are. */
 interface CellDelta {
@@ -244,18 +243,7 @@ export async function openPgCellStore(url: string, options: { max?: number } = {
         id,
         probeLimit,
       ]);
-      const probes = (p.rows as Row[]).map((x) => {
-        const b = JSON.parse(String(x['body']));
-        return { ...b, at: b.startedAt } as LastProbe;
-      });
-      const detail: CellDetail = {
-        ...summary(row),
-        endpoints: json(row['endpoints']) ?? [],
-        session: Number(row['session']),
-        health: json(row['health']),
-        probes,
-      };
-      return detail;
+      return detailOf(row, p.rows as Row[]);
     },
     async countMessages(cellId) {
       const r = cellId

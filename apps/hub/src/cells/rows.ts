@@ -1,7 +1,7 @@
 // Database rows → API shapes, shared by the SQLite and PostgreSQL cell stores so the two can
 // only differ in SQL. Drivers disagree on types (SQLite: 0/1 and numbers; pg: booleans and
 // bigint strings), so every field is normalised here.
-import type { CellSummary } from '@cellfleet/protocol';
+import type { CellDetail, CellSummary, LastProbe } from '@cellfleet/protocol';
 import type { Enrollment } from './store.ts';
 
 export type Row = Record<string, unknown>;
@@ -36,5 +36,19 @@ export function enrollmentOf(r: Row): Enrollment {
     secretHash: String(r['secret_hash']),
     ...(r['broker_hash'] ? { brokerHash: String(r['broker_hash']) } : {}),
     enrolledAt: Number(r['enrolled_at']),
+  };
+}
+
+/** A cell row plus its probe rows (newest first) → the cell's detail view. */
+export function detailOf(r: Row, probeRows: readonly Row[]): CellDetail {
+  return {
+    ...summaryOf(r),
+    endpoints: jsonColumn(r['endpoints']) ?? [],
+    session: Number(r['session']),
+    health: jsonColumn(r['health']),
+    probes: probeRows.map((p) => {
+      const body = JSON.parse(String(p['body'])) as Omit<LastProbe, 'at'> & { startedAt: number };
+      return { ...body, at: body.startedAt };
+    }),
   };
 }

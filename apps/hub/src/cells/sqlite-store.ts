@@ -2,9 +2,9 @@
 // key) makes a resend a no-op, and a message's effects are applied only when it is new.
 import type { DatabaseSync } from 'node:sqlite';
 import { applyLiveness, type Liveness } from '@cellfleet/core';
-import type { CellDetail, Envelope, LastProbe } from '@cellfleet/protocol';
+import type { Envelope, LastProbe } from '@cellfleet/protocol';
 import { migrate, openSqlite } from '../store/migrate.ts';
-import { enrollmentOf, summaryOf } from './rows.ts';
+import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 
 const MIGRATIONS = [
@@ -27,8 +27,6 @@ const MIGRATIONS = [
 ];
 
 type Row = Record<string, string | number | null>;
-const json = <T>(v: string | number | null | undefined): T | null =>
-  typeof v === 'string' ? (JSON.parse(v) as T) : null;
 
 export async function openSqliteCellStore(path: string): Promise<CellStore> {
   return sqliteCellStore(await openSqlite(path));
@@ -169,18 +167,7 @@ export function sqliteCellStore(db: DatabaseSync): CellStore {
     async getCell(id, probeLimit = 20) {
       const r = q.cell.get(id) as Row | undefined;
       if (!r) return undefined;
-      const probes = (q.probes.all(id, probeLimit) as Row[]).map((p) => {
-        const b = JSON.parse(String(p['body']));
-        return { ...b, at: b.startedAt } as LastProbe;
-      });
-      const detail: CellDetail = {
-        ...summary(r),
-        endpoints: json(r['endpoints']) ?? [],
-        session: Number(r['session']),
-        health: json(r['health']),
-        probes,
-      };
-      return detail;
+      return detailOf(r, q.probes.all(id, probeLimit) as Row[]);
     },
     async countMessages(cellId) {
       const rows = (
