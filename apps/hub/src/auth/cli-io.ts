@@ -5,4 +5,4 @@ export interface CliIo {
   now?(): number;
 }
 
-export const DEFAULT_DB = 'cellfleet-hub.db';
+export { DEFAULT_DB } from '../store/open.ts';

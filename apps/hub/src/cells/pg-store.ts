@@ -7,8 +7,9 @@
 // effects are folded in memory and written with one UPDATE ... FROM unnest(...).
 import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { Envelope, LastProbe } from '@cellfleet/protocol';
-import pg from 'pg';
+import type pg from 'pg';
 import { migratePg } from '../store/pg-migrate.ts';
+import { createPgPool } from '../store/pg-sql.ts';
 import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 
@@ -51,10 +52,11 @@ interface CellDelta {
 }
 
 export async function openPgCellStore(url: string, options: { max?: number } = {}): Promise<PgCellStore> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  // An idle client losing its connection (database restart) must not crash the hub; the
-  // next query gets a fresh connection or a rejected promise the caller handles.
-  pool.on('error', () => {});
+  return pgCellStore(createPgPool(url, options.max ?? 10), { ownsPool: true });
+}
+
+/** The cell store on a pool shared with the other hub modules; migrates it first. */
+export async function pgCellStore(pool: pg.Pool, opts: { ownsPool?: boolean } = {}): Promise<PgCellStore> {
   await migratePg(pool, 'cells', MIGRATIONS);
 
   const summary = summaryOf;
@@ -266,7 +268,7 @@ export async function openPgCellStore(url: string, options: { max?: number } = {
       }));
     },
     async close() {
-      await pool.end();
+      if (opts.ownsPool) await pool.end();
     },
   };
 }

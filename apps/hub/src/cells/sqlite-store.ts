@@ -1,9 +1,9 @@
 // CellStore on node:sqlite. Every batch is one transaction: the messages table (id primary
 // key) makes a resend a no-op, and a message's effects are applied only when it is new.
-import type { DatabaseSync } from 'node:sqlite';
 import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { Envelope, LastProbe } from '@cellfleet/protocol';
-import { migrate, openSqlite } from '../store/migrate.ts';
+import { migrate } from '../store/migrate.ts';
+import { openSqliteSql, type SqliteSql } from '../store/sqlite-sql.ts';
 import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 
@@ -29,12 +29,18 @@ const MIGRATIONS = [
 type Row = Record<string, string | number | null>;
 
 export async function openSqliteCellStore(path: string): Promise<CellStore> {
-  return sqliteCellStore(await openSqlite(path));
+  return sqliteCellStore(await openSqliteSql(path), { ownsDb: true });
 }
 
-/** The cell store on an open database (shared with the other hub modules); migrates it first. */
-export function sqliteCellStore(db: DatabaseSync): CellStore {
-  migrate(db, 'cells', MIGRATIONS);
+/**
+ * The cell store on an open database (shared with the other hub modules); migrates it first.
+ * Every method runs in the connection's turn (see sqlite-sql.ts), so a batch never lands in
+ * another module's open transaction.
+ */
+export async function sqliteCellStore(sql: SqliteSql, opts: { ownsDb?: boolean } = {}): Promise<CellStore> {
+  const db = sql.db;
+  await sql.exclusive(() => migrate(db, 'cells', MIGRATIONS));
+  const turn = sql.exclusive;
   const q = {
     enroll: db.prepare(
       `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, broker_hash, enrolled_at)
@@ -123,68 +129,86 @@ export function sqliteCellStore(db: DatabaseSync): CellStore {
   const enrollment = enrollmentOf;
 
   return {
-    async enroll(e) {
-      q.enroll.run(
-        e.id,
-        e.site,
-        e.line,
-        e.cell,
-        e.sisterGroup,
-        e.secretHash,
-        e.brokerHash ?? null,
-        e.enrolledAt,
-      );
-      q.ensureState.run(e.id);
+    enroll(e) {
+      return turn(() => {
+        q.enroll.run(
+          e.id,
+          e.site,
+          e.line,
+          e.cell,
+          e.sisterGroup,
+          e.secretHash,
+          e.brokerHash ?? null,
+          e.enrolledAt,
+        );
+        q.ensureState.run(e.id);
+      });
     },
-    async getEnrollment(id) {
-      const r = q.enrollment.get(id) as Row | undefined;
-      return r ? enrollment(r) : undefined;
+    getEnrollment(id) {
+      return turn(() => {
+        const r = q.enrollment.get(id) as Row | undefined;
+        return r ? enrollment(r) : undefined;
+      });
     },
-    async listEnrollments() {
-      return (q.enrollments.all() as Row[]).map(enrollment);
+    listEnrollments() {
+      return turn(() => {
+        return (q.enrollments.all() as Row[]).map(enrollment);
+      });
     },
-    async ingest(batch, receivedAt) {
-      const fresh: Envelope[] = [];
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const m of batch) {
-          const stored = q.remember.run(m.id, m.cell, m.kind, m.seq, m.session, m.ts, receivedAt);
-          if (Number(stored.changes) === 0) continue;
-          apply(m, receivedAt);
-          if (m.kind !== 'death') q.seen.run(receivedAt, m.cell);
-          fresh.push(m);
+    ingest(batch, receivedAt) {
+      return turn(() => {
+        const fresh: Envelope[] = [];
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          for (const m of batch) {
+            const stored = q.remember.run(m.id, m.cell, m.kind, m.seq, m.session, m.ts, receivedAt);
+            if (Number(stored.changes) === 0) continue;
+            apply(m, receivedAt);
+            if (m.kind !== 'death') q.seen.run(receivedAt, m.cell);
+            fresh.push(m);
+          }
+          db.exec('COMMIT');
+        } catch (err) {
+          db.exec('ROLLBACK');
+          throw err;
         }
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
-      return { fresh };
+        return { fresh };
+      });
     },
-    async listCells() {
-      return (q.cells.all() as Row[]).map(summary);
+    listCells() {
+      return turn(() => {
+        return (q.cells.all() as Row[]).map(summary);
+      });
     },
-    async getCell(id, probeLimit = 20) {
-      const r = q.cell.get(id) as Row | undefined;
-      if (!r) return undefined;
-      return detailOf(r, q.probes.all(id, probeLimit) as Row[]);
+    getCell(id, probeLimit = 20) {
+      return turn(() => {
+        const r = q.cell.get(id) as Row | undefined;
+        if (!r) return undefined;
+        return detailOf(r, q.probes.all(id, probeLimit) as Row[]);
+      });
     },
-    async countMessages(cellId) {
-      const rows = (
-        cellId
-          ? db.prepare('SELECT kind, COUNT(*) AS n FROM messages WHERE cell_id = ? GROUP BY kind').all(cellId)
-          : db.prepare('SELECT kind, COUNT(*) AS n FROM messages GROUP BY kind').all()
-      ) as Array<{ kind: string; n: number }>;
-      return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+    countMessages(cellId) {
+      return turn(() => {
+        const rows = (
+          cellId
+            ? db
+                .prepare('SELECT kind, COUNT(*) AS n FROM messages WHERE cell_id = ? GROUP BY kind')
+                .all(cellId)
+            : db.prepare('SELECT kind, COUNT(*) AS n FROM messages GROUP BY kind').all()
+        ) as Array<{ kind: string; n: number }>;
+        return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+      });
     },
-    async messageLog(cellId) {
-      const rows = db
-        .prepare('SELECT id, seq, kind, session FROM messages WHERE cell_id = ? ORDER BY seq, id')
-        .all(cellId) as Array<{ id: string; seq: number; kind: string; session: number }>;
-      return rows.map((r) => ({ id: r.id, seq: Number(r.seq), kind: r.kind, session: Number(r.session) }));
+    messageLog(cellId) {
+      return turn(() => {
+        const rows = db
+          .prepare('SELECT id, seq, kind, session FROM messages WHERE cell_id = ? ORDER BY seq, id')
+          .all(cellId) as Array<{ id: string; seq: number; kind: string; session: number }>;
+        return rows.map((r) => ({ id: r.id, seq: Number(r.seq), kind: r.kind, session: Number(r.session) }));
+      });
     },
     async close() {
-      db.close();
+      if (opts.ownsDb) await sql.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Command-line parsing shared by the hub's commands: node:util parseArgs in strict mode, with
 // errors rewritten to name the flag, and exit code 2 for bad usage.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type DatabaseChoice, DEFAULT_DB } from '../store/open.ts';
 
 export class UsageError extends Error {}
 
@@ -28,4 +29,30 @@ export function intFlag(
   if (!Number.isInteger(n) || n < min || n > max)
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+/** The flags every command that opens the hub's database takes. */
+export const DATABASE_FLAGS = {
+  db: { type: 'string' },
+  'pg-url': { type: 'string' },
+} as const;
+
+export const DATABASE_HELP = `  --db FILE                 SQLite database (default ./cellfleet-hub.db)
+  --pg-url URL              PostgreSQL instead, shared by hub replicas (or set CELLFLEET_PG_URL);
+                            keep the password in ~/.pgpass or PGPASSWORD, not in the URL
+`;
+
+/** SQLite or PostgreSQL, from --db / --pg-url / CELLFLEET_PG_URL; an explicit flag wins over the variable. */
+export function databaseChoice(
+  v: { db?: string | undefined; 'pg-url'?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): DatabaseChoice {
+  if (v.db !== undefined && v['pg-url'] !== undefined)
+    throw new UsageError('--db and --pg-url are alternatives: give one of them');
+  if (v.db !== undefined) return { dbPath: v.db };
+  const pgUrl = v['pg-url'] ?? env['CELLFLEET_PG_URL'];
+  if (pgUrl === undefined || pgUrl === '') return { dbPath: DEFAULT_DB };
+  if (!/^postgres(ql)?:\/\//.test(pgUrl))
+    throw new UsageError(`--pg-url must be a postgres:// or postgresql:// URL, got "${pgUrl.slice(0, 40)}"`);
+  return { pgUrl };
 }
