@@ -118,17 +118,19 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
     logger: o.logger,
   });
   say(`hub up: API ${hub.httpUrl}, broker ${hub.mqttUrl}`);
-  const users = DEMO_USERS.map((u) => {
-    const c = hub.services.auth.addUser('demo-setup', u.name, u.role);
-    return { ...u, password: c.password, token: c.token };
-  });
-  const actionKeys = hub.services.keyring
-    .list()
-    .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
+  const users = [];
+  for (const u of DEMO_USERS) {
+    const c = await hub.services.auth.addUser('demo-setup', u.name, u.role);
+    users.push({ ...u, password: c.password, token: c.token });
+  }
+  const actionKeys = (await hub.services.keyring.list()).map((k) => ({
+    keyId: k.keyId,
+    publicKeyPem: k.publicKeyPem,
+  }));
 
   // A site-wide window open now, so an approved action runs during the demo.
   const day = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-  hub.services.actions.windows.create(
+  await hub.services.actions.windows.create(
     'demo-setup',
     {
       name: 'Demo window (open now, 4 h a day)',

@@ -40,7 +40,7 @@ test('every demo cell reports its true diagnosis, and the example proposal is se
     'weld-03': 'device-not-communicating',
   });
   await fleet.seedExample();
-  const actions = fleet.hub.services.actions.list();
+  const actions = await fleet.hub.services.actions.list();
   assert.ok(
     actions.some((a) => a.runs.some((r) => r.cell === 'plant1.line-a.press-04') && a.state === 'proposed'),
     'erin’s align proposal for press-04',

@@ -33,7 +33,6 @@ const replicas = new Map<string, Replica>();
 const replica = async (name: string) => {
   const r = await startReplica({
     name,
-    dir,
     brokerUrl: broker.url,
     hubUser: files.hubUsername,
     hubPasswordFile: files.hubPasswordFile,

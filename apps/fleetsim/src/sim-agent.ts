@@ -71,6 +71,8 @@ export interface SimAgent {
   readonly sent: number;
   start(): void;
   send<K extends MessageKind>(kind: K, body: BodyOf<K>): void;
+  /** How often an action id arrived (a redispatch delivers it again; it is answered once). */
+  deliveries(actionId: string): number;
   /** Publishes again what has waited for its ack longer than `olderThanMs`. */
   resendStale(olderThanMs: number): void;
   /** Drops the connection without a goodbye (the broker publishes the Will). */
@@ -81,6 +83,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
   const id = cellId(c.ref);
   const outbox = new Map<string, Pending>();
   const answered = new Set<string>();
+  const delivered = new Map<string, number>();
   let client: MqttClient | undefined;
   let connected = false;
   let stopping = false;
@@ -135,6 +138,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       }
     } else if (m.kind === 'action') {
       const actionId = m.body.action.id;
+      delivered.set(actionId, (delivered.get(actionId) ?? 0) + 1);
       if (answered.has(actionId)) {
         d.counters.actionsRepeated++;
         return;
@@ -230,6 +234,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
     },
     start: dial,
     send,
+    deliveries: (actionId) => delivered.get(actionId) ?? 0,
     resendStale(olderThanMs) {
       if (!connected) return;
       const now = d.now();

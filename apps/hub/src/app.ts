@@ -2,7 +2,6 @@
 // or an external broker), the hub's MQTT link, ingest, the action scheduler and the HTTP API.
 // main.ts reads the command line and calls it.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { buildTopic, createEnvelope, type Envelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -11,12 +10,13 @@ import { agentSecretMatches } from './agents/secrets.ts';
 import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
 import { connectHubLink, type HubLink } from './broker/hub-link.ts';
-import { openPgCellStore, type PgCellStore } from './cells/pg-store.ts';
 import type { CellStore } from './cells/store.ts';
 import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
+import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
+import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
 import { createServices, type Services } from './services.ts';
-import { openSqlite } from './store/migrate.ts';
+import { openHubDatabase } from './store/open.ts';
 import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './store/pg-lock.ts';
 
 export type BrokerConfig =
@@ -37,10 +37,11 @@ export type BrokerConfig =
     };
 
 export interface HubOptions {
-  readonly dbPath: string;
+  /** SQLite database file for a single hub (default ./cellfleet-hub.db). */
+  readonly dbPath?: string;
   /**
-   * PostgreSQL URL for the cell store (scale-out). Users, audit, actions and snapshots stay
-   * in the SQLite database at `dbPath` (see docs/deploy.md).
+   * PostgreSQL URL instead (scale-out): everything the hub keeps lives there, so replicas
+   * are stateless and any of them serves any request (see docs/deploy.md).
    */
   readonly pgUrl?: string;
   readonly broker: BrokerConfig;
@@ -57,7 +58,8 @@ export interface Hub {
   readonly store: CellStore;
   readonly services: Services;
   readonly ingest: Ingest;
-  readonly events: EventEmitter;
+  /** Live `cells` events (bridged between replicas on PostgreSQL). */
+  readonly live: LiveBus;
   readonly httpUrl: string;
   readonly mqttUrl: string;
   stop(): Promise<void>;
@@ -66,16 +68,21 @@ export interface Hub {
 export async function startHub(o: HubOptions): Promise<Hub> {
   const log = o.logger;
   const now = o.now ?? Date.now;
-  const db = await openSqlite(o.dbPath);
-  const pgStore: PgCellStore | undefined = o.pgUrl ? await openPgCellStore(o.pgUrl) : undefined;
-  const events = new EventEmitter();
+  const database = await openHubDatabase({
+    ...(o.dbPath === undefined ? {} : { dbPath: o.dbPath }),
+    ...(o.pgUrl === undefined ? {} : { pgUrl: o.pgUrl }),
+  });
+  const pool = database.pg?.sql.pool;
+  const live = createLiveBus();
+  const bridge: PgBridge | undefined =
+    pool && o.pgUrl ? await bridgeLiveBus({ url: o.pgUrl, pool, bus: live, logger: log }) : undefined;
   let link: HubLink | undefined;
   const publish = (topic: string, payload: Uint8Array) =>
     link ? link.publish(topic, payload) : Promise.reject(new Error('no broker link'));
 
-  const services = createServices({
-    db,
-    ...(pgStore ? { cellStore: pgStore } : {}),
+  const services = await createServices({
+    sql: database.sql,
+    cells: database.cells,
     ...(o.actionPolicy ? { actionPolicy: o.actionPolicy } : {}),
     now,
     publishAction: (cellId, body) => {
@@ -101,7 +108,6 @@ export async function startHub(o: HubOptions): Promise<Hub> {
         const ref = parseCellId(m.cell);
         if (!ref) continue;
         for (const reply of r.replies) await publish(buildTopic(ref, 'cmd'), encodeMessage(reply));
-        if (r.drift) events.emit('drift', r.drift);
       }
     },
     onStored: (fresh: readonly Envelope[]) => {
@@ -112,10 +118,14 @@ export async function startHub(o: HubOptions): Promise<Hub> {
           });
         }
         if (m.kind !== 'action-result') continue;
-        const r = actions.recordResult(m.cell, m.body, now());
-        if (!r.ok) log.warn({ cell: m.cell, code: r.code, reason: r.message }, 'action result refused');
+        actions.recordResult(m.cell, m.body, now()).then(
+          (r) => {
+            if (!r.ok) log.warn({ cell: m.cell, code: r.code, reason: r.message }, 'action result refused');
+          },
+          (err: Error) => log.error({ cell: m.cell, err: err.message }, 'could not record an action result'),
+        );
       }
-      events.emit('stored', fresh);
+      live.publish(cellsEventOf(fresh));
     },
   });
 
@@ -130,8 +140,10 @@ export async function startHub(o: HubOptions): Promise<Hub> {
   });
 
   // With PostgreSQL, replicas take turns: one tick at a time across all of them.
+  // Each action is also locked on its own while it changes (actions/service.ts), so this is
+  // about not doing the same work twice, not about correctness.
   const tick = (t: number) =>
-    pgStore ? withTryAdvisoryLock(pgStore.pool, SCHEDULER_LOCK_KEY, () => actions.tick(t)) : actions.tick(t);
+    pool ? withTryAdvisoryLock(pool, SCHEDULER_LOCK_KEY, () => actions.tick(t)) : actions.tick(t);
   const scheduler = setInterval(() => {
     tick(now()).catch((err: Error) => log.error({ err: err.message }, 'action scheduler failed'));
   }, o.schedulerIntervalMs ?? 1000);
@@ -139,7 +151,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
 
   const app = await buildHttp({
     services,
-    events,
+    live,
     logger: log,
     now,
     ready: async () => ({ store: true, broker: link?.connected ?? false }),
@@ -153,7 +165,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     store,
     services,
     ingest,
-    events,
+    live,
     httpUrl: `http://${o.http.host}:${httpPort}`,
     mqttUrl,
     async stop() {
@@ -162,8 +174,8 @@ export async function startHub(o: HubOptions): Promise<Hub> {
       await ingest.flush();
       await link?.close();
       await broker?.close();
-      db.close();
-      await pgStore?.close();
+      await bridge?.close();
+      await database.close();
     },
   };
 }

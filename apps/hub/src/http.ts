@@ -1,6 +1,5 @@
 // The HTTP API: authentication first (every /api route needs a token or session), then the
 // routes of each module. OpenAPI is generated from the same TypeBox schemas that validate.
-import type { EventEmitter } from 'node:events';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -15,12 +14,13 @@ import { uiRoutes } from './api/ui.ts';
 import { installValidation } from './api/validation.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
+import type { LiveBus } from './live/live.ts';
 import type { Services } from './services.ts';
 import { snapshotRoutes } from './snapshots/index.ts';
 
 export interface HttpDeps {
   readonly services: Services;
-  readonly events: EventEmitter;
+  readonly live: LiveBus;
   readonly logger: Logger;
   readonly now: () => number;
   readonly ready: () => Promise<Record<string, boolean>>;
@@ -48,7 +48,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   healthRoutes(app, d.ready);
   authRoutes(app, d.services.auth);
   cellRoutes(app, d.services.store);
-  eventRoutes(app, d.events);
+  eventRoutes(app, d.live);
   notebookRoutes(app, d.services.store, { now: d.now });
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });

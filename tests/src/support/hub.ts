@@ -29,12 +29,15 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cellfleet-${prefix}-`));
 }
 
-export async function startTestHub(options: { broker?: BrokerConfig; dir?: string } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: { broker?: BrokerConfig; dir?: string; pgUrl?: string } = {},
+): Promise<TestHub> {
   const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
   const broker: BrokerConfig = options.broker ?? { mode: 'embedded', host: '127.0.0.1', port: 0 };
+  const database = options.pgUrl ? { pgUrl: options.pgUrl } : { dbPath };
   let hub = await startHub({
-    dbPath,
+    ...database,
     broker,
     http: { host: '127.0.0.1', port: 0 },
     logger: quietLogger(),
@@ -42,7 +45,7 @@ export async function startTestHub(options: { broker?: BrokerConfig; dir?: strin
   const mqttPort = Number(new URL(hub.mqttUrl).port);
   const httpPort = Number(new URL(hub.httpUrl).port);
   let running = true;
-  const { token } = hub.services.auth.addUser('test-setup', 'test-admin', 'admin');
+  const { token } = await hub.services.auth.addUser('test-setup', 'test-admin', 'admin');
   const t: TestHub = {
     token,
     get hub() {
@@ -55,7 +58,7 @@ export async function startTestHub(options: { broker?: BrokerConfig; dir?: strin
     async restart() {
       // Same ports, so agents find the hub where they left it.
       hub = await startHub({
-        dbPath,
+        ...database,
         broker: broker.mode === 'embedded' ? { ...broker, port: mqttPort } : broker,
         http: { host: '127.0.0.1', port: httpPort },
         logger: quietLogger(),
@@ -109,9 +112,10 @@ export async function enrollAgent(
     {
       url: t.hub.mqttUrl,
       // Pinned as at a real enrollment, so the agent verifies the hub's signed actions.
-      actionKeys: t.hub.services.keyring
-        .list()
-        .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem })),
+      actionKeys: (await t.hub.services.keyring.list()).map((k) => ({
+        keyId: k.keyId,
+        publicKeyPem: k.publicKeyPem,
+      })),
       now: Date.now(),
     },
   );

@@ -1,16 +1,18 @@
-// A hub replica as a real process (`cellfleet-hub serve` with an external broker and the
-// PostgreSQL cell store), so a test can SIGKILL it the way a crashed machine would stop it.
+// A hub replica as a real process (`cellfleet-hub serve` with an external broker and all its
+// state in PostgreSQL), so a test can SIGKILL it the way a crashed machine would stop it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 
 export interface ReplicaOptions {
   readonly name: string;
-  readonly dir: string;
   readonly brokerUrl: string;
   readonly hubUser: string;
   readonly hubPasswordFile: string;
   readonly pgUrl: string;
   readonly shareGroup?: string;
+  /** Seconds before an unanswered dispatched action is sent again (serve --redispatch-after). */
+  readonly redispatchAfterS?: number;
+  /** Extra environment, e.g. CELLFLEET_FAILPOINTS to make it die at a chosen step. */
+  readonly env?: Record<string, string>;
 }
 
 export interface Replica {
@@ -28,8 +30,6 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
     [
       'apps/hub/src/main.ts',
       'serve',
-      '--db',
-      join(o.dir, `${o.name}.db`),
       '--http-port',
       '0',
       '--broker-url',
@@ -42,10 +42,11 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
       o.shareGroup ?? 'hub',
       '--pg-url',
       o.pgUrl,
+      ...(o.redispatchAfterS === undefined ? [] : ['--redispatch-after', String(o.redispatchAfterS)]),
       '--log-level',
       process.env['CELLFLEET_TEST_LOG'] ?? 'warn',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } },
   );
   let out = '';
   child.stdout?.on('data', (d) => (out += d));

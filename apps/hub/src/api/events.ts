@@ -1,10 +1,10 @@
 // GET /api/events: server-sent events, one `cells` event per stored batch naming the cells
-// whose state changed, so a browser turns a cell red within a second of its death arriving.
-import type { EventEmitter } from 'node:events';
-import type { Envelope } from '@cellfleet/protocol';
+// whose state changed, so a browser turns a cell red within a second of its death arriving —
+// whichever hub replica stored the message (the live bus is bridged between replicas).
 import type { FastifyInstance } from 'fastify';
+import type { LiveBus } from '../live/live.ts';
 
-export function eventRoutes(app: FastifyInstance, events: EventEmitter): void {
+export function eventRoutes(app: FastifyInstance, live: LiveBus): void {
   app.get(
     '/api/events',
     { schema: { tags: ['cells'], summary: 'Live updates (text/event-stream)' } },
@@ -15,16 +15,13 @@ export function eventRoutes(app: FastifyInstance, events: EventEmitter): void {
         connection: 'keep-alive',
       });
       reply.raw.write(': connected\n\n');
-      const onStored = (fresh: readonly Envelope[]) => {
-        const cells = [...new Set(fresh.map((m) => m.cell))];
-        const kinds = [...new Set(fresh.map((m) => m.kind))];
-        reply.raw.write(`event: cells\ndata: ${JSON.stringify({ cells, kinds })}\n\n`);
-      };
       const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
-      events.on('stored', onStored);
+      const off = live.onCells((e) => {
+        reply.raw.write(`event: cells\ndata: ${JSON.stringify({ cells: e.cells, kinds: e.kinds })}\n\n`);
+      });
       req.raw.on('close', () => {
         clearInterval(keepAlive);
-        events.off('stored', onStored);
+        off();
       });
     },
   );

@@ -1,12 +1,16 @@
 import { writeMosquittoFiles } from '../broker/mosquitto-files.ts';
-import { openSqliteCellStore } from '../cells/sqlite-store.ts';
-import { parse } from './args.ts';
+import { openHubDatabase } from '../store/open.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse } from './args.ts';
 
 export const BROKER_CONFIG_HELP = `cellfleet-hub broker-config — write an external broker's credentials and ACL from the enrollments
 
 Usage:
-  cellfleet-hub broker-config --out DIR [--db FILE] [--hub-user NAME]
+  cellfleet-hub broker-config --out DIR [--db FILE | --pg-url URL] [--hub-user NAME]
 
+Options:
+  --out DIR                 where to write passwd, acl and hub.password
+  --hub-user NAME           the hub's broker username (default cellfleet-hub)
+${DATABASE_HELP}
 Writes DIR/passwd (mosquitto_passwd format), DIR/acl (one block per agent: its own topics only)
 and DIR/hub.password (the hub's broker password, generated on first run). Point mosquitto at
 them and reload it (kill -HUP) after every enrollment:
@@ -24,7 +28,7 @@ Then run the hub with:
 export async function brokerConfigCommand(argv: readonly string[]): Promise<number> {
   const { values: v } = parse(argv, {
     out: { type: 'string' },
-    db: { type: 'string' },
+    ...DATABASE_FLAGS,
     'hub-user': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -32,9 +36,9 @@ export async function brokerConfigCommand(argv: readonly string[]): Promise<numb
     process.stdout.write(BROKER_CONFIG_HELP);
     return v.help ? 0 : 2;
   }
-  const store = await openSqliteCellStore(v.db ?? 'cellfleet-hub.db');
+  const database = await openHubDatabase(databaseChoice(v));
   try {
-    const r = await writeMosquittoFiles(store, v.out, v['hub-user']);
+    const r = await writeMosquittoFiles(database.cells, v.out, v['hub-user']);
     process.stdout.write(
       `wrote ${r.passwordFile}, ${r.aclFile} (${r.agents} agents) and ${r.hubPasswordFile}\n`,
     );
@@ -42,6 +46,6 @@ export async function brokerConfigCommand(argv: readonly string[]): Promise<numb
       process.stderr.write(`not included (re-enroll them): ${r.skipped.join(', ')}\n`);
     return 0;
   } finally {
-    await store.close();
+    await database.close();
   }
 }

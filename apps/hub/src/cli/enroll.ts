@@ -1,18 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { openKeyring } from '../actions/index.ts';
 import { EnrollError, enrollCell } from '../agents/enroll.ts';
-import { sqliteCellStore } from '../cells/sqlite-store.ts';
-import { openSqlite } from '../store/migrate.ts';
-import { parse, UsageError } from './args.ts';
+import { openHubDatabase } from '../store/open.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from './args.ts';
 
 export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file
 
 Usage:
-  cellfleet-hub enroll --site S --line L --cell C --group G [--endpoint NAME=URL]... [--hub-url URL] [--db FILE] [--out FILE]
+  cellfleet-hub enroll --site S --line L --cell C --group G [--endpoint NAME=URL]... [--hub-url URL]
+                       [--db FILE | --pg-url URL] [--out FILE]
 
 Each enrollment issues new credentials; enrolling a cell again rotates its secret (the old
 agent config stops working). The secret appears only in the printed config.
 
+Options:
+  --site, --line, --cell    the cell's place in the plant (letters, digits, - and _)
+  --group G                 its sister group: cells that should be configured alike
+  --endpoint NAME=URL       an OPC UA endpoint the agent probes (repeatable)
+  --hub-url URL             the broker the agent dials (default mqtt://127.0.0.1:1883)
+  --out FILE                write the config there (mode 600) instead of stdout
+${DATABASE_HELP}
 Example:
   cellfleet-hub enroll --site plant1 --line lineA --cell press-01 --group presses \\
     --endpoint kepware=opc.tcp://127.0.0.1:49320 --hub-url mqtt://hub.plant1:1883 --out agent.yaml
@@ -26,7 +33,7 @@ export async function enrollCommand(argv: readonly string[]): Promise<number> {
     group: { type: 'string' },
     endpoint: { type: 'string', multiple: true },
     'hub-url': { type: 'string' },
-    db: { type: 'string' },
+    ...DATABASE_FLAGS,
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -44,12 +51,11 @@ export async function enrollCommand(argv: readonly string[]): Promise<number> {
     }
     return { name: e.slice(0, i), url: e.slice(i + 1) };
   });
-  const db = await openSqlite(v.db ?? 'cellfleet-hub.db');
-  const store = sqliteCellStore(db);
+  const database = await openHubDatabase(databaseChoice(v));
+  const store = database.cells;
   try {
     // Pin every key that can sign now or next (see docs/actions.md, key rotation).
-    const actionKeys = openKeyring(db, Date.now)
-      .list()
+    const actionKeys = (await (await openKeyring(database.sql, Date.now)).list())
       .filter((k) => k.state !== 'retired')
       .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
     const r = await enrollCell(
@@ -66,6 +72,6 @@ export async function enrollCommand(argv: readonly string[]): Promise<number> {
     if (err instanceof EnrollError) throw new UsageError(err.message);
     throw err;
   } finally {
-    await store.close();
+    await database.close();
   }
 }

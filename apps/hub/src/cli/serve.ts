@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { type BrokerConfig, startHub } from '../app.ts';
-import { intFlag, parse, UsageError } from './args.ts';
+import { DATABASE_FLAGS, databaseChoice, intFlag, parse, UsageError } from './args.ts';
 
 export const SERVE_HELP = `cellfleet-hub serve — run the hub: MQTT broker (embedded) or link (external), ingest, HTTP API
 
 Usage:
   cellfleet-hub serve [--db FILE] [--host ADDR] [--http-port N] [--mqtt-port N]
   cellfleet-hub serve --broker-url mqtt://broker:1883 --broker-user U --broker-password-file F [--share-group G]
-                      [--pg-url postgres://cellfleet@db/cellfleet]
+                      --pg-url postgres://cellfleet@db/cellfleet
 
 Options:
-  --db FILE                 SQLite database (default ./cellfleet-hub.db)
+  --db FILE                 SQLite database (default ./cellfleet-hub.db): one hub, embedded broker
   --host ADDR               address to bind the HTTP API and embedded broker (default 127.0.0.1;
                             use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
   --http-port N             HTTP API port (default 8080; 0 picks a free port)
@@ -24,15 +24,20 @@ Options:
   --broker-ca FILE          CA certificate (PEM) for an mqtts:// broker
   --share-group G           consume through MQTT shared subscriptions ($share/G/...) so several
                             hub replicas split the ingest
-  --pg-url URL              keep cells and their messages in PostgreSQL (shared by replicas) instead
-                            of --db; put the password in ~/.pgpass or PGPASSWORD, not in the URL.
-                            Users, audit, actions and snapshots stay in --db (docs/deploy.md)
+  --pg-url URL              keep everything in PostgreSQL instead of --db (or set CELLFLEET_PG_URL):
+                            replicas with the same URL and --share-group are interchangeable —
+                            any serves the API, UI and live updates, and actions go out once.
+                            Keep the password in ~/.pgpass or PGPASSWORD, not in the URL
+                            (docs/deploy.md)
+  --redispatch-after S      send a dispatched action again when its agent has not answered after
+                            S seconds and the window is still open (default 30; the agent runs
+                            an action id once and answers repeats with its stored result)
   --log-level L             debug | info | warn | error (default info)
 `;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const { values: v } = parse(argv, {
-    db: { type: 'string' },
+    ...DATABASE_FLAGS,
     host: { type: 'string' },
     'http-port': { type: 'string' },
     'mqtt-port': { type: 'string' },
@@ -43,8 +48,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     'broker-password-file': { type: 'string' },
     'broker-ca': { type: 'string' },
     'share-group': { type: 'string' },
-    'pg-url': { type: 'string' },
     'log-level': { type: 'string' },
+    'redispatch-after': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -77,8 +82,14 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const logger = pino({ level: v['log-level'] ?? 'info', base: { svc: 'hub' } });
   const hub = await startHub({
-    dbPath: v.db ?? 'cellfleet-hub.db',
-    ...(v['pg-url'] ? { pgUrl: v['pg-url'] } : {}),
+    ...databaseChoice(v),
+    ...(v['redispatch-after'] === undefined
+      ? {}
+      : {
+          actionPolicy: {
+            redispatchAfterMs: intFlag('redispatch-after', v['redispatch-after'], 30, 1, 86_400) * 1000,
+          },
+        }),
     broker,
     http: { host, port: intFlag('http-port', v['http-port'], 8080) },
     logger,
