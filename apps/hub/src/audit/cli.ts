@@ -1,17 +1,21 @@
-// `cellfleet-hub audit verify|export`: check the chain offline, straight from the database file.
+// `cellfleet-hub audit verify|export`: check the chain offline, straight from the hub's
+// database (the SQLite file, or the PostgreSQL database the replicas share).
 import { existsSync } from 'node:fs';
 import type { CliIo } from '../auth/cli-io.ts';
-import { DEFAULT_DB } from '../auth/cli-io.ts';
-import { parse, UsageError } from '../cli/args.ts';
-import { openSqlite } from '../store/migrate.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
+import { openHubDatabase } from '../store/open.ts';
 import { toCsv, toJsonl } from './export.ts';
-import { createAuditLog } from './log.ts';
+import { allEntries, openAuditLog } from './log.ts';
 
 export const AUDIT_HELP = `cellfleet-hub audit — verify or export the hash-chained audit log
 
 Usage:
-  cellfleet-hub audit verify [--db FILE] [--head HASH]
-  cellfleet-hub audit export [--db FILE] [--format jsonl|csv]
+  cellfleet-hub audit verify [--db FILE | --pg-url URL] [--head HASH]
+  cellfleet-hub audit export [--db FILE | --pg-url URL] [--format jsonl|csv]
+
+Options:
+${DATABASE_HELP}  --head HASH               the head hash a previous verify printed
+  --format jsonl|csv        export format (default jsonl)
 
 verify re-hashes every entry and names the first row that was edited, deleted or moved.
 Rows cut off the end leave a valid shorter chain: pass a head hash recorded earlier (printed
@@ -22,7 +26,7 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const { values: v, positionals } = parse(
     argv,
     {
-      db: { type: 'string' },
+      ...DATABASE_FLAGS,
       head: { type: 'string' },
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -34,19 +38,22 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     io.stdout(AUDIT_HELP);
     return v.help ? 0 : 2;
   }
-  const path = v.db ?? DEFAULT_DB;
-  if (!existsSync(path)) throw new UsageError(`no database at ${path}`);
-  const db = await openSqlite(path);
+  if (verb !== 'verify' && verb !== 'export') throw new UsageError(`unknown subcommand "${verb}"`);
+  if (v.format !== undefined && v.format !== 'jsonl' && v.format !== 'csv')
+    throw new UsageError('--format must be jsonl or csv');
+  const choice = databaseChoice(v);
+  // Opening a SQLite path creates the file; verifying a typo must not report an empty, intact log.
+  if (choice.dbPath !== undefined && !existsSync(choice.dbPath))
+    throw new UsageError(`no database at ${choice.dbPath}`);
+  const db = await openHubDatabase(choice);
   try {
-    const audit = createAuditLog(db);
+    const audit = await openAuditLog(db.sql);
     if (verb === 'export') {
-      if (v.format !== undefined && v.format !== 'jsonl' && v.format !== 'csv')
-        throw new UsageError('--format must be jsonl or csv');
-      io.stdout(v.format === 'csv' ? toCsv(audit.entries()) : toJsonl(audit.entries()));
+      const entries = await allEntries(audit);
+      io.stdout(v.format === 'csv' ? toCsv(entries) : toJsonl(entries));
       return 0;
     }
-    if (verb !== 'verify') throw new UsageError(`unknown subcommand "${verb}"`);
-    const r = audit.verify(v.head);
+    const r = await audit.verify(v.head);
     if (r.ok) {
       io.stdout(`audit log intact: ${r.count} entries, head ${r.head}\n`);
       return 0;
@@ -54,6 +61,6 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     io.stderr(`audit log TAMPERED at row ${r.seq}: ${r.reason} (${r.count} rows verified before it)\n`);
     return 1;
   } finally {
-    db.close();
+    await db.close();
   }
 }

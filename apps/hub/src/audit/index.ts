@@ -2,4 +2,3 @@ export * from './cli.ts';
 export * from './export.ts';
 export * from './log.ts';
 export * from './routes.ts';
-export * from './tx.ts';

@@ -21,7 +21,7 @@ export function auditRoutes(app: FastifyInstance, audit: AuditLog): void {
     async (req, reply) => {
       const { format = 'json', after, subject } = req.query;
       const limit = req.query.limit ?? (format === 'json' ? 1000 : 10000);
-      const entries = audit.list({
+      const entries = await audit.list({
         limit,
         ...(after === undefined ? {} : { after }),
         ...(subject ? { subject } : {}),
@@ -46,8 +46,8 @@ export function auditRoutes(app: FastifyInstance, audit: AuditLog): void {
         response: { 200: AuditVerifyResponse, 401: ErrorBody, 403: ErrorBody },
       },
     },
-    () => {
-      const v = audit.verify();
+    async () => {
+      const v = await audit.verify();
       return v.ok
         ? { ok: true, count: v.count, head: v.head }
         : { ok: false, count: v.count, head: v.head, problem: { seq: v.seq, reason: v.reason } };
