@@ -43,7 +43,7 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
     const token = tokenOf(req);
-    const actor = token ? auth.authenticate(token) : undefined;
+    const actor = token ? await auth.authenticate(token) : undefined;
     if (actor) req.actor = actor;
     else if (!isPublic(req.routeOptions.url))
       throw new AppError('unauthenticated', 'a valid bearer token or session is required');

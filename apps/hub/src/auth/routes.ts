@@ -29,7 +29,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       },
     },
     async (req, reply) => {
-      const session = auth.login(req.body.name, req.body.password);
+      const session = await auth.login(req.body.name, req.body.password);
       // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it.
       void reply.header(
         'set-cookie',
@@ -44,7 +44,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
     { schema: { tags: ['auth'], response: { 204: Type.Null() } } },
     async (req, reply) => {
       const token = tokenOf(req);
-      if (token) auth.logout(token);
+      if (token) await auth.logout(token);
       return reply
         .header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
         .code(204)
@@ -55,8 +55,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   app.get(
     '/api/auth/me',
     { schema: { tags: ['auth'], response: { 200: UserView, 401: ErrorBody } } },
-    (req) => {
-      const user = auth.getUser(actorOf(req).name);
+    async (req) => {
+      const user = await auth.getUser(actorOf(req).name);
       if (!user) throw new AppError('unauthenticated', 'the user no longer exists');
       return user;
     },
@@ -75,7 +75,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       ...admin,
       schema: { tags: ['auth'], body: CreateUserRequest, response: { 201: CreateUserResponse, ...errors } },
     },
-    async (req, reply) => reply.code(201).send(auth.addUser(actorOf(req).name, req.body.name, req.body.role)),
+    async (req, reply) =>
+      reply.code(201).send(await auth.addUser(actorOf(req).name, req.body.name, req.body.role)),
   );
 
   app.patch<{ Params: { name: string }; Body: UpdateUserRequest }>(
@@ -89,7 +90,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         response: { 200: UserView, ...errors },
       },
     },
-    (req) => {
+    async (req) => {
       const change = {
         ...(req.body.role ? { role: req.body.role } : {}),
         ...(req.body.disabled !== undefined ? { disabled: req.body.disabled } : {}),
@@ -109,6 +110,6 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       },
     },
     async (req, reply) =>
-      reply.code(201).send({ token: auth.issueApiToken(actorOf(req).name, req.params.name) }),
+      reply.code(201).send({ token: await auth.issueApiToken(actorOf(req).name, req.params.name) }),
   );
 }

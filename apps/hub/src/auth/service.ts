@@ -1,11 +1,15 @@
-// Users, roles, sessions and API tokens. No user exists until an admin creates one with the
-// CLI (`cellfleet-hub user add`): there is no default account and no default password.
-import type { DatabaseSync } from 'node:sqlite';
+// Users, roles, sessions and API tokens, on SQLite or PostgreSQL. No user exists until an
+// admin creates one with the CLI (`cellfleet-hub user add`): there is no default account and
+// no default password. Everything lives in the database, so a session issued by one hub
+// replica works on every other, and a user disabled on one is refused by all.
+//
+// Each change to a user commits in one transaction with its audit record, holding a lock on
+// that user's name: replicas adding the same name, or logging in while an admin disables the
+// account, take turns instead of racing past each other's checks.
 import type { Actor } from '@cellfleet/core';
 import type { Role, UserView } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
-import { transaction } from '../audit/tx.ts';
-import { migrate } from '../store/migrate.ts';
+import type { Migrations, Sql } from '../store/sql.ts';
 import { AppError } from './errors.ts';
 import {
   hashSecret,
@@ -18,17 +22,30 @@ import {
   type TokenKind,
 } from './secrets.ts';
 
-const MIGRATIONS = [
-  `CREATE TABLE auth_users (
+const MIGRATIONS: Migrations = {
+  // Unchanged from the SQLite-only hub, so existing databases stay at version 1.
+  sqlite: [
+    `CREATE TABLE auth_users (
      name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
      disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
    CREATE TABLE auth_tokens (
      id TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES auth_users (name), kind TEXT NOT NULL,
      secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0);`,
-];
+  ],
+  postgres: [
+    `CREATE TABLE auth_users (
+       name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+       disabled INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
+     CREATE TABLE auth_tokens (
+       id TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES auth_users (name), kind TEXT NOT NULL,
+       secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT,
+       revoked INTEGER NOT NULL DEFAULT 0);
+     CREATE INDEX auth_tokens_user ON auth_tokens (user_name);`,
+  ],
+};
 
 export interface AuthOptions {
-  readonly db: DatabaseSync;
+  readonly sql: Sql;
   readonly audit: AuditLog;
   readonly now: () => number;
   /** Session lifetime; default 12 h (one shift). */
@@ -41,6 +58,28 @@ export interface Credentials {
   readonly user: UserView;
   readonly password: string;
   readonly token: string;
+}
+
+export interface Session {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly user: UserView;
+}
+
+export interface AuthService {
+  /** Creates a user with a generated password and API token, returned once. */
+  addUser(actor: string, name: string, role: Role): Promise<Credentials>;
+  listUsers(): Promise<UserView[]>;
+  getUser(name: string): Promise<UserView | undefined>;
+  /** Disabling revokes every token of the user. */
+  updateUser(actor: string, name: string, change: { role?: Role; disabled?: boolean }): Promise<UserView>;
+  /** Returns the new password; the user's sessions are revoked, API tokens kept. */
+  resetPassword(actor: string, name: string): Promise<string>;
+  issueApiToken(actor: string, name: string): Promise<string>;
+  login(name: string, password: string): Promise<Session>;
+  logout(token: string): Promise<void>;
+  /** The actor a bearer token stands for, or undefined. */
+  authenticate(token: string): Promise<Actor | undefined>;
 }
 
 interface UserRow {
@@ -58,11 +97,9 @@ const view = (r: UserRow): UserView => ({
   createdAt: r.created_at,
 });
 
-export type AuthService = ReturnType<typeof createAuthService>;
-
-export function createAuthService(o: AuthOptions) {
-  const { db, audit, now } = o;
-  migrate(db, 'auth', MIGRATIONS);
+export async function openAuthService(o: AuthOptions): Promise<AuthService> {
+  const { sql, audit, now } = o;
+  await sql.migrate('auth', MIGRATIONS);
   const logN = o.passwordLogN ?? PASSWORD_LOG_N;
   const ttl = o.sessionTtlMs ?? 12 * 3600_000;
   // Unknown names still cost one scrypt, so response time does not reveal which names exist.
@@ -71,114 +108,127 @@ export function createAuthService(o: AuthOptions) {
     decoy ??= hashSecret(newPassword(), logN);
     return decoy;
   };
-  const row = (name: string) =>
-    db.prepare('SELECT * FROM auth_users WHERE name = ?').get(name) as UserRow | undefined;
+  const row = (name: string) => sql.get<UserRow>('SELECT * FROM auth_users WHERE name = ?', [name]);
   const record = (actor: string, event: string, name: string, data: Record<string, string | boolean> = {}) =>
     audit.append({ actor, event, subject: `user:${name}`, data }, now());
 
-  function mustGet(name: string): UserRow {
-    const r = row(name);
-    if (!r) throw new AppError('not-found', `no user "${name}"`);
+  /** Runs `fn` in a transaction that holds the lock on user `name`. */
+  const forUser = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+    sql.tx(async () => {
+      await sql.lock(`auth-user:${name}`);
+      return fn();
+    });
+
+  async function mustGet(name: string): Promise<UserRow> {
+    const r = await row(name);
+    if (!r) throw new AppError('not-found', `no user "${name}"`, { field: 'name' });
     return r;
   }
 
-  function issue(name: string, kind: TokenKind, expiresAt: number | null): string {
+  async function issue(name: string, kind: TokenKind, expiresAt: number | null): Promise<string> {
     const t = newToken(kind);
-    db.prepare(
+    await sql.run(
       'INSERT INTO auth_tokens (id, user_name, kind, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(t.id, name, kind, hashSecret(t.secret, TOKEN_LOG_N), now(), expiresAt);
+      [t.id, name, kind, hashSecret(t.secret, TOKEN_LOG_N), now(), expiresAt],
+    );
     return t.token;
   }
 
   return {
-    /** Creates a user with a generated password and API token, returned once. */
-    addUser(actor: string, name: string, role: Role): Credentials {
-      if (row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
+    async addUser(actor, name, role) {
+      if (await row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
+      // scrypt runs before the transaction, so no lock is held while it works.
       const password = newPassword();
       const hash = hashSecret(password, logN);
-      return transaction(db, () => {
-        if (row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
-        db.prepare('INSERT INTO auth_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+      return forUser(name, async () => {
+        if (await row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
+        await sql.run('INSERT INTO auth_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)', [
           name,
           role,
           hash,
           now(),
-        );
-        const token = issue(name, 'api', null);
-        record(actor, 'user.created', name, { role });
-        return { user: view(mustGet(name)), password, token };
+        ]);
+        const token = await issue(name, 'api', null);
+        await record(actor, 'user.created', name, { role });
+        return { user: view(await mustGet(name)), password, token };
       });
     },
-    listUsers: (): UserView[] =>
-      (db.prepare('SELECT * FROM auth_users ORDER BY name').all() as unknown as UserRow[]).map(view),
-    getUser: (name: string): UserView | undefined => {
-      const r = row(name);
+    listUsers: async () => (await sql.all<UserRow>('SELECT * FROM auth_users ORDER BY name')).map(view),
+    async getUser(name) {
+      const r = await row(name);
       return r ? view(r) : undefined;
     },
-    updateUser(actor: string, name: string, change: { role?: Role; disabled?: boolean }): UserView {
-      return transaction(db, () => {
-        const r = mustGet(name);
+    updateUser(actor, name, change) {
+      return forUser(name, async () => {
+        const r = await mustGet(name);
         const role = change.role ?? r.role;
         const disabled = change.disabled ?? r.disabled === 1;
-        db.prepare('UPDATE auth_users SET role = ?, disabled = ? WHERE name = ?').run(
+        await sql.run('UPDATE auth_users SET role = ?, disabled = ? WHERE name = ?', [
           role,
           disabled ? 1 : 0,
           name,
-        );
-        if (disabled) db.prepare('UPDATE auth_tokens SET revoked = 1 WHERE user_name = ?').run(name);
-        record(actor, 'user.updated', name, { role, disabled });
-        return view(mustGet(name));
+        ]);
+        if (disabled) await sql.run('UPDATE auth_tokens SET revoked = 1 WHERE user_name = ?', [name]);
+        await record(actor, 'user.updated', name, { role, disabled });
+        return view(await mustGet(name));
       });
     },
-    resetPassword(actor: string, name: string): string {
+    async resetPassword(actor, name) {
       const password = newPassword();
       const hash = hashSecret(password, logN);
-      transaction(db, () => {
-        mustGet(name);
-        db.prepare('UPDATE auth_users SET password_hash = ? WHERE name = ?').run(hash, name);
-        db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE user_name = ? AND kind = 'session'").run(name);
-        record(actor, 'user.password-reset', name);
+      await forUser(name, async () => {
+        await mustGet(name);
+        await sql.run('UPDATE auth_users SET password_hash = ? WHERE name = ?', [hash, name]);
+        await sql.run("UPDATE auth_tokens SET revoked = 1 WHERE user_name = ? AND kind = 'session'", [name]);
+        await record(actor, 'user.password-reset', name);
       });
       return password;
     },
-    issueApiToken(actor: string, name: string): string {
-      return transaction(db, () => {
-        mustGet(name);
-        const token = issue(name, 'api', null);
-        record(actor, 'user.token-issued', name);
+    issueApiToken(actor, name) {
+      return forUser(name, async () => {
+        await mustGet(name);
+        const token = await issue(name, 'api', null);
+        await record(actor, 'user.token-issued', name);
         return token;
       });
     },
-    login(name: string, password: string): { token: string; expiresAt: number; user: UserView } {
-      const r = row(name);
+    async login(name, password) {
+      const r = await row(name);
       const matches = secretMatches(password, r?.password_hash ?? decoyHash());
       if (!r || !matches || r.disabled === 1) {
-        record(name, 'auth.login-failed', name);
+        await record(name, 'auth.login-failed', name);
         throw new AppError('unauthenticated', 'unknown user or wrong password');
       }
       const expiresAt = now() + ttl;
-      const token = transaction(db, () => {
-        record(name, 'auth.login', name);
+      const token = await forUser(name, async () => {
+        // Checked again under the lock: a disable or password reset that committed since
+        // the check above must not be followed by a fresh session it cannot revoke.
+        const current = await row(name);
+        if (current?.disabled !== 0 || current.password_hash !== r.password_hash)
+          throw new AppError('unauthenticated', 'unknown user or wrong password');
+        await record(name, 'auth.login', name);
         return issue(name, 'session', expiresAt);
       });
       return { token, expiresAt, user: view(r) };
     },
-    logout(token: string): void {
+    async logout(token) {
       const t = parseToken(token);
-      if (t) db.prepare('UPDATE auth_tokens SET revoked = 1 WHERE id = ?').run(t.id);
+      if (t) await sql.run('UPDATE auth_tokens SET revoked = 1 WHERE id = ?', [t.id]);
     },
-    /** The actor a bearer token stands for, or undefined. */
-    authenticate(token: string): Actor | undefined {
+    async authenticate(token) {
       const t = parseToken(token);
       if (!t) return undefined;
-      const r = db
-        .prepare(
-          `SELECT t.secret_hash, t.expires_at, t.kind, u.name, u.role FROM auth_tokens t
-           JOIN auth_users u ON u.name = t.user_name WHERE t.id = ? AND t.revoked = 0 AND u.disabled = 0`,
-        )
-        .get(t.id) as
-        | { secret_hash: string; expires_at: number | null; kind: string; name: string; role: Role }
-        | undefined;
+      const r = await sql.get<{
+        secret_hash: string;
+        expires_at: number | null;
+        kind: string;
+        name: string;
+        role: Role;
+      }>(
+        `SELECT t.secret_hash, t.expires_at, t.kind, u.name, u.role FROM auth_tokens t
+         JOIN auth_users u ON u.name = t.user_name WHERE t.id = ? AND t.revoked = 0 AND u.disabled = 0`,
+        [t.id],
+      );
       if (!r || r.kind !== t.kind || (r.expires_at !== null && r.expires_at <= now())) return undefined;
       return secretMatches(t.secret, r.secret_hash) ? { name: r.name, role: r.role } : undefined;
     },
