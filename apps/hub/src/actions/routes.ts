@@ -47,7 +47,7 @@ export function actionRoutes(app: FastifyInstance, { actions, now }: ActionRoute
         response: { 201: ActionView, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(actions.propose(actorOf(req), req.body, now())),
+    async (req, reply) => reply.code(201).send(await actions.propose(actorOf(req), req.body, now())),
   );
   app.get<{ Querystring: ListActionsQuery }>(
     '/api/actions',
@@ -140,7 +140,7 @@ function windowRoutes(app: FastifyInstance, { actions, now }: ActionRouteDeps): 
       ...write,
       schema: { tags, body: MaintenanceWindowInput, response: { 201: MaintenanceWindow, ...errors } },
     },
-    async (req, reply) => reply.code(201).send(windows.create(actorOf(req).name, req.body, now())),
+    async (req, reply) => reply.code(201).send(await windows.create(actorOf(req).name, req.body, now())),
   );
   app.put<{ Params: { id: string }; Body: MaintenanceWindowInput }>(
     '/api/windows/:id',
@@ -159,7 +159,7 @@ function windowRoutes(app: FastifyInstance, { actions, now }: ActionRouteDeps): 
     '/api/windows/:id',
     { ...write, schema: { tags, params: WindowParams, response: { 204: Type.Null(), ...errors } } },
     async (req, reply) => {
-      windows.remove(actorOf(req).name, req.params.id, now());
+      await windows.remove(actorOf(req).name, req.params.id, now());
       return reply.code(204).send();
     },
   );

@@ -1,12 +1,15 @@
-// SQLite persistence for actions and maintenance windows. An action is stored whole as the
-// JSON of its record (the pure core's value), with the columns the list queries need.
-import type { DatabaseSync } from 'node:sqlite';
+// Persistence for actions and maintenance windows, on SQLite or PostgreSQL. An action is stored
+// whole as the JSON of its record (the pure core's value), with the columns the list queries
+// need. `action_cells.redispatched_at` is the hub's own bookkeeping, outside the record: when
+// a dispatched run was last sent again, so replicas re-send an unanswered run at most once
+// per delay between them.
 import type { ActionRecord } from '@cellfleet/core';
 import type { ActionState, ListActionsQuery, MaintenanceWindow } from '@cellfleet/protocol';
-import { migrate } from '../store/migrate.ts';
+import { type Migrations, marks, type Sql } from '../store/sql.ts';
 
-const MIGRATIONS = [
-  `CREATE TABLE actions (
+export const ACTION_MIGRATIONS: Migrations = {
+  sqlite: [
+    `CREATE TABLE actions (
      id TEXT PRIMARY KEY, state TEXT NOT NULL, created_at INTEGER NOT NULL, record TEXT NOT NULL);
    CREATE INDEX actions_state ON actions (state, created_at);
    CREATE TABLE action_cells (
@@ -15,40 +18,83 @@ const MIGRATIONS = [
    CREATE TABLE maintenance_windows (
      id TEXT PRIMARY KEY, name TEXT NOT NULL, site TEXT NOT NULL, line TEXT, spec TEXT NOT NULL,
      created_by TEXT NOT NULL, created_at INTEGER NOT NULL);`,
-];
+    'ALTER TABLE action_cells ADD COLUMN redispatched_at INTEGER',
+  ],
+  postgres: [
+    `CREATE TABLE actions (
+       id TEXT PRIMARY KEY, state TEXT NOT NULL, created_at BIGINT NOT NULL, record TEXT NOT NULL);
+     CREATE INDEX actions_state ON actions (state, created_at);
+     CREATE TABLE action_cells (
+       action_id TEXT NOT NULL REFERENCES actions (id), cell TEXT NOT NULL, redispatched_at BIGINT,
+       PRIMARY KEY (action_id, cell));
+     CREATE INDEX action_cells_cell ON action_cells (cell);
+     CREATE TABLE maintenance_windows (
+       id TEXT PRIMARY KEY, name TEXT NOT NULL, site TEXT NOT NULL, line TEXT, spec TEXT NOT NULL,
+       created_by TEXT NOT NULL, created_at BIGINT NOT NULL);`,
+  ],
+};
 
 /** States the scheduler looks at on every tick. */
 export const OPEN_STATES: readonly ActionState[] = ['proposed', 'approved', 'scheduled', 'dispatched'];
 
+/** When each cell's run was last sent again, by cell; a cell never re-sent is absent. */
+export type Redispatches = ReadonlyMap<string, number>;
+
+export interface OpenAction {
+  readonly action: ActionRecord;
+  readonly redispatchedAt: Redispatches;
+}
+
+interface WindowRow {
+  id: string;
+  name: string;
+  site: string;
+  line: string | null;
+  spec: string;
+  created_by: string;
+  created_at: number;
+}
+
+const toWindow = (r: WindowRow): MaintenanceWindow => ({
+  id: r.id,
+  name: r.name,
+  site: r.site,
+  line: r.line,
+  spec: JSON.parse(r.spec),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+// Site-wide windows (no line) first on both engines (they sort NULL differently).
+const WINDOW_ORDER = "ORDER BY site, COALESCE(line, ''), created_at";
+
 export type ActionStore = ReturnType<typeof createActionStore>;
 
-export function createActionStore(db: DatabaseSync) {
-  migrate(db, 'actions', MIGRATIONS);
-  const parse = (rows: unknown[]) =>
-    (rows as { record: string }[]).map((r) => JSON.parse(r.record) as ActionRecord);
+/** Queries on a database that ACTION_MIGRATIONS has been applied to. */
+export function createActionStore(sql: Sql) {
+  const parse = (rows: { record: string }[]) => rows.map((r) => JSON.parse(r.record) as ActionRecord);
   return {
-    db,
-    insert(a: ActionRecord): void {
-      db.prepare('INSERT INTO actions (id, state, created_at, record) VALUES (?, ?, ?, ?)').run(
+    async insert(a: ActionRecord): Promise<void> {
+      await sql.run('INSERT INTO actions (id, state, created_at, record) VALUES (?, ?, ?, ?)', [
         a.id,
         a.state,
         a.createdAt,
         JSON.stringify(a),
-      );
-      const cell = db.prepare('INSERT INTO action_cells (action_id, cell) VALUES (?, ?)');
-      for (const r of a.runs) cell.run(a.id, r.cell);
+      ]);
+      for (const r of a.runs)
+        await sql.run('INSERT INTO action_cells (action_id, cell) VALUES (?, ?)', [a.id, r.cell]);
     },
-    update(a: ActionRecord): void {
-      db.prepare('UPDATE actions SET state = ?, record = ? WHERE id = ?').run(
+    async update(a: ActionRecord): Promise<void> {
+      await sql.run('UPDATE actions SET state = ?, record = ? WHERE id = ?', [
         a.state,
         JSON.stringify(a),
         a.id,
-      );
+      ]);
     },
-    get(id: string): ActionRecord | undefined {
-      return parse(db.prepare('SELECT record FROM actions WHERE id = ?').all(id))[0];
+    async get(id: string): Promise<ActionRecord | undefined> {
+      return parse(await sql.all('SELECT record FROM actions WHERE id = ?', [id]))[0];
     },
-    list(q: ListActionsQuery = {}): ActionRecord[] {
+    async list(q: ListActionsQuery = {}): Promise<ActionRecord[]> {
       const where: string[] = [];
       const args: (string | number)[] = [];
       if (q.state) {
@@ -59,48 +105,68 @@ export function createActionStore(db: DatabaseSync) {
         where.push('a.id IN (SELECT action_id FROM action_cells WHERE cell = ?)');
         args.push(q.cell);
       }
-      const sql = `SELECT record FROM actions a ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                   ORDER BY a.created_at DESC, a.id LIMIT ?`;
-      return parse(db.prepare(sql).all(...args, q.limit ?? 100));
+      const query = `SELECT record FROM actions a ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                     ORDER BY a.created_at DESC, a.id LIMIT ?`;
+      return parse(await sql.all(query, [...args, q.limit ?? 100]));
     },
-    open(): ActionRecord[] {
-      const marks = OPEN_STATES.map(() => '?').join(',');
-      return parse(
-        db
-          .prepare(`SELECT record FROM actions WHERE state IN (${marks}) ORDER BY created_at`)
-          .all(...OPEN_STATES),
+    /** Actions in OPEN_STATES, oldest first, with their re-send times. */
+    async open(): Promise<OpenAction[]> {
+      const states = marks(OPEN_STATES.length);
+      const actions = parse(
+        await sql.all(`SELECT record FROM actions WHERE state IN (${states}) ORDER BY created_at, id`, [
+          ...OPEN_STATES,
+        ]),
       );
+      const sent = await sql.all<{ action_id: string; cell: string; redispatched_at: number }>(
+        `SELECT c.action_id, c.cell, c.redispatched_at FROM action_cells c JOIN actions a ON a.id = c.action_id
+         WHERE a.state IN (${states}) AND c.redispatched_at IS NOT NULL`,
+        [...OPEN_STATES],
+      );
+      const byAction = new Map<string, Map<string, number>>();
+      for (const s of sent) {
+        const cells = byAction.get(s.action_id) ?? new Map<string, number>();
+        cells.set(s.cell, s.redispatched_at);
+        byAction.set(s.action_id, cells);
+      }
+      return actions.map((action) => ({ action, redispatchedAt: byAction.get(action.id) ?? new Map() }));
+    },
+    async redispatchedAt(id: string): Promise<Redispatches> {
+      const rows = await sql.all<{ cell: string; redispatched_at: number }>(
+        'SELECT cell, redispatched_at FROM action_cells WHERE action_id = ? AND redispatched_at IS NOT NULL',
+        [id],
+      );
+      return new Map(rows.map((r) => [r.cell, r.redispatched_at]));
+    },
+    async markRedispatched(id: string, cell: string, at: number): Promise<void> {
+      await sql.run('UPDATE action_cells SET redispatched_at = ? WHERE action_id = ? AND cell = ?', [
+        at,
+        id,
+        cell,
+      ]);
     },
     windows: {
-      put(w: MaintenanceWindow): void {
-        db.prepare(
+      async put(w: MaintenanceWindow): Promise<void> {
+        await sql.run(
           `INSERT INTO maintenance_windows (id, name, site, line, spec, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, site = excluded.site, line = excluded.line, spec = excluded.spec`,
-        ).run(w.id, w.name, w.site, w.line, JSON.stringify(w.spec), w.createdBy, w.createdAt);
+          [w.id, w.name, w.site, w.line, JSON.stringify(w.spec), w.createdBy, w.createdAt],
+        );
       },
-      remove: (id: string): boolean =>
-        db.prepare('DELETE FROM maintenance_windows WHERE id = ?').run(id).changes > 0,
-      list(): MaintenanceWindow[] {
-        const rows = db
-          .prepare('SELECT * FROM maintenance_windows ORDER BY site, line, created_at')
-          .all() as {
-          id: string;
-          name: string;
-          site: string;
-          line: string | null;
-          spec: string;
-          created_by: string;
-          created_at: number;
-        }[];
-        return rows.map((r) => ({
-          id: r.id,
-          name: r.name,
-          site: r.site,
-          line: r.line,
-          spec: JSON.parse(r.spec),
-          createdBy: r.created_by,
-          createdAt: r.created_at,
-        }));
+      remove: async (id: string): Promise<boolean> =>
+        (await sql.run('DELETE FROM maintenance_windows WHERE id = ?', [id])) > 0,
+      async get(id: string): Promise<MaintenanceWindow | undefined> {
+        const r = await sql.get<WindowRow>('SELECT * FROM maintenance_windows WHERE id = ?', [id]);
+        return r && toWindow(r);
+      },
+      async list(): Promise<MaintenanceWindow[]> {
+        return (await sql.all<WindowRow>(`SELECT * FROM maintenance_windows ${WINDOW_ORDER}`)).map(toWindow);
+      },
+      async ofSite(site: string): Promise<MaintenanceWindow[]> {
+        const rows = await sql.all<WindowRow>(
+          `SELECT * FROM maintenance_windows WHERE site = ? ${WINDOW_ORDER}`,
+          [site],
+        );
+        return rows.map(toWindow);
       },
     },
   };

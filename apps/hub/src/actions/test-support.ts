@@ -1,17 +1,19 @@
-// A hub with auth, audit and actions on an in-memory database and a fake broker, for tests.
+// A hub with auth, audit and actions on a given database (SQLite or PostgreSQL, see
+// store/dialects.test-support.ts) and a fake broker, for tests; and bare replicas of its
+// action service on the same database, for tests of several hubs sharing one.
 import { randomUUID } from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
 import type { ActionBody, Role } from '@cellfleet/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type AuditLog, createAuditLog } from '../audit/log.ts';
+import { type AuditLog, openAuditLog } from '../audit/log.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { installErrorHandler } from '../auth/errors.ts';
 import { installAuth } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
-import { type AuthService, createAuthService } from '../auth/service.ts';
+import { type AuthService, openAuthService } from '../auth/service.ts';
+import type { Sql } from '../store/sql.ts';
 import { type Keyring, openKeyring } from './keys.ts';
 import { actionRoutes } from './routes.ts';
-import { type ActionPolicy, type ActionService, createActionService } from './service.ts';
+import { type ActionPolicyOverrides, type ActionService, openActionService } from './service.ts';
 
 /** Loose reply shape for assertions; pass a type argument for more. */
 export interface ApiBody {
@@ -24,23 +26,60 @@ export interface ApiBody {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface TestHub {
-  readonly app: FastifyInstance;
-  readonly db: DatabaseSync;
+export interface Sent {
+  readonly cell: string;
+  readonly body: ActionBody;
+}
+
+/** What one hub replica holds of the actions module, on a shared database. */
+export interface Replica {
   readonly audit: AuditLog;
-  readonly auth: AuthService;
   readonly keyring: Keyring;
   readonly actions: ActionService;
+  /** Everything this replica published, in order (when `publish` was not given). */
+  readonly sent: Sent[];
+}
+
+export interface ReplicaOptions {
+  readonly now?: () => number;
+  readonly policy?: ActionPolicyOverrides;
+  /** Replaces the fake broker (which records into `sent`). */
+  readonly publish?: (cell: string, body: ActionBody) => Promise<void>;
+}
+
+export async function openReplica(sql: Sql, o: ReplicaOptions = {}): Promise<Replica> {
+  const audit = await openAuditLog(sql);
+  const keyring = await openKeyring(sql, o.now ?? Date.now);
+  const sent: Sent[] = [];
+  const actions = await openActionService({
+    sql,
+    audit,
+    keyring,
+    newId: randomUUID,
+    publish:
+      o.publish ??
+      (async (cell, body) => {
+        sent.push({ cell, body });
+      }),
+    ...(o.policy ? { policy: o.policy } : {}),
+  });
+  return { audit, keyring, actions, sent };
+}
+
+export interface TestHub extends Replica {
+  readonly app: FastifyInstance;
+  readonly sql: Sql;
+  readonly auth: AuthService;
   readonly clock: { now: number };
-  readonly sent: { cell: string; body: ActionBody }[];
   /** Bearer tokens by user name: admin, erin (engineer), ann and bob (approvers), vic (viewer). */
   readonly tokens: Record<string, string>;
   request<T = ApiBody>(
     user: string,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    method: Method,
     url: string,
     body?: object,
   ): Promise<{ status: number; json: T }>;
+  /** Closes the app and the database. */
   close(): Promise<void>;
 }
 
@@ -53,45 +92,31 @@ export const USERS: Record<string, Role> = {
 };
 
 export async function startTestHub(
-  policy: Partial<ActionPolicy> = {},
+  sql: Sql,
+  policy: ActionPolicyOverrides = {},
   start = Date.parse('2025-06-14T12:00:00Z'),
 ): Promise<TestHub> {
-  const db = new DatabaseSync(':memory:');
   const clock = { now: start };
   const now = () => clock.now;
-  const audit = createAuditLog(db);
-  const auth = createAuthService({ db, audit, now, passwordLogN: 10 });
-  const keyring = openKeyring(db, now);
-  const sent: { cell: string; body: ActionBody }[] = [];
-  const actions = createActionService({
-    db,
-    audit,
-    keyring,
-    newId: randomUUID,
-    publish: (cell, body) => {
-      sent.push({ cell, body });
-    },
-    policy,
-  });
+  const replica = await openReplica(sql, { now, policy });
+  const auth = await openAuthService({ sql, audit: replica.audit, now, passwordLogN: 10 });
   const app = Fastify();
   installErrorHandler(app);
   installAuth(app, auth);
   app.get('/healthz', () => ({ ok: true }));
   authRoutes(app, auth);
-  auditRoutes(app, audit);
-  actionRoutes(app, { actions, now });
+  auditRoutes(app, replica.audit);
+  actionRoutes(app, { actions: replica.actions, now });
   await app.ready();
   const tokens: Record<string, string> = {};
-  for (const [name, role] of Object.entries(USERS)) tokens[name] = auth.addUser('test', name, role).token;
+  for (const [name, role] of Object.entries(USERS))
+    tokens[name] = (await auth.addUser('test', name, role)).token;
   return {
+    ...replica,
     app,
-    db,
-    audit,
+    sql,
     auth,
-    keyring,
-    actions,
     clock,
-    sent,
     tokens,
     async request<T = ApiBody>(user: string, method: Method, url: string, body?: object) {
       const headers = tokens[user] ? { authorization: `Bearer ${tokens[user]}` } : {};
@@ -100,7 +125,7 @@ export async function startTestHub(
     },
     async close() {
       await app.close();
-      db.close();
+      await sql.close();
     },
   };
 }

@@ -2,11 +2,12 @@
 import { windowSpecProblem } from '@cellfleet/core';
 import { type MaintenanceWindow, type MaintenanceWindowInput, parseCellId } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
-import { transaction } from '../audit/tx.ts';
 import { AppError } from '../auth/errors.ts';
+import type { Sql } from '../store/sql.ts';
 import type { ActionStore } from './store.ts';
 
 export interface WindowDeps {
+  readonly sql: Sql;
   readonly store: ActionStore;
   readonly audit: AuditLog;
   readonly newId: () => string;
@@ -14,16 +15,20 @@ export interface WindowDeps {
 
 export type WindowService = ReturnType<typeof createWindowService>;
 
-export function createWindowService({ store, audit, newId }: WindowDeps) {
-  const get = (id: string) => store.windows.list().find((w) => w.id === id);
+export function createWindowService({ sql, store, audit, newId }: WindowDeps) {
   const check = (input: MaintenanceWindowInput) => {
     const problem = windowSpecProblem(input.spec);
     if (problem) throw new AppError('invalid-window', problem, { field: 'spec' });
   };
+  const get = async (id: string): Promise<MaintenanceWindow> => {
+    const w = await store.windows.get(id);
+    if (!w) throw new AppError('not-found', `no maintenance window "${id}"`);
+    return w;
+  };
   const write = (actor: string, w: MaintenanceWindow, event: string, now: number) =>
-    transaction(store.db, () => {
-      store.windows.put(w);
-      audit.append(
+    sql.tx(async () => {
+      await store.windows.put(w);
+      await audit.append(
         {
           actor,
           event,
@@ -37,12 +42,8 @@ export function createWindowService({ store, audit, newId }: WindowDeps) {
 
   return {
     list: () => store.windows.list(),
-    get(id: string): MaintenanceWindow {
-      const w = get(id);
-      if (!w) throw new AppError('not-found', `no maintenance window "${id}"`);
-      return w;
-    },
-    create(actor: string, input: MaintenanceWindowInput, now: number): MaintenanceWindow {
+    get,
+    create(actor: string, input: MaintenanceWindowInput, now: number): Promise<MaintenanceWindow> {
       check(input);
       const w = {
         id: newId(),
@@ -55,9 +56,14 @@ export function createWindowService({ store, audit, newId }: WindowDeps) {
       };
       return write(actor, w, 'window.created', now);
     },
-    update(actor: string, id: string, input: MaintenanceWindowInput, now: number): MaintenanceWindow {
+    async update(
+      actor: string,
+      id: string,
+      input: MaintenanceWindowInput,
+      now: number,
+    ): Promise<MaintenanceWindow> {
       check(input);
-      const old = this.get(id);
+      const old = await get(id);
       return write(
         actor,
         { ...old, name: input.name, site: input.site, line: input.line ?? null, spec: input.spec },
@@ -65,17 +71,18 @@ export function createWindowService({ store, audit, newId }: WindowDeps) {
         now,
       );
     },
-    remove(actor: string, id: string, now: number): void {
-      transaction(store.db, () => {
-        if (!store.windows.remove(id)) throw new AppError('not-found', `no maintenance window "${id}"`);
-        audit.append({ actor, event: 'window.deleted', subject: `window:${id}`, data: null }, now);
+    remove(actor: string, id: string, now: number): Promise<void> {
+      return sql.tx(async () => {
+        if (!(await store.windows.remove(id)))
+          throw new AppError('not-found', `no maintenance window "${id}"`);
+        await audit.append({ actor, event: 'window.deleted', subject: `window:${id}`, data: null }, now);
       });
     },
     /** The window that governs a cell: its line's own, else its site's. */
-    windowFor(cellId: string): MaintenanceWindow | undefined {
+    async windowFor(cellId: string): Promise<MaintenanceWindow | undefined> {
       const ref = parseCellId(cellId);
       if (!ref) return undefined;
-      const mine = store.windows.list().filter((w) => w.site === ref.site);
+      const mine = await store.windows.ofSite(ref.site);
       return mine.find((w) => w.line === ref.line) ?? mine.find((w) => w.line === null);
     },
   };
