@@ -284,6 +284,19 @@ const ROWS: Row[] = [
     check: (r) => assert.ok(r.body.findings.some((f) => f.summary.includes('127.1'))),
   },
   {
+    fault: 'cert-uri-mismatch',
+    peer: 'cellsim kepware',
+    expected: 'cert-uri-mismatch',
+    as: 'finding',
+    run: () => withFaults(kep, ['cert-uri-mismatch']),
+    // node-opcua does not compare the URIs, so the session opens; stricter clients refuse it
+    check: (r) => {
+      assert.equal(r.body.diagnosis.code, 'ok');
+      const f = r.body.findings.find((x) => x.code === 'cert-uri-mismatch');
+      assert.ok(f?.summary.includes('urn:press-01-old:'), `finding names the certificate URI: ${f?.summary}`);
+    },
+  },
+  {
     fault: 'agent certificate expired',
     peer: 'cellsim kepware',
     expected: 'client-cert-expired',

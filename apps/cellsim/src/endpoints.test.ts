@@ -43,6 +43,9 @@ describe('fault classes', () => {
 
   it('restarts the inner server only for a certificate change', () => {
     assert.ok(needsRestart(new Set(), new Set<Fault>(['server-cert-expired'])));
+    assert.ok(
+      needsRestart(new Set<Fault>(['cert-uri-mismatch', 'clock-skew']), new Set<Fault>(['clock-skew'])),
+    );
     assert.ok(!needsRestart(new Set(), new Set<Fault>(['strict-pki', 'clock-skew'])));
   });
 });

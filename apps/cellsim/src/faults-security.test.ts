@@ -25,6 +25,9 @@ async function endpoints(url: string): Promise<EndpointDescription[]> {
 }
 
 const policy = (e: EndpointDescription): string => e.securityPolicyUri?.split('#')[1] ?? '';
+/** The SubjectAltName URI of a certificate (node:crypto lists SAN entries as "URI:…, DNS:…"). */
+const sanUri = (der: Buffer): string | undefined =>
+  /(?:^|, )URI:([^,]+)/.exec(new X509Certificate(der).subjectAltName ?? '')?.[1];
 const SPEED = 'ns=2;s=Channel1.Device1.Recipe.Speed';
 
 describe('security faults', () => {
@@ -171,5 +174,25 @@ describe('security faults', () => {
     assert.ok(new Date(new X509Certificate(fresh.serverCertificate).validTo) > new Date());
     assert.ok(cell.serverCertificate().equals(fresh.serverCertificate));
     assert.equal(await withSession(cell.endpointUrl, (s) => readValue(s, SPEED)), 100);
+  });
+
+  it('cert-uri-mismatch serves a certificate for another applicationUri on the same port, and recovers', async () => {
+    const uri = 'urn:sec-01:Kepware.KEPServerEX.V6:UA%20Server';
+    await cell.setFaults(['cert-uri-mismatch']);
+    const eps = await endpoints(cell.endpointUrl);
+    assert.ok(eps.length > 0);
+    for (const e of eps) {
+      assert.equal(e.server.applicationUri, uri);
+      assert.ok(e.serverCertificate);
+      assert.equal(sanUri(e.serverCertificate), 'urn:sec-01-old:Kepware.KEPServerEX.V6:UA%20Server');
+      assert.ok(cell.serverCertificate().equals(e.serverCertificate));
+    }
+    // node-opcua's client does not compare the two: its session opens (stricter clients refuse)
+    assert.equal(await withSession(cell.endpointUrl, (s) => readValue(s, SPEED), 'sign'), 100);
+    await cell.setFaults([]);
+    const [fresh] = await endpoints(cell.endpointUrl);
+    assert.ok(fresh?.serverCertificate);
+    assert.equal(sanUri(fresh.serverCertificate), uri);
+    assert.ok(cell.serverCertificate().equals(fresh.serverCertificate));
   });
 });

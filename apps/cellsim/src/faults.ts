@@ -9,6 +9,8 @@ export const FAULT_CATALOGUE = {
   'drop-on-accept': 'socket destroyed right after accept: "disconnected by third party"',
   'strict-pki': 'unknown client certificates rejected: BadSecurityChecksFailed at OpenSecureChannel',
   'server-cert-expired': 'server certificate valid two years ago for one year (expired)',
+  'cert-uri-mismatch':
+    'server certificate issued for the applicationUri of <name>-old; the server advertises that of <name>',
   'security-none-only': 'only SecurityMode None endpoints',
   'deprecated-security-only':
     'only Basic128Rsa15 and Basic256 endpoints (plus a restricted None for discovery)',
@@ -44,7 +46,9 @@ export function networkMode(faults: ReadonlySet<Fault>): NetworkMode {
   return 'pipe';
 }
 
-/** Faults that need a new server certificate, hence a restart of the inner server. */
+/** Faults that change the server certificate, hence need a restart of the inner server. */
+const CERTIFICATE_FAULTS: readonly Fault[] = ['server-cert-expired', 'cert-uri-mismatch'];
+
 export function needsRestart(before: ReadonlySet<Fault>, after: ReadonlySet<Fault>): boolean {
-  return before.has('server-cert-expired') !== after.has('server-cert-expired');
+  return CERTIFICATE_FAULTS.some((f) => before.has(f) !== after.has(f));
 }

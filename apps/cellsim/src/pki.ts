@@ -1,4 +1,4 @@
-import { generateKeyPair } from 'node:crypto';
+import { createHash, generateKeyPair } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,19 +53,20 @@ export interface CertificateIdentity {
  * The cell's self-signed server certificate, naming every address it is dialled by
  * (node-opcua's own default names only the host name and the first external IP, so a client
  * dialling 127.0.0.1 would rightly report a host-name mismatch). `expired`: valid for one year,
- * starting two years ago. Cached in the store, so a cell switching faults signs each only once.
+ * starting two years ago. Cached in the store under a name derived from the identity and the
+ * validity, so a cell switching faults signs each certificate only once, and a store reused
+ * under another name or URI never serves a certificate made for the old one.
  */
 export async function ensureServerCertificate(
   cm: OPCUACertificateManager,
   id: CertificateIdentity,
   expired: boolean,
 ): Promise<string> {
-  const file = join(
-    cm.rootDir,
-    'own',
-    'certs',
-    expired ? 'expired_certificate.pem' : 'cellsim_certificate.pem',
-  );
+  const key = createHash('sha256')
+    .update(JSON.stringify({ ...id, expired }))
+    .digest('hex')
+    .slice(0, 12);
+  const file = join(cm.rootDir, 'own', 'certs', `cellsim_${expired ? 'expired' : 'current'}_${key}.pem`);
   if (existsSync(file)) return file;
   const day = 24 * 3600 * 1000;
   const startDate = new Date(Date.now() - (expired ? 2 * 365 * day : day));

@@ -9,7 +9,8 @@ import type { CellOptions } from './types.ts';
 
 // The inner node-opcua server of a cell. It listens on a loopback port of its own; the
 // cell's front listener forwards the public port to it. It is rebuilt only when its server
-// certificate must change (server-cert-expired); every other fault is applied in place.
+// certificate must change (server-cert-expired, cert-uri-mismatch); every other fault is
+// applied in place.
 
 export const DEFAULT_USERS: Readonly<Record<string, string>> = { operator: 'operator-pass' };
 
@@ -42,11 +43,16 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
   const cm = await openCertificateManager(o.pkiDir, strict());
   const applicationUri = profile.applicationUri(cell.name);
   const applicationName = profile.applicationName(cell.name);
+  // cert-uri-mismatch: a copied install or a renamed host whose certificate still carries the
+  // old applicationUri (node-opcua only warns about it, NODE-OPCUA-W06, and serves it anyway)
+  const certificateUri = state.faults.has('cert-uri-mismatch')
+    ? profile.applicationUri(`${cell.name}-old`)
+    : applicationUri;
   const certificate = {
     certificateFile: await ensureServerCertificate(
       cm,
       {
-        applicationUri,
+        applicationUri: certificateUri,
         subject: `/CN=${applicationName}`,
         dns: [...new Set(['localhost', hostname(), o.advertised.host])],
         ip: ['127.0.0.1'],

@@ -12,6 +12,7 @@ export type Fault =
   | 'drop-on-accept'
   | 'strict-pki'
   | 'server-cert-expired'
+  | 'cert-uri-mismatch'
   | 'security-none-only'
   | 'deprecated-security-only'
   | 'anonymous-disabled'
