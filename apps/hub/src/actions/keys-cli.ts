@@ -1,19 +1,22 @@
-// `cellfleet-hub keys list|stage|activate|forget`: rotate the action-signing key.
-import { createAuditLog } from '../audit/log.ts';
-import { type CliIo, DEFAULT_DB } from '../auth/cli-io.ts';
+// `cellfleet-hub keys list|stage|activate|forget`: rotate the action-signing key, in the SQLite
+// file or the PostgreSQL database the hub replicas share (they read the active key per use).
+import { openAuditLog } from '../audit/log.ts';
+import type { CliIo } from '../auth/cli-io.ts';
 import { AppError } from '../auth/errors.ts';
-import { parse, UsageError } from '../cli/args.ts';
-import { openSqlite } from '../store/migrate.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
+import { openHubDatabase } from '../store/open.ts';
 import { openKeyring } from './keys.ts';
 
 export const KEYS_HELP = `cellfleet-hub keys — the Ed25519 keys that sign actions
 
 Usage:
-  cellfleet-hub keys list [--db FILE]            key ids, states and public keys (PEM)
-  cellfleet-hub keys stage [--db FILE]           generate the next key; pin it on every agent
-  cellfleet-hub keys activate [KEY_ID] [--db FILE]  the staged key signs from now on
-  cellfleet-hub keys forget KEY_ID [--db FILE]   destroy a retired key's private half
+  cellfleet-hub keys list [DATABASE]            key ids, states and public keys (PEM)
+  cellfleet-hub keys stage [DATABASE]           generate the next key; pin it on every agent
+  cellfleet-hub keys activate [KEY_ID] [DATABASE]  the staged key signs from now on
+  cellfleet-hub keys forget KEY_ID [DATABASE]   destroy a retired key's private half
 
+DATABASE is the hub's, one of:
+${DATABASE_HELP}
 Rotation: stage, add the new public key to every agent's pinned keys, activate, and remove
 the old pin once the actions it signed have expired. See docs/actions.md.
 `;
@@ -21,7 +24,7 @@ the old pin once the actions it signed have expired. See docs/actions.md.
 export async function keysCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parse(
     argv,
-    { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { ...DATABASE_FLAGS, help: { type: 'boolean', short: 'h' } },
     true,
   );
   const [verb, keyId] = positionals;
@@ -29,37 +32,43 @@ export async function keysCommand(argv: readonly string[], io: CliIo): Promise<n
     io.stdout(KEYS_HELP);
     return v.help ? 0 : 2;
   }
-  const db = await openSqlite(v.db ?? DEFAULT_DB);
+  const db = await openHubDatabase(databaseChoice(v));
+  const { sql } = db;
   const now = io.now ?? Date.now;
   try {
-    const keys = openKeyring(db, now);
-    const audit = createAuditLog(db);
+    const keys = await openKeyring(sql, now);
+    const audit = await openAuditLog(sql);
     const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
-    const record = (event: string, id: string) =>
-      audit.append({ actor, event, subject: `key:${id}`, data: null }, now());
+    /** The key change and its audit record commit together. */
+    const audited = (event: string, change: () => Promise<string>) =>
+      sql.tx(async () => {
+        const id = await change();
+        await audit.append({ actor, event, subject: `key:${id}`, data: null }, now());
+        return id;
+      });
     switch (verb) {
       case 'list':
-        for (const k of keys.list()) io.stdout(`${k.keyId}\t${k.state}\n${k.publicKeyPem}\n`);
+        for (const k of await keys.list()) io.stdout(`${k.keyId}\t${k.state}\n${k.publicKeyPem}\n`);
         return 0;
       case 'stage': {
-        const id = keys.stage();
-        record('key.staged', id);
-        const pem = keys.list().find((k) => k.keyId === id)?.publicKeyPem ?? '';
+        const id = await audited('key.staged', () => keys.stage());
+        const pem = (await keys.list()).find((k) => k.keyId === id)?.publicKeyPem ?? '';
         io.stdout(
           `staged ${id}; pin this public key on every agent, then run "keys activate ${id}":\n${pem}`,
         );
         return 0;
       }
       case 'activate': {
-        const id = keys.activate(keyId);
-        record('key.activated', id);
+        const id = await audited('key.activated', () => keys.activate(keyId));
         io.stdout(`${id} now signs actions\n`);
         return 0;
       }
       case 'forget':
         if (!keyId) throw new UsageError('forget needs a KEY_ID');
-        keys.forget(keyId);
-        record('key.forgotten', keyId);
+        await audited('key.forgotten', async () => {
+          await keys.forget(keyId);
+          return keyId;
+        });
         return 0;
       default:
         throw new UsageError(`unknown subcommand "${verb}"`);
@@ -71,6 +80,6 @@ export async function keysCommand(argv: readonly string[], io: CliIo): Promise<n
     }
     throw err;
   } finally {
-    db.close();
+    await db.close();
   }
 }

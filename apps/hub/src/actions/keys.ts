@@ -11,19 +11,31 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { signingPayload } from '@cellfleet/core';
 import type { ActionBody, SignedAction } from '@cellfleet/protocol';
-import { transaction } from '../audit/tx.ts';
 import { AppError } from '../auth/errors.ts';
-import { migrate } from '../store/migrate.ts';
+import type { Migrations, Sql } from '../store/sql.ts';
 
-const MIGRATIONS = [
-  `CREATE TABLE action_keys (
+const MIGRATIONS: Migrations = {
+  sqlite: [
+    `CREATE TABLE action_keys (
      key_id TEXT PRIMARY KEY, public_pem TEXT NOT NULL, private_pem TEXT NOT NULL,
      state TEXT NOT NULL CHECK (state IN ('next', 'active', 'retired')), created_at INTEGER NOT NULL,
      activated_at INTEGER);`,
-];
+    // At most one active and one staged key, whatever a race or a hand edit tries.
+    `CREATE UNIQUE INDEX action_keys_one_per_state ON action_keys (state) WHERE state IN ('next', 'active');`,
+  ],
+  // PostgreSQL has no rowid; the identity column of the same name keeps list() in the order
+  // keys were made, with one query text for both engines.
+  postgres: [
+    `CREATE TABLE action_keys (
+       rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+       key_id TEXT PRIMARY KEY, public_pem TEXT NOT NULL, private_pem TEXT NOT NULL,
+       state TEXT NOT NULL CHECK (state IN ('next', 'active', 'retired')), created_at BIGINT NOT NULL,
+       activated_at BIGINT);
+     CREATE UNIQUE INDEX action_keys_one_per_state ON action_keys (state) WHERE state IN ('next', 'active');`,
+  ],
+};
 
 export type KeyState = 'next' | 'active' | 'retired';
 
@@ -66,80 +78,102 @@ interface Row {
   created_at: number;
 }
 
-export type Keyring = ReturnType<typeof openKeyring>;
+export interface Keyring {
+  /** Public keys to pin on agents; `next` and `retired` included so both sides of a rotation verify. */
+  list(): Promise<HubKey[]>;
+  activeKeyId(): Promise<string>;
+  /** Signs with the key active now, which another replica may have just rotated in. */
+  sign(action: SignedAction): Promise<ActionBody>;
+  /** Step 1: generate the next key (not used for signing yet) so agents can pin it. */
+  stage(): Promise<string>;
+  /** Step 2, once agents pin it: the staged key signs from now on; the old one is retired. */
+  activate(keyId?: string): Promise<string>;
+  /** Drops a retired key's private half: it can never sign again. */
+  forget(keyId: string): Promise<void>;
+}
 
-/** Opens the keyring in `db`, creating the first active key if there is none. */
-export function openKeyring(db: DatabaseSync, now: () => number) {
-  migrate(db, 'action-keys', MIGRATIONS);
-  const rows = () => db.prepare('SELECT * FROM action_keys ORDER BY rowid').all() as unknown as Row[];
-  const byState = (state: KeyState) => rows().find((r) => r.state === state);
-  const insert = (state: KeyState): string => {
+/**
+ * Opens the keyring in `sql`, creating the first active key if there is none. Key changes
+ * hold the `keyring` lock, so replicas opening an empty database at once make one key.
+ */
+export async function openKeyring(sql: Sql, now: () => number): Promise<Keyring> {
+  await sql.migrate('action-keys', MIGRATIONS);
+  const rows = () => sql.all<Row>('SELECT * FROM action_keys ORDER BY rowid');
+  const byState = (state: KeyState) =>
+    sql.get<Row>('SELECT * FROM action_keys WHERE state = ? ORDER BY rowid LIMIT 1', [state]);
+  const insert = async (state: KeyState): Promise<string> => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const keyId = keyIdOf(publicKey);
-    db.prepare(
+    await sql.run(
       'INSERT INTO action_keys (key_id, public_pem, private_pem, state, created_at, activated_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(
-      keyId,
-      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      state,
-      now(),
-      state === 'active' ? now() : null,
+      [
+        keyId,
+        publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        state,
+        now(),
+        state === 'active' ? now() : null,
+      ],
     );
     return keyId;
   };
-  if (!byState('active')) insert('active');
-  let cached: { keyId: string; key: KeyObject } | undefined;
+  /** Runs `fn` in a transaction holding the keyring lock; `fn` re-reads what it decides on. */
+  const locked = <T>(fn: () => Promise<T>): Promise<T> =>
+    sql.tx(async () => {
+      await sql.lock('keyring');
+      return fn();
+    });
 
-  function activeKey(): { keyId: string; key: KeyObject } {
-    const row = byState('active')!;
+  await locked(async () => {
+    if (!(await byState('active'))) await insert('active');
+  });
+
+  // Parsing a PEM costs more than reading the row, and the active key rarely changes.
+  let cached: { keyId: string; key: KeyObject } | undefined;
+  async function activeKey(): Promise<{ keyId: string; key: KeyObject }> {
+    const row = await byState('active');
+    if (!row) throw new Error('the keyring has no active key');
     if (cached?.keyId !== row.key_id) cached = { keyId: row.key_id, key: createPrivateKey(row.private_pem) };
     return cached;
   }
 
   return {
-    /** Public keys to pin on agents; `next` and `retired` included so both sides of a rotation verify. */
-    list: (): HubKey[] =>
-      rows().map((r) => ({
+    list: async () =>
+      (await rows()).map((r) => ({
         keyId: r.key_id,
         publicKeyPem: r.public_pem,
         state: r.state,
         createdAt: r.created_at,
       })),
-    activeKeyId: () => activeKey().keyId,
-    sign(action: SignedAction): ActionBody {
-      const { keyId, key } = activeKey();
+    activeKeyId: async () => (await activeKey()).keyId,
+    async sign(action) {
+      const { keyId, key } = await activeKey();
       const signature = sign(null, Buffer.from(signingPayload(action), 'utf8'), key).toString('base64');
       return { action, signature, keyId };
     },
-    /** Step 1: generate the next key (not used for signing yet) so agents can pin it. */
-    stage(): string {
-      const next = byState('next');
-      return next ? next.key_id : insert('next');
-    },
-    /** Step 2, once agents pin it: the staged key signs from now on; the old one is retired. */
-    activate(keyId?: string): string {
-      return transaction(db, () => {
-        const next = byState('next');
+    stage: () => locked(async () => (await byState('next'))?.key_id ?? insert('next')),
+    activate: (keyId) =>
+      locked(async () => {
+        const next = await byState('next');
         if (!next || (keyId !== undefined && next.key_id !== keyId))
           throw new AppError(
             'conflict',
             keyId ? `${keyId} is not the staged key` : 'no key is staged; run stage first',
+            { field: 'keyId' },
           );
-        db.prepare("UPDATE action_keys SET state = 'retired' WHERE state = 'active'").run();
-        db.prepare("UPDATE action_keys SET state = 'active', activated_at = ? WHERE key_id = ?").run(
+        await sql.run("UPDATE action_keys SET state = 'retired' WHERE state = 'active'");
+        await sql.run("UPDATE action_keys SET state = 'active', activated_at = ? WHERE key_id = ?", [
           now(),
           next.key_id,
-        );
+        ]);
         return next.key_id;
-      });
-    },
-    /** Drops a retired key's private half: it can never sign again. */
-    forget(keyId: string): void {
-      const r = db
-        .prepare("UPDATE action_keys SET private_pem = '' WHERE key_id = ? AND state = 'retired'")
-        .run(keyId);
-      if (r.changes === 0) throw new AppError('not-found', `${keyId} is not a retired key`);
+      }),
+    async forget(keyId) {
+      const changed = await sql.run(
+        "UPDATE action_keys SET private_pem = '' WHERE key_id = ? AND state = 'retired'",
+        [keyId],
+      );
+      if (changed === 0) throw new AppError('not-found', `${keyId} is not a retired key`, { field: 'keyId' });
     },
   };
 }
