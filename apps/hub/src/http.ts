@@ -59,7 +59,12 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
     actions: d.services.actions,
     now: d.now,
   });
-  groupRuleRoutes(app, { snapshots: d.services.snapshots, audit: d.services.audit, now: d.now });
+  groupRuleRoutes(app, {
+    snapshots: d.services.snapshots,
+    audit: d.services.audit,
+    now: d.now,
+    tx: (work) => d.services.sql.tx(work),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await uiRoutes(app);
   return app;

@@ -45,7 +45,7 @@ export async function createServices(d: ServiceDeps) {
         (await store.listCells()).filter((c) => c.sisterGroup === group).map((c) => c.id),
     },
   });
-  return { store, audit, auth, keyring, actions, snapshots };
+  return { sql, store, audit, auth, keyring, actions, snapshots };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

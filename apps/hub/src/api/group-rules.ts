@@ -11,7 +11,13 @@ const Params = Type.Object({ group: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}
 
 export function groupRuleRoutes(
   app: FastifyInstance,
-  d: { snapshots: SnapshotService; audit: AuditLog; now: () => number },
+  d: {
+    snapshots: SnapshotService;
+    audit: AuditLog;
+    now: () => number;
+    /** Runs work in one database transaction (Sql.tx). */
+    tx: <T>(work: () => Promise<T>) => Promise<T>;
+  },
 ): void {
   app.get<{ Params: { group: string } }>(
     '/api/groups/:group/rules',
@@ -38,16 +44,19 @@ export function groupRuleRoutes(
       },
     },
     async (req) => {
-      await d.snapshots.setGroupRules(req.params.group, req.body);
-      d.audit.append(
-        {
-          actor: actorOf(req).name,
-          event: 'group-rules.set',
-          subject: `group:${req.params.group}`,
-          data: req.body as never,
-        },
-        d.now(),
-      );
+      // The rules and their audit record commit together (same database, one transaction).
+      await d.tx(async () => {
+        await d.snapshots.setGroupRules(req.params.group, req.body);
+        await d.audit.append(
+          {
+            actor: actorOf(req).name,
+            event: 'group-rules.set',
+            subject: `group:${req.params.group}`,
+            data: req.body as never,
+          },
+          d.now(),
+        );
+      });
       return req.body;
     },
   );
