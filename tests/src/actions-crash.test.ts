@@ -33,7 +33,7 @@ const spawned: AgentProcess[] = [];
 
 before(async () => {
   hub = await startTestHub();
-  users = addActionUsers(hub);
+  users = await addActionUsers(hub);
   cell = await startCell({ kind: 'kepware', name: 'press-01' });
   enrolled = await enrollAgent(hub, {
     cell: 'press-01',

@@ -40,7 +40,7 @@ const online = async (want: boolean) =>
 
 before(async () => {
   hub = await startTestHub();
-  users = addActionUsers(hub);
+  users = await addActionUsers(hub);
   cell = await startCell({ kind: 'kepware', name: 'press-07' });
   config = await enrollAgent(hub, {
     cell: 'press-07',

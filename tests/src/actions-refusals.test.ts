@@ -43,7 +43,7 @@ let signer: ReturnType<typeof interceptSigning>;
 
 before(async () => {
   hub = await startTestHub();
-  users = addActionUsers(hub);
+  users = await addActionUsers(hub);
   signer = interceptSigning(hub);
   cell = await startCell({ kind: 'kepware', name: 'press-01' });
   const a = await enrollAgent(hub, {

@@ -35,7 +35,7 @@ const lockFile = join(dir, 'line-running.lock');
 
 before(async () => {
   hub = await startTestHub();
-  users = addActionUsers(hub);
+  users = await addActionUsers(hub);
   cell = await startCell({ kind: 'kepware', name: 'press-01' });
   const script = join(dir, 'flush-cache.sh');
   writeFileSync(script, '#!/bin/sh\necho "flushed $1"\necho "cache was 12 MB" >&2\n');

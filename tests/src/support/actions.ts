@@ -16,10 +16,14 @@ import { type TestHub, waitFor } from './hub.ts';
 export type Users = Record<'erin' | 'ann' | 'eve', string>;
 
 /** erin proposes (engineer), ann approves (approver), eve is an engineer who may not approve. */
-export function addActionUsers(t: TestHub): Users {
-  const add = (name: string, role: 'engineer' | 'approver') =>
-    t.hub.services.auth.addUser('test-setup', name, role).token;
-  return { erin: add('erin', 'engineer'), ann: add('ann', 'approver'), eve: add('eve', 'engineer') };
+export async function addActionUsers(t: TestHub): Promise<Users> {
+  const add = async (name: string, role: 'engineer' | 'approver') =>
+    (await t.hub.services.auth.addUser('test-setup', name, role)).token;
+  return {
+    erin: await add('erin', 'engineer'),
+    ann: await add('ann', 'approver'),
+    eve: await add('eve', 'engineer'),
+  };
 }
 
 export async function api<T = ActionView & { code?: string }>(
@@ -80,7 +84,10 @@ export async function auditOf(t: TestHub, id: string): Promise<AuditEntryView[]>
   return t.get<AuditEntryView[]>(`/api/audit?subject=${encodeURIComponent(`action:${id}`)}`);
 }
 
-export type Tamper = (body: ActionBody, resign: (a: SignedAction) => ActionBody) => ActionBody;
+export type Tamper = (
+  body: ActionBody,
+  resign: (a: SignedAction) => Promise<ActionBody>,
+) => ActionBody | Promise<ActionBody>;
 
 /**
  * Wraps the hub's keyring so a test can alter what one action id is dispatched as: after
@@ -91,9 +98,9 @@ export function interceptSigning(t: TestHub): { on(actionId: string, tamper: Tam
   const keyring = t.hub.services.keyring;
   const original = keyring.sign.bind(keyring);
   const tampers = new Map<string, Tamper>();
-  keyring.sign = (action: SignedAction) => {
+  keyring.sign = async (action: SignedAction) => {
     const tamper = tampers.get(action.id);
-    return tamper ? tamper(original(action), original) : original(action);
+    return tamper ? tamper(await original(action), original) : original(action);
   };
   return { on: (id, tamper) => tampers.set(id, tamper) };
 }

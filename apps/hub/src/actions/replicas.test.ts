@@ -13,14 +13,14 @@ import { type OpenSql, onBothDialects } from '../store/dialects.test-support.ts'
 import { openPgSql } from '../store/pg-sql.ts';
 import type { Sql } from '../store/sql.ts';
 import { verifyActionSignature } from './keys.ts';
-import type { ActionPolicyOverrides } from './service.ts';
+import type { ActionPolicy } from './service.ts';
 import { openReplica, type Replica } from './test-support.ts';
 
 const CELL = 'plant1.lineA.press-01';
 const T = Date.parse('2025-06-15T00:00:00Z');
 const HOUR = 3_600_000;
 const DELAY = 5_000;
-const POLICY: ActionPolicyOverrides = { run: { redispatchAfterMs: DELAY } };
+const POLICY: Partial<ActionPolicy> = { redispatchAfterMs: DELAY };
 const erin: Actor = { name: 'erin', role: 'engineer' };
 const ann: Actor = { name: 'ann', role: 'approver' };
 const bob: Actor = { name: 'bob', role: 'approver' };
@@ -262,7 +262,7 @@ describe('two replicas on one PostgreSQL database, ticking together', () => {
     const url = await server.createDatabase('replicas');
     const handles = [await openPgSql(url, 4), await openPgSql(url, 4)];
     t.after(() => Promise.all(handles.map((h) => h.close())));
-    const policy = { run: { redispatchAfterMs: HOUR } };
+    const policy = { redispatchAfterMs: HOUR };
     const [a, b] = [await openReplica(handles[0]!, { policy }), await openReplica(handles[1]!, { policy })];
     const cells = ['plant1.lineA.press-01', 'plant1.lineA.press-02', 'plant1.lineB.press-03'];
     const ids: string[] = [];

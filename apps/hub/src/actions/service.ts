@@ -29,7 +29,12 @@ import type { Keyring } from './keys.ts';
 import { ACTION_MIGRATIONS, createActionStore, type Redispatches } from './store.ts';
 import { createWindowService } from './windows.ts';
 
-export interface HubRunPolicy extends RunPolicy {
+export interface ActionPolicy {
+  /** Approvals by users other than the proposer; mutating types always need at least one. */
+  readonly approvals: { readonly readOnly: number; readonly mutating: number };
+  /** Read-only actions without a window may run from approval until this much later. */
+  readonly readOnlyTtlMs: number;
+  readonly run: RunPolicy;
   /**
    * A dispatched run with no result this long after it was last sent is sent again (same
    * signed action id), while its window is open; also the least time between two such sends.
@@ -37,23 +42,11 @@ export interface HubRunPolicy extends RunPolicy {
   readonly redispatchAfterMs: number;
 }
 
-export interface ActionPolicy {
-  /** Approvals by users other than the proposer; mutating types always need at least one. */
-  readonly approvals: { readonly readOnly: number; readonly mutating: number };
-  /** Read-only actions without a window may run from approval until this much later. */
-  readonly readOnlyTtlMs: number;
-  readonly run: HubRunPolicy;
-}
-
-/** What a caller may override; `run` is merged field by field with the defaults. */
-export type ActionPolicyOverrides = Partial<Omit<ActionPolicy, 'run'>> & {
-  readonly run?: Partial<HubRunPolicy>;
-};
-
 export const DEFAULT_POLICY: ActionPolicy = {
   approvals: { readOnly: 0, mutating: 1 },
   readOnlyTtlMs: 15 * 60_000,
-  run: { ...core.DEFAULT_RUN_POLICY, redispatchAfterMs: 30_000 },
+  run: core.DEFAULT_RUN_POLICY,
+  redispatchAfterMs: 30_000,
 };
 
 export interface ActionServiceDeps {
@@ -64,7 +57,7 @@ export interface ActionServiceDeps {
   readonly publish: (cellId: string, body: ActionBody) => void | Promise<void>;
   /** Action ids: 8–64 of [A-Za-z0-9_-] (e.g. randomUUID). */
   readonly newId: () => string;
-  readonly policy?: ActionPolicyOverrides;
+  readonly policy?: Partial<ActionPolicy>;
 }
 
 type Send = { actionId: string; cell: string };
@@ -72,7 +65,7 @@ type Send = { actionId: string; cell: string };
 export interface TickReport {
   /** First sends (and retries after a deferral): each is a new attempt. */
   readonly dispatched: Send[];
-  /** Runs sent again because no result came (see HubRunPolicy.redispatchAfterMs). */
+  /** Runs sent again because no result came (see ActionPolicy.redispatchAfterMs). */
   readonly redispatched: Send[];
   readonly failed: (Send & { error: string })[];
 }
@@ -104,14 +97,10 @@ export type ActionService = Awaited<ReturnType<typeof openActionService>>;
 
 export async function openActionService(deps: ActionServiceDeps) {
   const { sql, audit, keyring } = deps;
-  const policy: ActionPolicy = {
-    ...DEFAULT_POLICY,
-    ...deps.policy,
-    run: { ...DEFAULT_POLICY.run, ...deps.policy?.run },
-  };
-  if (!(policy.run.redispatchAfterMs > 0))
+  const policy: ActionPolicy = { ...DEFAULT_POLICY, ...deps.policy };
+  if (!(policy.redispatchAfterMs > 0))
     throw new Error(
-      `policy.run.redispatchAfterMs must be a positive number of ms, not ${policy.run.redispatchAfterMs}`,
+      `policy.redispatchAfterMs must be a positive number of ms, not ${policy.redispatchAfterMs}`,
     );
   await sql.migrate('actions', ACTION_MIGRATIONS);
   const store = createActionStore(sql);
@@ -204,7 +193,7 @@ export async function openActionService(deps: ActionServiceDeps) {
       .filter(
         (r) =>
           isUnanswered(action, r.cell, now) &&
-          now >= Math.max(r.dispatchedAt ?? 0, sent.get(r.cell) ?? 0) + policy.run.redispatchAfterMs,
+          now >= Math.max(r.dispatchedAt ?? 0, sent.get(r.cell) ?? 0) + policy.redispatchAfterMs,
       )
       .map((r) => r.cell);
   }
@@ -271,7 +260,7 @@ export async function openActionService(deps: ActionServiceDeps) {
       if (plan.events.length > 0)
         await record('system', 'tick', id, { ok: true, action: plan.action, events: plan.events }, now);
       const again = dueAgain(plan.action, await store.redispatchedAt(id), now);
-      const why = `no result ${policy.run.redispatchAfterMs / 1000} s after it was sent`;
+      const why = `no result ${policy.redispatchAfterMs / 1000} s after it was sent`;
       for (const cell of again) await claimRedispatch(id, cell, why, now);
       return { action: plan.action, dispatch: plan.dispatch, again };
     });

@@ -13,7 +13,7 @@ import { type AuthService, openAuthService } from '../auth/service.ts';
 import type { Sql } from '../store/sql.ts';
 import { type Keyring, openKeyring } from './keys.ts';
 import { actionRoutes } from './routes.ts';
-import { type ActionPolicyOverrides, type ActionService, openActionService } from './service.ts';
+import { type ActionPolicy, type ActionService, openActionService } from './service.ts';
 
 /** Loose reply shape for assertions; pass a type argument for more. */
 export interface ApiBody {
@@ -42,7 +42,7 @@ export interface Replica {
 
 export interface ReplicaOptions {
   readonly now?: () => number;
-  readonly policy?: ActionPolicyOverrides;
+  readonly policy?: Partial<ActionPolicy>;
   /** Replaces the fake broker (which records into `sent`). */
   readonly publish?: (cell: string, body: ActionBody) => Promise<void>;
 }
@@ -93,7 +93,7 @@ export const USERS: Record<string, Role> = {
 
 export async function startTestHub(
   sql: Sql,
-  policy: ActionPolicyOverrides = {},
+  policy: Partial<ActionPolicy> = {},
   start = Date.parse('2025-06-14T12:00:00Z'),
 ): Promise<TestHub> {
   const clock = { now: start };
