@@ -1,32 +1,44 @@
-// `cellfleet-hub compare <group> --db FILE [--format html|csv|md|json] [--endpoint NAME] [--out FILE]`
+// `cellfleet-hub compare <group> [--db FILE | --pg-url URL] [--format html|csv|md|json] [--endpoint NAME] [--out FILE]`
 // Prints (or writes) the sister comparison report of one group from the hub's database.
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { isReportFormat, renderComparison } from '@cellfleet/core';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
+import { openHubDatabase } from '../store/open.ts';
 import { createSnapshotService } from './service.ts';
-import { openSqliteSnapshotStore } from './sqlite-store.ts';
+import { enrolledSisters } from './sisters.ts';
+import { openSqlSnapshotStore } from './sql-store.ts';
 
 export interface CompareIO {
   readonly stdout: Writable;
   readonly stderr: Writable;
 }
 
-export const COMPARE_HELP = `cellfleet-hub compare <group> --db FILE [--format html|csv|md|json] [--endpoint NAME] [--out FILE]
-  Compares the latest snapshot of every cell in a sister group and prints the report.
-  --db        the hub's SQLite database
+export const COMPARE_HELP = `cellfleet-hub compare <group> [--db FILE | --pg-url URL] [--format html|csv|md|json] [--endpoint NAME] [--out FILE]
+  Compares the latest snapshot of every cell enrolled in a sister group and prints the report.
   --format    html (standalone, printable), csv, md or json (default md)
   --endpoint  which endpoint's snapshots (default: the one most cells have)
   --out       write the report to FILE instead of stdout
-`;
+${DATABASE_HELP}`;
+
+const OPTIONS = {
+  ...DATABASE_FLAGS,
+  format: { type: 'string' },
+  endpoint: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export async function compareCommand(argv: readonly string[], io: CompareIO): Promise<number> {
   const args = argv[0] === 'compare' ? argv.slice(1) : argv;
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ReturnType<typeof parse<typeof OPTIONS>>;
+  let choice: ReturnType<typeof databaseChoice>;
   try {
-    parsed = parse(args);
+    parsed = parse(args, OPTIONS, true);
+    choice = databaseChoice(parsed.values);
   } catch (err) {
-    io.stderr.write(`compare: ${(err as Error).message}\n\n${COMPARE_HELP}`);
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`compare: ${err.message}\n\n${COMPARE_HELP}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -36,21 +48,19 @@ export async function compareCommand(argv: readonly string[], io: CompareIO): Pr
   }
   const group = positionals[0];
   const format = values.format ?? 'md';
-  if (!group || !values.db || !isReportFormat(format)) {
-    const why = !group
-      ? 'a group is required'
-      : !values.db
-        ? '--db is required'
-        : `unknown format "${format}"`;
-    io.stderr.write(`compare: ${why}\n\n${COMPARE_HELP}`);
+  if (!group || !isReportFormat(format)) {
+    io.stderr.write(
+      `compare: ${!group ? 'a group is required' : `unknown format "${format}"`}\n\n${COMPARE_HELP}`,
+    );
     return 2;
   }
-  const store = await openSqliteSnapshotStore(values.db);
+  const database = await openHubDatabase(choice);
   try {
-    const service = createSnapshotService({ store });
+    const store = await openSqlSnapshotStore(database.sql);
+    const service = createSnapshotService({ store, sisters: enrolledSisters(database.cells) });
     const comparison = await service.compare(group, values.endpoint ? { endpoint: values.endpoint } : {});
     if (comparison.cells.length === 0) {
-      io.stderr.write(`compare: no snapshots for any cell of group "${group}"\n`);
+      io.stderr.write(`compare: no snapshots for any cell of group "${group}" in ${database.where}\n`);
       return 1;
     }
     const text = renderComparison(comparison, format);
@@ -60,21 +70,6 @@ export async function compareCommand(argv: readonly string[], io: CompareIO): Pr
     } else io.stdout.write(text);
     return 0;
   } finally {
-    await store.close();
+    await database.close();
   }
-}
-
-function parse(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      db: { type: 'string' },
-      format: { type: 'string' },
-      endpoint: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

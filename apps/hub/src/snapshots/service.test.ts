@@ -1,3 +1,6 @@
+// The snapshot service over the store: ingest of each message kind, drift, retention, diff and
+// the sister comparison, on SQLite and PostgreSQL; two replicas handling one message; the
+// parsed-body cache sparing the comparison its body reads; and the compare command.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +9,15 @@ import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { canonicalSnapshot, makeDelta, type Snapshot } from '@cellfleet/core';
-import { createEnvelope } from '@cellfleet/protocol';
+import { createEnvelope, type Envelope } from '@cellfleet/protocol';
+import { onBothDialects } from '../store/dialects.test-support.ts';
+import { openHubDatabase } from '../store/open.ts';
+import type { Sql } from '../store/sql.ts';
 import { compareCommand } from './cli.ts';
 import { sha256Hex } from './ingest.ts';
 import { createSnapshotService } from './service.ts';
-import { openSqliteSnapshotStore } from './sqlite-store.ts';
+import { spySql } from './sql-spy.test-support.ts';
+import { openSqlSnapshotStore } from './sql-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-hub-snapshots-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,126 +56,238 @@ function chunks(cell: string, s: Snapshot, pieces = 3) {
   );
 }
 
-test('chunks reassemble out of order; unknown hash and missing base ask for a resend', async () => {
-  const store = await openSqliteSnapshotStore(join(dir, 'a.db'));
-  const svc = createSnapshotService({ store, now: () => 1000, newId: id });
-  const a = snap('6.16.1');
-  const unknown = await svc.ingest(
-    createEnvelope({
-      kind: 'snapshot-hash',
-      id: id(),
-      cell: CELL,
-      ts: 1,
-      body: { endpoint: 'kepware', hash: hashOf(a), takenAt: 1 },
+const delta = (cell: string, from: Snapshot, to: Snapshot): Envelope =>
+  createEnvelope({
+    kind: 'snapshot-delta',
+    id: id(),
+    cell,
+    ts: 1,
+    body: {
+      endpoint: 'kepware',
+      hash: hashOf(to),
+      baseHash: hashOf(from),
+      takenAt: to.takenAt,
+      status: { state: 'complete', nodes: 0 },
+      ops: makeDelta(from, to).ops,
+    },
+  });
+
+/** A case on a fresh database: the Sql is closed afterwards. */
+const withSql = (open: () => Promise<Sql>, fn: (sql: Sql) => Promise<void>) => async () => {
+  const sql = await open();
+  try {
+    await fn(sql);
+  } finally {
+    await sql.close();
+  }
+};
+
+onBothDialects('snapshot service', (open) => {
+  test(
+    'chunks reassemble out of order; unknown hash and missing base ask for a resend',
+    withSql(open, async (sql) => {
+      const store = await openSqlSnapshotStore(sql);
+      const svc = createSnapshotService({ store, now: () => 1000, newId: id });
+      const a = snap('6.16.1');
+      const unknown = await svc.ingest(
+        createEnvelope({
+          kind: 'snapshot-hash',
+          id: id(),
+          cell: CELL,
+          ts: 1,
+          body: { endpoint: 'kepware', hash: hashOf(a), takenAt: 1 },
+        }),
+      );
+      assert.deepEqual(
+        unknown.replies.map((r) => [r.kind, r.body]),
+        [['snapshot-resend', { endpoint: 'kepware', reason: 'unknown-hash' }]],
+      );
+      const parts = chunks(CELL, a);
+      for (const m of [parts[2]!, parts[0]!]) assert.equal((await svc.ingest(m)).stored, undefined);
+      const done = await svc.ingest(parts[1]!);
+      assert.equal(done.stored?.hash, hashOf(a));
+      const b = snap('6.14.263');
+      const d = makeDelta(a, b);
+      const missing = await svc.ingest(
+        createEnvelope({
+          kind: 'snapshot-delta',
+          id: id(),
+          cell: CELL,
+          ts: 1,
+          body: {
+            endpoint: 'kepware',
+            hash: hashOf(b),
+            baseHash: 'f'.repeat(64),
+            takenAt: b.takenAt,
+            status: { state: 'complete', nodes: 0 },
+            ops: d.ops,
+          },
+        }),
+      );
+      assert.equal(missing.replies[0]?.body.reason, 'missing-base');
+      const bad = await svc.ingest(
+        createEnvelope({
+          kind: 'snapshot-delta',
+          id: id(),
+          cell: CELL,
+          ts: 1,
+          body: {
+            endpoint: 'kepware',
+            hash: 'e'.repeat(64),
+            baseHash: hashOf(a),
+            takenAt: b.takenAt,
+            status: { state: 'complete', nodes: 0 },
+            ops: d.ops,
+          },
+        }),
+      );
+      assert.equal(bad.replies[0]?.body.reason, 'hash-mismatch');
+      const ok = await svc.ingest(
+        createEnvelope({
+          kind: 'snapshot-delta',
+          id: id(),
+          cell: CELL,
+          ts: 1,
+          body: {
+            endpoint: 'kepware',
+            hash: hashOf(b),
+            baseHash: hashOf(a),
+            takenAt: b.takenAt,
+            status: { state: 'complete', nodes: 0 },
+            ops: d.ops,
+          },
+        }),
+      );
+      assert.equal(ok.drift?.text, 'softwareVersion changed 6.16.1 → 6.14.263 at 2026-11-24 02:14 UTC');
+      // Back to the first content: the hub knows it, so a hash is enough and it is a new version.
+      const back = await svc.ingest(
+        createEnvelope({
+          kind: 'snapshot-hash',
+          id: id(),
+          cell: CELL,
+          ts: 1,
+          body: { endpoint: 'kepware', hash: hashOf(a), takenAt: 5 },
+        }),
+      );
+      assert.equal(back.replies.length, 0);
+      assert.match(back.drift?.text ?? '', /6\.14\.263 → 6\.16\.1/);
+      assert.equal((await svc.versions(CELL)).length, 3);
+      assert.equal(
+        (
+          await svc.ingest(
+            createEnvelope({ kind: 'ack', id: id(), cell: CELL, ts: 1, body: { ids: ['abcdefgh'] } }),
+          )
+        ).handled,
+        false,
+      );
     }),
   );
-  assert.deepEqual(
-    unknown.replies.map((r) => [r.kind, r.body]),
-    [['snapshot-resend', { endpoint: 'kepware', reason: 'unknown-hash' }]],
-  );
-  const parts = chunks(CELL, a);
-  for (const m of [parts[2]!, parts[0]!]) assert.equal((await svc.ingest(m)).stored, undefined);
-  const done = await svc.ingest(parts[1]!);
-  assert.equal(done.stored?.hash, hashOf(a));
-  const b = snap('6.14.263');
-  const d = makeDelta(a, b);
-  const missing = await svc.ingest(
-    createEnvelope({
-      kind: 'snapshot-delta',
-      id: id(),
-      cell: CELL,
-      ts: 1,
-      body: {
-        endpoint: 'kepware',
-        hash: hashOf(b),
-        baseHash: 'f'.repeat(64),
-        takenAt: b.takenAt,
-        status: { state: 'complete', nodes: 0 },
-        ops: d.ops,
-      },
+
+  test(
+    'retention keeps the newest versions; diff of any two',
+    withSql(open, async (sql) => {
+      const store = await openSqlSnapshotStore(sql);
+      const svc = createSnapshotService({ store, now: () => 1000, newId: id, retention: { maxVersions: 3 } });
+      for (let v = 0; v < 6; v++) for (const m of chunks(CELL, snap(`1.0.${v}`), 1)) await svc.ingest(m);
+      const versions = await svc.versions(CELL);
+      assert.deepEqual(
+        versions.map((v) => v.hash),
+        [3, 4, 5].map((v) => hashOf(snap(`1.0.${v}`))),
+      );
+      const d = await svc.diff(CELL, versions[0]!.hash.slice(0, 12), 'latest');
+      assert.deepEqual(
+        d?.diff.changed.map((c) => [c.from, c.to]),
+        [['1.0.3', '1.0.5']],
+      );
     }),
   );
-  assert.equal(missing.replies[0]?.body.reason, 'missing-base');
-  const bad = await svc.ingest(
-    createEnvelope({
-      kind: 'snapshot-delta',
-      id: id(),
-      cell: CELL,
-      ts: 1,
-      body: {
-        endpoint: 'kepware',
-        hash: 'e'.repeat(64),
-        baseHash: hashOf(a),
-        takenAt: b.takenAt,
-        status: { state: 'complete', nodes: 0 },
-        ops: d.ops,
-      },
+
+  test(
+    'one message handled by two replicas at once: one version, one drift event',
+    withSql(open, async (sql) => {
+      // Statements slowed so the two replicas' transactions overlap (see sql-spy.test-support.ts).
+      const slow = spySql(sql, { delayMs: 20 });
+      const replicas = [await openSqlSnapshotStore(slow), await openSqlSnapshotStore(slow)].map((store) =>
+        createSnapshotService({ store, now: () => 1000, newId: id }),
+      );
+      const a = snap('1.0.0');
+      const b = snap('1.0.1');
+      for (const m of chunks(CELL, a)) await replicas[0]!.ingest(m);
+      const m = delta(CELL, a, b);
+      const results = await Promise.all(replicas.map((r) => r.ingest(m)));
+      assert.deepEqual(
+        results.map((r) => [r.ack, r.stored?.hash]),
+        [
+          [true, hashOf(b)],
+          [true, hashOf(b)],
+        ],
+      );
+      assert.equal(results.filter((r) => r.drift).length, 1);
+      assert.equal((await replicas[1]!.versions(CELL)).length, 2);
+      assert.equal((await replicas[1]!.drift(CELL)).length, 1);
     }),
   );
-  assert.equal(bad.replies[0]?.body.reason, 'hash-mismatch');
-  const ok = await svc.ingest(
-    createEnvelope({
-      kind: 'snapshot-delta',
-      id: id(),
-      cell: CELL,
-      ts: 1,
-      body: {
-        endpoint: 'kepware',
-        hash: hashOf(b),
-        baseHash: hashOf(a),
-        takenAt: b.takenAt,
-        status: { state: 'complete', nodes: 0 },
-        ops: d.ops,
-      },
+
+  test(
+    'a comparison reads sister bodies in one query, and a second one none',
+    withSql(open, async (sql) => {
+      const cells = Array.from({ length: 30 }, (_, i) => `plant.line1.press-${String(i).padStart(2, '0')}`);
+      const ingest = createSnapshotService({
+        store: await openSqlSnapshotStore(sql),
+        now: () => 1000,
+        newId: id,
+      });
+      for (const [i, cell] of cells.entries()) {
+        for (const m of chunks(cell, snap(i === 7 ? '1.0.1' : '1.0.0', { serial: cell }), 1))
+          await ingest.ingest(m);
+        await ingest.assignGroup(cell, 'presses');
+      }
+      // Another replica: nothing parsed yet; count the statements that read bodies.
+      let bodyReads = 0;
+      const counted = spySql(sql, { seen: (q) => void (/snapshot_bodies/.test(q) && bodyReads++) });
+      const svc = createSnapshotService({
+        store: await openSqlSnapshotStore(counted),
+        now: () => 1000,
+        newId: id,
+      });
+      const first = await svc.compare('presses');
+      assert.equal(bodyReads, 1);
+      assert.deepEqual(
+        first.rows.find((r) => r.key === 'server.softwareVersion')?.outliers.map((o) => o.cell),
+        [cells[7]],
+      );
+      const second = await svc.compare('presses');
+      assert.equal(bodyReads, 1, 'the second comparison parsed nothing again');
+      assert.deepEqual(second, first);
     }),
   );
-  assert.equal(ok.drift?.text, 'softwareVersion changed 6.16.1 → 6.14.263 at 2026-11-24 02:14 UTC');
-  // Back to the first content: the hub knows it, so a hash is enough and it is a new version.
-  const back = await svc.ingest(
-    createEnvelope({
-      kind: 'snapshot-hash',
-      id: id(),
-      cell: CELL,
-      ts: 1,
-      body: { endpoint: 'kepware', hash: hashOf(a), takenAt: 5 },
-    }),
-  );
-  assert.equal(back.replies.length, 0);
-  assert.match(back.drift?.text ?? '', /6\.14\.263 → 6\.16\.1/);
-  assert.equal((await svc.versions(CELL)).length, 3);
-  assert.equal(
-    (
-      await svc.ingest(
-        createEnvelope({ kind: 'ack', id: id(), cell: CELL, ts: 1, body: { ids: ['abcdefgh'] } }),
-      )
-    ).handled,
-    false,
-  );
-  await store.close();
 });
 
-test('retention keeps the newest versions; diff of any two; compare CLI writes a report', async () => {
-  const path = join(dir, 'b.db');
-  const store = await openSqliteSnapshotStore(path);
-  const svc = createSnapshotService({ store, now: () => 1000, newId: id, retention: { maxVersions: 3 } });
-  for (let v = 0; v < 6; v++) for (const m of chunks(CELL, snap(`1.0.${v}`), 1)) await svc.ingest(m);
-  const versions = await svc.versions(CELL);
-  assert.deepEqual(
-    versions.map((v) => v.hash),
-    [3, 4, 5].map((v) => hashOf(snap(`1.0.${v}`))),
-  );
-  const d = await svc.diff(CELL, versions[0]!.hash.slice(0, 12), 'latest');
-  assert.deepEqual(
-    d?.diff.changed.map((c) => [c.from, c.to]),
-    [['1.0.3', '1.0.5']],
-  );
-  for (const name of ['press-02', 'press-03']) {
-    for (const m of chunks(`plant.line1.${name}`, snap('1.0.5'), 1)) await svc.ingest(m);
-    await svc.assignGroup(`plant.line1.${name}`, 'presses');
+test('compare CLI: a report of the cells enrolled in a group, from the hub database', async () => {
+  const path = join(dir, 'hub.db');
+  const database = await openHubDatabase({ dbPath: path });
+  const svc = createSnapshotService({
+    store: await openSqlSnapshotStore(database.sql),
+    now: () => 1000,
+    newId: id,
+  });
+  for (const [name, version] of [
+    ['press-01', '1.0.9'],
+    ['press-02', '1.0.5'],
+    ['press-03', '1.0.5'],
+  ] as const) {
+    await database.cells.enroll({
+      id: `plant.line1.${name}`,
+      site: 'plant',
+      line: 'line1',
+      cell: name,
+      sisterGroup: 'presses',
+      secretHash: 'a'.repeat(64),
+      enrolledAt: 1,
+    });
+    for (const m of chunks(`plant.line1.${name}`, snap(version), 1)) await svc.ingest(m);
   }
-  await svc.assignGroup(CELL, 'presses');
-  for (const m of chunks(CELL, snap('1.0.9'), 1)) await svc.ingest(m);
-  await store.close();
+  await database.close();
   const out = new PassThrough();
   const err = new PassThrough();
   const file = join(dir, 'report.html');
@@ -181,5 +300,9 @@ test('retention keeps the newest versions; diff of any two; compare CLI writes a
     readFileSync(file, 'utf8'),
     /plant\.line1\.press-01: softwareVersion 1\.0\.9; 2 of 3 sisters have 1\.0\.5/,
   );
-  assert.equal(await compareCommand(['compare', '--db', path], { stdout: out, stderr: err }), 2);
+  const usage = (argv: string[]) => compareCommand(argv, { stdout: out, stderr: err });
+  assert.equal(await usage(['compare', '--db', path]), 2, 'no group');
+  assert.equal(await usage(['compare', 'presses', '--db', path, '--pg-url', 'postgres://h/db']), 2);
+  assert.equal(await usage(['compare', 'presses', '--db', path, '--format', 'pdf']), 2);
+  assert.equal(await usage(['compare', 'lathes', '--db', path]), 1, 'nothing to compare');
 });

@@ -77,31 +77,38 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     now,
   };
 
+  /**
+   * A new version and its drift event, committed together, one replica at a time per cell and
+   * endpoint: the second replica recording the same message finds it already latest.
+   */
   async function record(cell: string, step: { snapshot: Snapshot; hash: string }) {
     const endpoint = step.snapshot.endpoint;
-    const previous = await store.latest(cell, endpoint);
-    const stored = await store.addVersion({
-      cell,
-      endpoint,
-      hash: step.hash,
-      receivedAt: now(),
-      snapshot: step.snapshot,
+    const recorded = await store.atomically(cell, endpoint, async () => {
+      const previous = await store.latest(cell, endpoint);
+      const stored = await store.addVersion({
+        cell,
+        endpoint,
+        hash: step.hash,
+        receivedAt: now(),
+        snapshot: step.snapshot,
+      });
+      const before = previous && stored.id !== previous.id && (await store.load(previous));
+      if (!before) return { stored };
+      const diff = diffEntries(before.entries, step.snapshot.entries);
+      if (changeCount(diff) === 0 && previous.status.state === stored.status.state) return { stored };
+      const drift = await store.addDrift({
+        cell,
+        endpoint,
+        at: step.snapshot.takenAt,
+        fromHash: previous.hash,
+        toHash: step.hash,
+        text: describeDrift(diff, step.snapshot.takenAt),
+        changes: allChanges(diff).slice(0, MAX_STORED_CHANGES),
+      });
+      return { stored, drift };
     });
     await store.prune(cell, endpoint, o.retention ?? {}, now());
-    const before = previous && (await store.load(previous));
-    if (!before) return { stored };
-    const diff = diffEntries(before.entries, step.snapshot.entries);
-    if (changeCount(diff) === 0 && previous.status.state === stored.status.state) return { stored };
-    const drift = await store.addDrift({
-      cell,
-      endpoint,
-      at: step.snapshot.takenAt,
-      fromHash: previous.hash,
-      toHash: step.hash,
-      text: describeDrift(diff, step.snapshot.takenAt),
-      changes: allChanges(diff).slice(0, MAX_STORED_CHANGES),
-    });
-    return { stored, drift };
+    return recorded;
   }
 
   async function apply(cell: string, step: IngestStep): Promise<IngestResult> {
@@ -121,23 +128,22 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     }
   }
 
+  /** The latest snapshot of every cell of the group: one query for versions, bodies batched. */
   async function latestSnapshots(group: string, endpoint?: string) {
     const cells = await sisters.cellsInGroup(group);
     const ep = endpoint ?? (await commonEndpoint(cells));
-    const out: { cell: string; hash: string; takenAt: number; snapshot: Snapshot }[] = [];
-    for (const cell of cells) {
-      const v = ep === undefined ? undefined : await store.latest(cell, ep);
-      const s = v && (await store.load(v));
-      if (v && s) out.push({ cell, hash: v.hash, takenAt: v.takenAt, snapshot: s });
-    }
-    return { endpoint: ep, snapshots: out };
+    const versions = ep === undefined ? [] : await store.latestOf(cells, ep);
+    const loaded = await store.loadMany(versions);
+    const snapshots = versions.flatMap((v, i) => {
+      const snapshot = loaded[i];
+      return snapshot ? [{ cell: v.cell, hash: v.hash, takenAt: v.takenAt, snapshot }] : [];
+    });
+    return { endpoint: ep, snapshots };
   }
 
   /** The endpoint name most cells of the group snapshot (usually the only one). */
   async function commonEndpoint(cells: readonly string[]): Promise<string | undefined> {
-    const counts = new Map<string, number>();
-    for (const c of cells)
-      for (const e of await store.endpointsOf(c)) counts.set(e, (counts.get(e) ?? 0) + 1);
+    const counts = await store.endpointCounts(cells);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
   }
 

@@ -1,0 +1,72 @@
+// Snapshot bodies: gzip(canonical content) stored once per hash, read through the parsed
+// cache, and removed when no version or golden pin uses them any more.
+//
+// Replicas share bodies across cells (sisters with the same content), so recording a version of
+// one cell and pruning another cell's last use of the same hash could cross: the prune sees no
+// version yet and deletes the body the new version needs. Both therefore hold the body's lock
+// (`bodyLock`) for their transaction. Each transaction holds at most one body lock, taken after
+// any cell lock, so two replicas never wait on each other in a circle.
+import { gunzipSync } from 'node:zlib';
+import { type Snapshot, type SnapshotContent, snapshotFromContent } from '@cellfleet/core';
+import { marks, type Sql } from '../store/sql.ts';
+import type { ParsedSnapshotCache } from './parsed-cache.ts';
+import type { StoredVersion } from './store.ts';
+
+/** Hashes per `IN (…)` query: far below both engines' parameter limits. */
+export const BATCH = 500;
+
+export const bodyLock = (sql: Sql, hash: string) => sql.lock(`snapshot-body:${hash}`);
+
+export function batches<T>(items: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function parse(body: Uint8Array): SnapshotContent | undefined {
+  const s = snapshotFromContent(JSON.parse(gunzipSync(body).toString('utf8')), { endpoint: '', takenAt: 0 });
+  return s && { format: 1, status: s.status, entries: s.entries };
+}
+
+/** The snapshots of `versions`, in order: cached contents, the rest read `BATCH` hashes a query. */
+export async function loadBodies(
+  sql: Sql,
+  cache: ParsedSnapshotCache,
+  versions: readonly StoredVersion[],
+): Promise<(Snapshot | undefined)[]> {
+  const found = new Map<string, SnapshotContent>();
+  const missing = new Set<string>();
+  for (const { hash } of versions) {
+    const c = cache.get(hash);
+    if (c) found.set(hash, c);
+    else missing.add(hash);
+  }
+  for (const hashes of batches([...missing])) {
+    const rows = await sql.all<{ hash: string; body: Uint8Array }>(
+      `SELECT hash, body FROM snapshot_bodies WHERE hash IN (${marks(hashes.length)})`,
+      hashes,
+    );
+    for (const r of rows) {
+      const content = parse(r.body);
+      if (!content) continue;
+      cache.set(r.hash, content);
+      found.set(r.hash, content);
+    }
+  }
+  return versions.map((v) => {
+    const c = found.get(v.hash);
+    return c && { ...c, endpoint: v.endpoint, takenAt: v.takenAt };
+  });
+}
+
+/** Deletes the body of `hash` unless a version or a golden pin still uses it. */
+export const collectBody = (sql: Sql, hash: string): Promise<number> =>
+  sql.tx(async () => {
+    await bodyLock(sql, hash);
+    return sql.run(
+      `DELETE FROM snapshot_bodies WHERE hash = ?
+         AND NOT EXISTS (SELECT 1 FROM snapshot_versions WHERE hash = ?)
+         AND NOT EXISTS (SELECT 1 FROM snapshot_golden WHERE hash = ?)`,
+      [hash, hash, hash],
+    );
+  });
