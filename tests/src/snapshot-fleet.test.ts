@@ -90,8 +90,8 @@ describe('snapshots through the fleet', () => {
   });
 
   test('proposals built from snapshots: align with the sisters, restore an earlier snapshot', async () => {
-    const engineer = hub.hub.services.auth.addUser('test-setup', 'erin', 'engineer');
-    const viewer = hub.hub.services.auth.addUser('test-setup', 'val', 'viewer');
+    const engineer = await hub.hub.services.auth.addUser('test-setup', 'erin', 'engineer');
+    const viewer = await hub.hub.services.auth.addUser('test-setup', 'val', 'viewer');
     const window = { start: Date.now() + 3_600_000, end: Date.now() + 7_200_000 };
     const propose = (token: string, body: unknown) =>
       fetch(`${hub.hub.httpUrl}/api/cells/${id('press-02')}/proposals`, {
@@ -146,7 +146,7 @@ describe('snapshots through the fleet', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const viewer = hub.hub.services.auth.addUser('test-setup', 'vic', 'viewer');
+    const viewer = await hub.hub.services.auth.addUser('test-setup', 'vic', 'viewer');
     assert.equal((await put(viewer.token, { ignore: ['**'] })).status, 403);
     assert.equal(
       (await put(hub.token, { tolerances: [{ match: '**/Speed*', abs: -1 }] })).status,
