@@ -50,7 +50,7 @@ export async function proposeFromSnapshots(
     const why = planned.skipped.map((s) => `${s.key}: ${s.reason}`).join('; ');
     throw new AppError('conflict', `nothing to write${why ? ` (${why})` : ': the cell already matches'}`);
   }
-  const action = d.actions.propose(
+  const action = await d.actions.propose(
     actor,
     {
       type: 'write-parameters',
