@@ -127,6 +127,7 @@ before(async () => {
   broker = await startMosquitto(dir, files);
   users['ada'] = addUser('ada', 'admin');
   users['erin'] = addUser('erin', 'engineer');
+  users['eddie'] = addUser('eddie', 'engineer'); // erin's tokens die when the first test disables her
   await Promise.all([replica('a'), replica('b')]);
   fleet = createFleet({
     url: broker.url,
@@ -220,7 +221,7 @@ describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
       await Promise.all(['a', 'b'].map((n) => replicas.get(n)!.kill('SIGTERM')));
       const x = await replica(`x-${step}`, { CELLFLEET_FAILPOINTS: `dispatch.${step}=exit` });
       const targets = agents.slice(0, 3).map((a) => cellId(a.ref));
-      const proposed = await api<{ id: string; state: string }>(x, '/api/actions', users['erin']!.token, {
+      const proposed = await api<{ id: string; state: string }>(x, '/api/actions', users['eddie']!.token, {
         type: 'probe-now',
         params: {},
         cells: targets,
