@@ -13,7 +13,7 @@ import type { ParsedSnapshotCache } from './parsed-cache.ts';
 import type { StoredVersion } from './store.ts';
 
 /** Hashes per `IN (…)` query: far below both engines' parameter limits. */
-export const BATCH = 500;
+const BATCH = 500;
 
 export const bodyLock = (sql: Sql, hash: string) => sql.lock(`snapshot-body:${hash}`);
 

@@ -4,13 +4,14 @@
 // content-addressed (its hash is its identity), so a parsed copy never goes stale, on this
 // replica or any other: no invalidation, only a memory bound.
 //
-// The bound counts entry keys, the thing memory grows with: measured ~90 bytes of V8 heap per
-// key for Kepware-shaped entries ({class, dataType, access, value}), so the default 5,000,000
-// keys (1,000 cells × 5,000 keys) holds ~450 MB at the full bound. Cached entries are shared
-// between callers and must be treated as read-only.
+// The bound counts entry keys, the thing memory grows with: measured ~95 bytes of V8 heap per
+// key for Kepware-shaped entries ({class, dataType, access, value}). The default, 5,500,000 keys
+// (1,000 cells × 5,000 keys and 10 % headroom), is ~520 MB when full, about what one 1,000-cell
+// comparison held at once anyway while it ran. Cached entries are shared between callers and
+// must be treated as read-only.
 import type { SnapshotContent } from '@cellfleet/core';
 
-export const DEFAULT_CACHE_KEYS = 5_000_000;
+export const DEFAULT_CACHE_KEYS = 5_500_000;
 
 export interface ParsedSnapshotCache {
   get(hash: string): SnapshotContent | undefined;

@@ -8,7 +8,7 @@ import { type CompareRules, canonicalSnapshot, type SnapshotStatus } from '@cell
 import type { SnapshotChunkBody } from '@cellfleet/protocol';
 import { marks, type Sql, type SqlValue } from '../store/sql.ts';
 import { openSqliteSql } from '../store/sqlite-sql.ts';
-import { BATCH, batches, bodyLock, collectBody, loadBodies } from './bodies.ts';
+import { batches, bodyLock, collectBody, loadBodies } from './bodies.ts';
 import { createParsedSnapshotCache, type ParsedSnapshotCache } from './parsed-cache.ts';
 import { SNAPSHOT_MIGRATIONS } from './schema.ts';
 import type { DriftEvent, GoldenPin, NewVersion, Retention, SnapshotStore, StoredVersion } from './store.ts';
@@ -290,10 +290,7 @@ export async function openSqlSnapshotStore(
           [cell, endpoint],
         );
         const drop = beyondRetention(rows, retention, now);
-        for (const ids of batches(
-          drop.map((r) => r.id),
-          BATCH,
-        ))
+        for (const ids of batches(drop.map((r) => r.id)))
           await sql.run(`DELETE FROM snapshot_versions WHERE id IN (${marks(ids.length)})`, ids);
         return drop;
       });
