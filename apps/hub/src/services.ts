@@ -7,7 +7,7 @@ import { type ActionPolicy, openActionService, openKeyring } from './actions/ind
 import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
 import type { CellStore } from './cells/store.ts';
-import { createSnapshotService, openSqlSnapshotStore } from './snapshots/index.ts';
+import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
 import type { Sql } from './store/sql.ts';
 
 export interface ServiceDeps {
@@ -40,10 +40,7 @@ export async function createServices(d: ServiceDeps) {
     now,
     newId: randomUUID,
     // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
-    sisters: {
-      cellsInGroup: async (group) =>
-        (await store.listCells()).filter((c) => c.sisterGroup === group).map((c) => c.id),
-    },
+    sisters: enrolledSisters(store),
   });
   return { sql, store, audit, auth, keyring, actions, snapshots };
 }
