@@ -44,7 +44,7 @@ test('two replicas hear each other through PostgreSQL, never their own echo', as
   const pools = [createPgPool(url, 2), createPgPool(url, 2)];
   const buses = [createLiveBus(), createLiveBus()];
   const heard: CellsEvent[][] = [[], []];
-  buses.forEach((b, i) => b.onCells((e) => heard[i]!.push(e)));
+  for (const [i, b] of buses.entries()) b.onCells((e) => heard[i]!.push(e));
   const bridges = await Promise.all(
     buses.map((bus, i) => bridgeLiveBus({ url, pool: pools[i]!, bus, logger: quiet, retryMs: 100 })),
   );
