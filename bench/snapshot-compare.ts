@@ -17,7 +17,7 @@ const NOW = Date.UTC(2026, 10, 24);
  * `parsed`: each cell's entries go through canonical JSON and JSON.parse, as the hub loads them
  * (distinct objects); otherwise cells share the node objects.
  */
-function sisters(o: { cells: number; keys: number; drift?: number; parsed: boolean }) {
+export function sisters(o: { cells: number; keys: number; drift?: number; parsed: boolean }) {
   const every = Math.max(1, Math.round(1 / (o.drift ?? 0.01)));
   const base: SnapshotEntries = {};
   for (let k = 0; k < o.keys; k++)

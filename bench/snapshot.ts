@@ -19,6 +19,7 @@ import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
 import { canonicalSnapshot } from '@cellfleet/core';
 import { AttributeIds, type ClientSession } from 'node-opcua';
 import { compareBench } from './snapshot-compare.ts';
+import { hubCompareBench } from './snapshot-hub.ts';
 
 async function serve(extra: number) {
   const child = spawn(process.execPath, [import.meta.filename, '--serve', String(extra)], {
@@ -166,7 +167,7 @@ async function main() {
     ...wire,
     '',
   ];
-  const out = [...(only === 'compare' ? [] : snapshot), ...compareBench()];
+  const out = [...(only === 'compare' ? [] : snapshot), ...compareBench(), ...(await hubCompareBench())];
   process.stdout.write(out.join('\n'));
 }
 
