@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { admitAction } from '@cellfleet/core';
 import type { ActionBody, SignedAction } from '@cellfleet/protocol';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
-import { type OpenSql, onBothDialects } from '../store/dialects.test-support.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
 import { openPgSql } from '../store/pg-sql.ts';
 import type { Sql } from '../store/sql.ts';
 import { openSqliteSql } from '../store/sqlite-sql.ts';
@@ -122,21 +121,8 @@ onBothDialects('keyring', (open) => {
   });
 });
 
-describe('keyring shared by replicas (PostgreSQL)', () => {
-  let server: Postgres | undefined;
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
-  async function handles(t: TestContext, n: number): Promise<Sql[]> {
-    const url = await server!.createDatabase('keys');
-    const sqls = await Promise.all(Array.from({ length: n }, () => openPgSql(url, 2)));
-    t.after(() => Promise.all(sqls.map((s) => s.close())));
-    return sqls;
-  }
+onSharedPostgres('keyring shared by replicas (PostgreSQL)', (pg) => {
+  const handles = (t: TestContext, n: number) => pg.replicas(t, n, 2);
 
   test('replicas opening an empty database at once make one active key', async (t) => {
     const sqls = await handles(t, 4);
@@ -183,7 +169,7 @@ describe('keyring shared by replicas (PostgreSQL)', () => {
   });
 
   test('keys --pg-url: stage and list; a refused activate is not audited; help names both databases', async () => {
-    const url = await server!.createDatabase('keyscli');
+    const url = await pg.database('keyscli');
     assert.equal((await keysCli(['activate', '--pg-url', url])).code, 1);
     const staged = await keysCli(['stage', '--pg-url', url]);
     assert.equal(staged.code, 0);

@@ -5,12 +5,10 @@
 // A replica "killed" here is one whose publish never returns: from the database's side that
 // is the same as a process gone at that point (its commit is in; nothing after it happens).
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { Actor } from '@cellfleet/core';
 import type { ProposeActionRequest, TimeRange } from '@cellfleet/protocol';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
-import { type OpenSql, onBothDialects } from '../store/dialects.test-support.ts';
-import { openPgSql } from '../store/pg-sql.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
 import type { Sql } from '../store/sql.ts';
 import { verifyActionSignature } from './keys.ts';
 import type { ActionPolicy } from './service.ts';
@@ -248,20 +246,9 @@ onBothDialects('action replicas', (open) => {
 
 // Two replicas as two connection pools on one PostgreSQL database, ticking at the same moments:
 // the action lock must make exactly one of them commit each run as newly dispatched.
-describe('two replicas on one PostgreSQL database, ticking together', () => {
-  let server: Postgres | undefined;
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+onSharedPostgres('two replicas on one PostgreSQL database, ticking together', (pg) => {
   test('every run is dispatched exactly once', async (t) => {
-    if (!server) throw new Error('PostgreSQL did not start');
-    const url = await server.createDatabase('replicas');
-    const handles = [await openPgSql(url, 4), await openPgSql(url, 4)];
-    t.after(() => Promise.all(handles.map((h) => h.close())));
+    const handles = await pg.replicas(t, 2);
     const policy = { redispatchAfterMs: HOUR };
     const [a, b] = [await openReplica(handles[0]!, { policy }), await openReplica(handles[1]!, { policy })];
     const cells = ['plant1.lineA.press-01', 'plant1.lineA.press-02', 'plant1.lineB.press-03'];

@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
 import { installErrorHandler } from '../auth/errors.ts';
 import { installAuth } from '../auth/plugin.ts';
 import { openAuthService } from '../auth/service.ts';
 import { UsageError } from '../cli/args.ts';
-import { type OpenSql, onBothDialects } from '../store/dialects.test-support.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
 import { openPgSql } from '../store/pg-sql.ts';
 import type { Sql } from '../store/sql.ts';
 import { openSqliteSql } from '../store/sqlite-sql.ts';
@@ -189,19 +188,9 @@ onBothDialects('audit log', (open) => {
   });
 });
 
-describe('audit log shared by two replicas (PostgreSQL)', () => {
-  let server: Postgres | undefined;
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+onSharedPostgres('audit log shared by two replicas (PostgreSQL)', (pg) => {
   test('parallel appends from two handles on one database leave one intact chain, seq 1..50', async (t) => {
-    const url = await server!.createDatabase('audit');
-    const replicas = [await openPgSql(url, 4), await openPgSql(url, 4)];
-    t.after(() => Promise.all(replicas.map((r) => r.close())));
+    const replicas = await pg.replicas(t, 2);
     const [a, b] = await Promise.all(replicas.map((r) => openAuditLog(r)));
     const burst = (audit: AuditLog, who: string) =>
       Array.from({ length: 25 }, (_, i) =>
@@ -222,7 +211,7 @@ describe('audit log shared by two replicas (PostgreSQL)', () => {
   });
 
   test('audit verify --pg-url: intact, then tampered', async () => {
-    const url = await server!.createDatabase('auditcli');
+    const url = await pg.database('auditcli');
     const sql = await openPgSql(url, 2);
     try {
       await appendN(await openAuditLog(sql), 3);

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, type TestContext, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import type { Role } from '@cellfleet/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
 import { type AuditLog, openAuditLog } from '../audit/log.ts';
 import { auditRoutes } from '../audit/routes.ts';
-import { type OpenSql, onBothDialects } from '../store/dialects.test-support.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
 import { openPgSql } from '../store/pg-sql.ts';
 import type { Sql } from '../store/sql.ts';
 import { openSqliteSql } from '../store/sqlite-sql.ts';
@@ -248,20 +247,10 @@ onBothDialects('auth', (open) => {
   });
 });
 
-describe('auth shared by two replicas (PostgreSQL)', () => {
-  let server: Postgres | undefined;
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+onSharedPostgres('auth shared by two replicas (PostgreSQL)', (pg) => {
   /** Two hubs on one database, as two stateless replicas behind a load balancer would be. */
   async function replicas(t: TestContext): Promise<[Hub, Hub]> {
-    const url = await server!.createDatabase('auth');
-    const sqls = [await openPgSql(url, 4), await openPgSql(url, 4)];
-    t.after(() => Promise.all(sqls.map((s) => s.close())));
+    const sqls = await pg.replicas(t, 2);
     const clock = { now: Date.parse('2025-06-14T12:00:00Z') };
     return [await services(sqls[0]!, clock), await services(sqls[1]!, clock)];
   }
@@ -300,7 +289,7 @@ describe('auth shared by two replicas (PostgreSQL)', () => {
   });
 
   test('cellfleet-hub user --pg-url adds a user the hub then authenticates', async () => {
-    const url = await server!.createDatabase('usercli');
+    const url = await pg.database('usercli');
     const { code, text } = await user(['add', 'root', '--role', 'admin', '--pg-url', url]);
     assert.equal(code, 0);
     const sql = await openPgSql(url, 2);
