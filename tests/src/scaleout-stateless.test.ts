@@ -8,52 +8,29 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
-import { openPgCellStore, type PgCellStore } from '@cellfleet/hub/cells/pg-store';
 import { buildTopic, cellId, createEnvelope, encodeMessage } from '@cellfleet/protocol';
 import mqtt from 'mqtt';
-import { enrollFleet } from '../../apps/fleetsim/src/enroll.ts';
 import { createFleet, type Fleet } from '../../apps/fleetsim/src/fleet.ts';
-import type { SimCredentials } from '../../apps/fleetsim/src/sim-agent.ts';
 import { removeDir, tempDir, waitFor } from './support/hub.ts';
-import { type Mosquitto, startMosquitto } from './support/mosquitto.ts';
-import { type Postgres, startPostgres } from './support/postgres.ts';
-import { type Replica, startReplica } from './support/replica.ts';
+import type { Replica } from './support/replica.ts';
+import { type ScaleoutRig, startScaleoutRig } from './support/scaleout.ts';
 
 const AGENTS = 4;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const dir = tempDir('stateless');
-let pg: Postgres;
-let pgUrl: string;
-let store: PgCellStore;
-let broker: Mosquitto;
-let agents: SimCredentials[];
-let files: Awaited<ReturnType<typeof writeMosquittoFiles>>;
+let rig: ScaleoutRig;
 let fleet: Fleet;
-const replicas = new Map<string, Replica>();
 const users: Record<string, { password: string; token: string }> = {};
 
-const replica = async (name: string, env: Record<string, string> = {}) => {
-  const r = await startReplica({
-    name,
-    brokerUrl: broker.url,
-    hubUser: files.hubUsername,
-    hubPasswordFile: files.hubPasswordFile,
-    pgUrl,
-    redispatchAfterS: 2,
-    env,
-  });
-  replicas.set(name, r);
-  return r;
-};
+const replica = (name: string, env: Record<string, string> = {}) =>
+  rig.replica(name, { redispatchAfterS: 2, env });
 
 /** `cellfleet-hub user add` against PostgreSQL, as an admin would run it on any machine. */
 function addUser(name: string, role: string): { password: string; token: string } {
   const r = spawnSync(
     process.execPath,
-    ['apps/hub/src/main.ts', 'user', 'add', name, '--role', role, '--pg-url', pgUrl],
+    ['apps/hub/src/main.ts', 'user', 'add', name, '--role', role, '--pg-url', rig.pgUrl],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -119,19 +96,14 @@ async function liveStream(r: Replica, token: string) {
 }
 
 before(async () => {
-  pg = await startPostgres();
-  pgUrl = await pg.createDatabase('stateless');
-  store = await openPgCellStore(pgUrl, { max: 2 });
-  agents = await enrollFleet(store, { agents: AGENTS });
-  files = await writeMosquittoFiles(store, join(dir, 'broker'));
-  broker = await startMosquitto(dir, files);
+  rig = await startScaleoutRig(dir, AGENTS, 'stateless');
   users['ada'] = addUser('ada', 'admin');
   users['erin'] = addUser('erin', 'engineer');
   users['eddie'] = addUser('eddie', 'engineer'); // erin's tokens die when the first test disables her
   await Promise.all([replica('a'), replica('b')]);
   fleet = createFleet({
-    url: broker.url,
-    agents,
+    url: rig.broker.url,
+    agents: rig.agents,
     probeIntervalMs: 60_000,
     snapshotIntervalMs: 300_000,
     keepaliveSec: 5,
@@ -142,16 +114,13 @@ before(async () => {
 });
 after(async () => {
   await fleet?.stop();
-  await Promise.all([...replicas.values()].map((r) => r.kill('SIGKILL')));
-  await broker?.stop();
-  await store?.close();
-  await pg?.stop();
+  await rig?.stop();
   removeDir(dir);
 });
 
 describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
   test('a session from one replica works on the other; disabling a user on one refuses it on both', async () => {
-    const [a, b] = [replicas.get('a')!, replicas.get('b')!];
+    const [a, b] = [rig.replicas.get('a')!, rig.replicas.get('b')!];
     const login = await fetch(`${a.httpUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -176,11 +145,11 @@ describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
   test('live updates reach browsers on every replica, whichever replica stored the message', async () => {
     const token = users['ada']!.token;
     const streams = await Promise.all([
-      liveStream(replicas.get('a')!, token),
-      liveStream(replicas.get('b')!, token),
+      liveStream(rig.replicas.get('a')!, token),
+      liveStream(rig.replicas.get('b')!, token),
     ]);
-    const c = agents[0]!;
-    const client = await mqtt.connectAsync(broker.url, {
+    const c = rig.agents[0]!;
+    const client = await mqtt.connectAsync(rig.broker.url, {
       username: cellId(c.ref),
       password: c.password,
       reconnectPeriod: 0,
@@ -218,9 +187,9 @@ describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
   for (const step of ['after-commit', 'after-publish'] as const) {
     test(`an action goes out exactly once when its dispatching replica dies ${step.replace('-', ' ')}`, async () => {
       // Only the armed replica runs while the action becomes due, so it is the one dispatching.
-      await Promise.all(['a', 'b'].map((n) => replicas.get(n)!.kill('SIGTERM')));
+      await Promise.all(['a', 'b'].map((n) => rig.replicas.get(n)!.kill('SIGTERM')));
       const x = await replica(`x-${step}`, { CELLFLEET_FAILPOINTS: `dispatch.${step}=exit` });
-      const targets = agents.slice(0, 3).map((a) => cellId(a.ref));
+      const targets = rig.agents.slice(0, 3).map((a) => cellId(a.ref));
       const proposed = await api<{ id: string; state: string }>(x, '/api/actions', users['eddie']!.token, {
         type: 'probe-now',
         params: {},
@@ -237,7 +206,7 @@ describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
       assert.match(x.output(), new RegExp(`failpoint dispatch\\.${step}`));
 
       await Promise.all([replica('a'), replica('b')]);
-      const a = replicas.get('a')!;
+      const a = rig.replicas.get('a')!;
       const done = await waitFor(
         'the action completed by the surviving replicas',
         async () => {

@@ -1,0 +1,67 @@
+// The scale-out topology for end-to-end tests: a throwaway PostgreSQL with N simulated cells
+// enrolled in it, Mosquitto configured from those enrollments (passwd + ACL, as
+// `cellfleet-hub broker-config` writes them), and hub replicas started on demand as real
+// processes with all their state in PostgreSQL.
+import { join } from 'node:path';
+import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
+import { openPgCellStore, type PgCellStore } from '@cellfleet/hub/cells/pg-store';
+import { enrollFleet } from '../../../apps/fleetsim/src/enroll.ts';
+import type { SimCredentials } from '../../../apps/fleetsim/src/sim-agent.ts';
+import { type Mosquitto, startMosquitto } from './mosquitto.ts';
+import { type Postgres, startPostgres } from './postgres.ts';
+import { type Replica, type ReplicaOptions, startReplica } from './replica.ts';
+
+export interface ScaleoutRig {
+  readonly pg: Postgres;
+  readonly pgUrl: string;
+  /** The cell store, read directly by tests to check what the replicas stored. */
+  readonly store: PgCellStore;
+  readonly agents: SimCredentials[];
+  readonly broker: Mosquitto;
+  readonly files: Awaited<ReturnType<typeof writeMosquittoFiles>>;
+  readonly replicas: Map<string, Replica>;
+  /** Starts (or restarts) replica `name` in the share group; it replaces any of that name. */
+  replica(name: string, extra?: Partial<ReplicaOptions>): Promise<Replica>;
+  stop(): Promise<void>;
+}
+
+export async function startScaleoutRig(
+  dir: string,
+  agentCount: number,
+  name = 'scaleout',
+): Promise<ScaleoutRig> {
+  const pg = await startPostgres();
+  const pgUrl = await pg.createDatabase(name);
+  const store = await openPgCellStore(pgUrl, { max: 4 });
+  const agents = await enrollFleet(store, { agents: agentCount });
+  const files = await writeMosquittoFiles(store, join(dir, 'broker'));
+  const broker = await startMosquitto(dir, files);
+  const replicas = new Map<string, Replica>();
+  return {
+    pg,
+    pgUrl,
+    store,
+    agents,
+    broker,
+    files,
+    replicas,
+    async replica(replicaName, extra = {}) {
+      const r = await startReplica({
+        name: replicaName,
+        brokerUrl: broker.url,
+        hubUser: files.hubUsername,
+        hubPasswordFile: files.hubPasswordFile,
+        pgUrl,
+        ...extra,
+      });
+      replicas.set(replicaName, r);
+      return r;
+    },
+    async stop() {
+      await Promise.all([...replicas.values()].map((r) => r.kill('SIGKILL')));
+      await broker.stop();
+      await store.close();
+      await pg.stop();
+    },
+  };
+}
