@@ -108,7 +108,8 @@ onBothDialects('snapshot service', (open) => {
       assert.equal(done.stored?.hash, hashOf(a));
       const b = snap('6.14.263');
       const d = makeDelta(a, b);
-      const missing = await svc.ingest(
+      /** b as a delta on a base, claiming `hash` (tests name a wrong base or hash on purpose). */
+      const delta = (hash: string, baseHash: string) =>
         createEnvelope({
           kind: 'snapshot-delta',
           id: id(),
@@ -116,48 +117,18 @@ onBothDialects('snapshot service', (open) => {
           ts: 1,
           body: {
             endpoint: 'kepware',
-            hash: hashOf(b),
-            baseHash: 'f'.repeat(64),
+            hash,
+            baseHash,
             takenAt: b.takenAt,
             status: { state: 'complete', nodes: 0 },
             ops: d.ops,
           },
-        }),
-      );
+        });
+      const missing = await svc.ingest(delta(hashOf(b), 'f'.repeat(64)));
       assert.equal(missing.replies[0]?.body.reason, 'missing-base');
-      const bad = await svc.ingest(
-        createEnvelope({
-          kind: 'snapshot-delta',
-          id: id(),
-          cell: CELL,
-          ts: 1,
-          body: {
-            endpoint: 'kepware',
-            hash: 'e'.repeat(64),
-            baseHash: hashOf(a),
-            takenAt: b.takenAt,
-            status: { state: 'complete', nodes: 0 },
-            ops: d.ops,
-          },
-        }),
-      );
+      const bad = await svc.ingest(delta('e'.repeat(64), hashOf(a)));
       assert.equal(bad.replies[0]?.body.reason, 'hash-mismatch');
-      const ok = await svc.ingest(
-        createEnvelope({
-          kind: 'snapshot-delta',
-          id: id(),
-          cell: CELL,
-          ts: 1,
-          body: {
-            endpoint: 'kepware',
-            hash: hashOf(b),
-            baseHash: hashOf(a),
-            takenAt: b.takenAt,
-            status: { state: 'complete', nodes: 0 },
-            ops: d.ops,
-          },
-        }),
-      );
+      const ok = await svc.ingest(delta(hashOf(b), hashOf(a)));
       assert.equal(ok.drift?.text, 'softwareVersion changed 6.16.1 → 6.14.263 at 2026-11-24 02:14 UTC');
       // Back to the first content: the hub knows it, so a hash is enough and it is a new version.
       const back = await svc.ingest(
