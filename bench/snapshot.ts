@@ -6,7 +6,7 @@
 //  3. sister comparison of 1,000 cells × 5,000 keys and its growth (snapshot-compare.ts);
 //     `--only compare` runs that part alone.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,8 +18,8 @@ import { createSnapshotPublisher } from '@cellfleet/agent/snapshot/publisher';
 import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
 import { canonicalSnapshot } from '@cellfleet/core';
 import { AttributeIds, type ClientSession } from 'node-opcua';
-import { compareBench } from './snapshot-compare.ts';
-import { hubCompareBench } from './snapshot-hub.ts';
+import { compareBench } from './lib/snapshot-compare.ts';
+import { hubCompareBench } from './lib/snapshot-hub.ts';
 
 async function serve(extra: number) {
   const child = spawn(process.execPath, [import.meta.filename, '--serve', String(extra)], {
@@ -169,6 +169,12 @@ async function main() {
   ];
   const out = [...(only === 'compare' ? [] : snapshot), ...compareBench(), ...(await hubCompareBench())];
   process.stdout.write(out.join('\n'));
+  // A full run is the record (bench/main.ts folds it into BENCHMARKS.md); a partial one only prints.
+  if (only === undefined)
+    writeFileSync(
+      new URL('./snapshot-results.md', import.meta.url),
+      `# Snapshot benchmark results\n\nFrom \`npx node bench/snapshot.ts\` (run by \`npm run bench\`).\n\n${out.join('\n')}\n`,
+    );
 }
 
 if (process.argv[2] === '--serve') {
