@@ -30,7 +30,13 @@ const BUDGET_MS = 330_000;
 const deadline = Date.now() + BUDGET_MS;
 
 /** Waits for `predicate` within `capMs` and what is left of the budget; the error says how far it got. */
-async function step(fleet: Fleet, what: string, predicate: () => boolean, capMs: number): Promise<number> {
+async function step(
+  fleet: Fleet,
+  what: string,
+  predicate: () => boolean,
+  capMs: number,
+  server?: Child,
+): Promise<number> {
   const ms = Math.min(capMs, deadline - Date.now());
   if (ms <= 0) throw new Error(`fleet bench: out of its ${BUDGET_MS / 1000} s budget before "${what}"`);
   try {
@@ -39,7 +45,10 @@ async function step(fleet: Fleet, what: string, predicate: () => boolean, capMs:
     const failures = [...fleet.dialFailures].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
     throw new Error(
       `fleet bench: "${what}" not reached within ${fmt(ms / 1000)} s: ${fmt(fleet.connected())}/${fmt(AGENTS)} connected, ` +
-        `${fmt(fleet.outbox())} messages unacknowledged, failed dials: ${failures}`,
+        `${fmt(fleet.outbox())} messages unacknowledged, failed dials: ${failures}` +
+        (server
+          ? `; hub ${server.child.exitCode === null && server.child.signalCode === null ? 'running' : `exited (${server.child.exitCode ?? server.child.signalCode})`}, its output: ${server.output().slice(-3000)}`
+          : ''),
     );
   }
 }
@@ -167,7 +176,7 @@ export async function runFleetBench(): Promise<string> {
     const upAt = Date.now();
     const h0 = sample(hub.child.pid!);
     const before = fleet.connectTimes.length;
-    await step(fleet, 'all reconnected', () => fleet.connected() === AGENTS, 120_000);
+    await step(fleet, 'all reconnected', () => fleet.connected() === AGENTS, 120_000, hub);
     const allBack = Date.now() - killedAt;
     const h1 = sample(hub.child.pid!);
     const m1 = simSample();

@@ -8,7 +8,11 @@
 //   node bench/lib/raw-acker.ts --url mqtt://127.0.0.1:1883 --user U --password P [--share G]
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { indexRetainedByTopic, type RetainedStore } from '@cellfleet/hub/broker/embedded';
+import {
+  EMITTER_CONCURRENCY,
+  indexRetainedByTopic,
+  type RetainedStore,
+} from '@cellfleet/hub/broker/embedded';
 import {
   buildTopic,
   createEnvelope,
@@ -30,7 +34,9 @@ const { values: v } = parseArgs({
 });
 let url = v.url ?? '';
 if (v.embedded) {
-  const broker = await Aedes.createBroker();
+  // The hub's emitter setting too (embedded.ts, EMITTER_CONCURRENCY): the baseline differs only
+  // in what the hub adds (auth, ACL, store).
+  const broker = await Aedes.createBroker({ concurrency: EMITTER_CONCURRENCY });
   indexRetainedByTopic((broker as unknown as { persistence: RetainedStore }).persistence);
   const server = createServer({ noDelay: true }, broker.handle);
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));

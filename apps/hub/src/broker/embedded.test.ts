@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { startEmbeddedBroker } from './embedded.ts';
+import { EMITTER_CONCURRENCY, startEmbeddedBroker } from './embedded.ts';
 
 const topic = (cell: string, channel: string) => `cellfleet/v1/p1/l1/${cell}/${channel}`;
 
@@ -55,4 +55,39 @@ test('retained messages reach exact (agent) and wildcard (hub) subscriptions; an
     await Promise.all(clients.map((c) => c.endAsync()));
     await broker.close();
   }
+});
+
+interface Emitter {
+  on(topic: string, handler: (message: unknown, done: () => void) => void): void;
+  emit(message: { topic: string; payload: Buffer }): void;
+}
+
+// The reconnect-storm crash (bench/fleet.ts): deliveries held back while a burst of notices
+// arrives, then released. aedes' default emitter limit queues the burst and drains it by
+// recursion; the hub's setting never queues. Both run, so the test shows the failure is real.
+test('a burst of broker notices behind slow deliveries drains without overflowing the stack', async () => {
+  const { Aedes } = await import('aedes');
+  async function burst(concurrency: number): Promise<'ok' | 'overflow'> {
+    const broker = await Aedes.createBroker({ concurrency });
+    // aedes' emitter is public at runtime (broker.mq) but not in its type declarations.
+    const mq = (broker as unknown as { mq: Emitter }).mq;
+    const held: Array<() => void> = [];
+    try {
+      mq.on('slow/#', (_m: unknown, done: () => void) => held.push(done));
+      mq.on('notice/#', (_m: unknown, done: () => void) => done());
+      for (let i = 0; i < 100; i++) mq.emit({ topic: `slow/${i}`, payload: Buffer.alloc(0) });
+      for (let i = 0; i < 30_000; i++) mq.emit({ topic: 'notice/new', payload: Buffer.from(String(i)) });
+      try {
+        for (const done of held.splice(0)) done();
+        return 'ok';
+      } catch (err) {
+        if (err instanceof RangeError) return 'overflow';
+        throw err;
+      }
+    } finally {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    }
+  }
+  assert.equal(await burst(100), 'overflow', "aedes' default limit (the crash this guards against)");
+  assert.equal(await burst(EMITTER_CONCURRENCY), 'ok');
 });

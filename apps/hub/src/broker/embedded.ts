@@ -33,6 +33,18 @@ export interface EmbeddedBroker {
  */
 const LISTEN_BACKLOG = 4096;
 
+/**
+ * Messages aedes' internal emitter (mqemitter) lets in flight; 0 means no limit. With aedes'
+ * default of 100, a reconnect storm queues thousands of messages (every connect publishes a
+ * `$SYS/…/new/clients` notice) behind 100 slow deliveries, and when those finish mqemitter
+ * drains its queue by recursion, one stack frame set per message: after a hub restart under
+ * 10,000 redialling agents the process died with "Maximum call stack size exceeded"
+ * (bench/fleet.ts; the same report upstream: mcollina/mqemitter pull request #204, unmerged).
+ * Without the limit nothing queues, so nothing drains by recursion; the messages are held in
+ * the clients' own delivery state either way.
+ */
+export const EMITTER_CONCURRENCY = 0;
+
 // MQTT 3.1.1 §3.2.2.3 CONNACK return codes
 const BAD_USERNAME_OR_PASSWORD = 4;
 
@@ -42,6 +54,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const label = (p: Principal | undefined) => (p?.kind === 'agent' ? p.cellId : p?.kind);
 
   const broker = await Aedes.createBroker({
+    concurrency: EMITTER_CONCURRENCY,
     authenticate(client, username, password, done) {
       o.authenticate(username ?? '', password?.toString('utf8') ?? '').then(
         (principal) => {
