@@ -94,7 +94,7 @@ export async function runIngestBench(): Promise<string> {
     const hubPassword = (await import('node:fs')).readFileSync(files.hubPasswordFile, 'utf8').trim();
     const rawM = await startChild(
       'bench/lib/raw-acker.ts',
-      ['--url', mosquitto.url, '--user', files.hubUsername, '--password', hubPassword, '--share', 'hub'],
+      ['--url', mosquitto.url, '--user', files.hubUsername, `--password=${hubPassword}`, '--share', 'hub'],
       /raw-acker ready/,
     );
     children.push(rawM);
