@@ -1,9 +1,13 @@
 // A fleet of simulated agents in one process. One scheduler interval drives every agent's
-// probes, snapshot hashes and health reports (10,000 agents would otherwise need 30,000
-// timers); each agent starts at a random phase so the load is spread like a real plant's.
+// probes, snapshots and health reports (10,000 agents would otherwise need 30,000 timers);
+// each agent starts at a random phase so the load is spread like a real plant's. All cells
+// share one base configuration (sim-config.ts), so 10,000 snapshots cost one shallow map each.
 
-import { probeBody, snapshotHashBody } from './messages.ts';
+import { cellId } from '@cellfleet/protocol';
+import { probeBody } from './messages.ts';
 import { createSimAgent, type SimAgent, type SimCounters, type SimCredentials } from './sim-agent.ts';
+import { DEFAULT_SNAPSHOT_ENTRIES, simBase, simConfiguration } from './sim-config.ts';
+import { createSimSnapshots } from './sim-snapshots.ts';
 import { createRecorder, type Recorder } from './stats.ts';
 
 export interface FleetOptions {
@@ -13,6 +17,10 @@ export interface FleetOptions {
   readonly probeIntervalMs: number;
   /** Per agent; an unchanged snapshot costs one hash, every 5 minutes in a real plant. */
   readonly snapshotIntervalMs: number;
+  /** Entries of each cell's synthetic snapshot (default 50). */
+  readonly snapshotEntries?: number;
+  /** Probability per snapshot cycle that a cell's configuration changes one value (default 0.02). */
+  readonly driftRate?: number;
   /** 0 = no health reports. */
   readonly healthIntervalMs?: number;
   readonly keepaliveSec?: number;
@@ -44,6 +52,8 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
+export const DEFAULT_DRIFT_RATE = 0.02;
+
 export function createFleet(o: FleetOptions): Fleet {
   const now = o.now ?? Date.now;
   const random = o.random ?? Math.random;
@@ -57,6 +67,10 @@ export function createFleet(o: FleetOptions): Fleet {
     resent: 0,
     actionsAnswered: 0,
     actionsRepeated: 0,
+    snapshotsFull: 0,
+    snapshotsDelta: 0,
+    snapshotsHash: 0,
+    resendsAnswered: 0,
   };
   const ackLatency = createRecorder();
   const connectTimes: number[] = [];
@@ -72,7 +86,16 @@ export function createFleet(o: FleetOptions): Fleet {
     onConnect: (at: number) => connectTimes.push(at),
     onDialFailure: (reason: string) => dialFailures.set(reason, (dialFailures.get(reason) ?? 0) + 1),
   };
-  const agents = o.agents.map((c) => createSimAgent(c, deps));
+  const driftRate = o.driftRate ?? DEFAULT_DRIFT_RATE;
+  if (!(driftRate >= 0 && driftRate <= 1))
+    throw new RangeError(`fleet: driftRate ${driftRate} is not in 0..1`);
+  const base = simBase(o.snapshotEntries ?? DEFAULT_SNAPSHOT_ENTRIES);
+  const snapshots = o.agents.map((c) => {
+    const cell = cellId(c.ref);
+    const config = simConfiguration(base, cell);
+    return createSimSnapshots({ cell, config, driftRate, counters, now, random });
+  });
+  const agents = o.agents.map((c, i) => createSimAgent(c, deps, snapshots[i]));
   const due = agents.map(() => ({ probe: 0, snapshot: 0, health: 0 }));
   const timers: NodeJS.Timeout[] = [];
   let quiet = false;
@@ -90,7 +113,7 @@ export function createFleet(o: FleetOptions): Fleet {
         next.probe = t + o.probeIntervalMs;
       }
       if (t >= next.snapshot) {
-        a.send('snapshot-hash', snapshotHashBody(simRef(a), t));
+        for (const m of snapshots[i]!.cycle()) a.publish(m);
         next.snapshot = t + o.snapshotIntervalMs;
       }
       if (o.healthIntervalMs && t >= next.health) {
@@ -106,11 +129,6 @@ export function createFleet(o: FleetOptions): Fleet {
     }
   }
 
-  const simRef = (a: SimAgent) => {
-    const [site, line, cell] = a.id.split('.') as [string, string, string];
-    return { site, line, cell };
-  };
-
   return {
     agents,
     counters,
@@ -123,7 +141,7 @@ export function createFleet(o: FleetOptions): Fleet {
       const t = now();
       const ramp = o.rampMs ?? 0;
       agents.forEach((a, i) => {
-        // Random phase: the first probe and hash fall anywhere in their interval.
+        // Random phase: the first probe and snapshot fall anywhere in their interval.
         due[i] = {
           probe: t + ramp + random() * o.probeIntervalMs,
           snapshot: t + ramp + random() * o.snapshotIntervalMs,

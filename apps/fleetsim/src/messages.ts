@@ -1,6 +1,6 @@
 // Envelopes a simulated agent sends: the same kinds and schemas as the real agent, with
 // plausible bodies (a healthy Kepware endpoint) and no OPC UA behind them.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type BodyOf,
   type CellRef,
@@ -11,7 +11,8 @@ import {
 } from '@cellfleet/protocol';
 
 export const SIM_AGENT_VERSION = '0.1.0-fleetsim';
-const ENDPOINT = { name: 'kepware', url: 'opc.tcp://127.0.0.1:49320' };
+/** The one endpoint every simulated cell has: a local KEPServerEX. */
+export const SIM_ENDPOINT = { name: 'kepware', url: 'opc.tcp://127.0.0.1:49320' };
 
 export interface Stamp {
   readonly ref: CellRef;
@@ -37,12 +38,12 @@ export const birthBody = (ref: CellRef, sisterGroup: string, probeIntervalMs: nu
   identity: { ...ref, sisterGroup },
   agentVersion: SIM_AGENT_VERSION,
   probeIntervalMs: Math.max(1000, Math.round(probeIntervalMs)),
-  endpoints: [ENDPOINT],
+  endpoints: [SIM_ENDPOINT],
 });
 
 export const probeBody = (now: number): BodyOf<'probe'> => ({
-  endpoint: ENDPOINT.name,
-  url: ENDPOINT.url,
+  endpoint: SIM_ENDPOINT.name,
+  url: SIM_ENDPOINT.url,
   ok: true,
   startedAt: now,
   durationMs: 18,
@@ -64,11 +65,4 @@ export const probeBody = (now: number): BodyOf<'probe'> => ({
     state: 'Running',
   },
   vendor: 'kepware',
-});
-
-/** An unchanged configuration costs only its hash; the sim's "configuration" is its cell id. */
-export const snapshotHashBody = (ref: CellRef, now: number): BodyOf<'snapshot-hash'> => ({
-  endpoint: ENDPOINT.name,
-  hash: createHash('sha256').update(cellId(ref)).digest('hex'),
-  takenAt: now,
 });

@@ -3,6 +3,8 @@
 // redials with full-jitter backoff (core/backoff.ts), keeps every message in an in-memory
 // outbox until the hub acknowledges it (a PUBACK is not enough: PRODUCT.md "Reliability
 // model"), resends the outbox after a reconnect, and answers actions once per action id.
+// Its snapshot duty (sim-snapshots.ts) hears of acks and resend requests here and sends
+// through the same outbox.
 import { backoffDelay, DEFAULT_BACKOFF } from '@cellfleet/core';
 import {
   agentSubscriptions,
@@ -11,12 +13,14 @@ import {
   type CellRef,
   cellId,
   decodeMessage,
+  type Envelope,
   encodeMessage,
   MESSAGE_KINDS,
   type MessageKind,
 } from '@cellfleet/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { birthBody, envelope } from './messages.ts';
+import type { SimSnapshots, SnapshotCounters } from './sim-snapshots.ts';
 
 export interface SimCredentials {
   readonly ref: CellRef;
@@ -25,7 +29,7 @@ export interface SimCredentials {
 }
 
 /** What the fleet counts; one object shared by all agents of a fleet. */
-export interface SimCounters {
+export interface SimCounters extends SnapshotCounters {
   connects: number;
   /** Agents connected now; kept by the agents so a fleet of 10,000 need not be scanned. */
   online: number;
@@ -71,6 +75,8 @@ export interface SimAgent {
   readonly sent: number;
   start(): void;
   send<K extends MessageKind>(kind: K, body: BodyOf<K>): void;
+  /** Sends a message built elsewhere (the snapshot publisher's) under this agent's seq and session. */
+  publish(message: Envelope): void;
   /** How often an action id arrived (a redispatch delivers it again; it is answered once). */
   deliveries(actionId: string): number;
   /** Publishes again what has waited for its ack longer than `olderThanMs`. */
@@ -79,7 +85,7 @@ export interface SimAgent {
   stop(): Promise<void>;
 }
 
-export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
+export function createSimAgent(c: SimCredentials, d: SimAgentDeps, snapshots?: SimSnapshots): SimAgent {
   const id = cellId(c.ref);
   const outbox = new Map<string, Pending>();
   const answered = new Set<string>();
@@ -106,8 +112,16 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
   }
 
   function send<K extends MessageKind>(kind: K, body: BodyOf<K>): void {
-    const m = envelope(kind, stamp(), body);
-    const spec = MESSAGE_KINDS[kind];
+    enqueue(envelope(kind, stamp(), body));
+  }
+
+  /** As the real agent does with publisher output: its id and time stay, seq and session are ours. */
+  function publish(message: Envelope): void {
+    enqueue({ ...message, seq: ++seq, session } as Envelope);
+  }
+
+  function enqueue(m: Envelope): void {
+    const spec = MESSAGE_KINDS[m.kind];
     const now = d.now();
     const p: Pending = {
       topic: buildTopic(c.ref, spec.channel),
@@ -136,6 +150,9 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
         d.counters.acked++;
         d.onAck(now - p.firstSentAt);
       }
+      snapshots?.acknowledged(m.body.ids);
+    } else if (m.kind === 'snapshot-resend') {
+      for (const r of snapshots?.resend(m.body.endpoint) ?? []) publish(r);
     } else if (m.kind === 'action') {
       const actionId = m.body.action.id;
       delivered.set(actionId, (delivered.get(actionId) ?? 0) + 1);
@@ -148,7 +165,6 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
       const at = d.now();
       send('action-result', { actionId, outcome: 'succeeded', startedAt: at, finishedAt: at });
     }
-    // snapshot-resend: the sim has no snapshot content to send; the hub keeps the hash.
   }
 
   function dial(): void {
@@ -234,6 +250,7 @@ export function createSimAgent(c: SimCredentials, d: SimAgentDeps): SimAgent {
     },
     start: dial,
     send,
+    publish,
     deliveries: (actionId) => delivered.get(actionId) ?? 0,
     resendStale(olderThanMs) {
       if (!connected) return;
