@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { buildTopic, cellId, createEnvelope, encodeMessage } from '@cellfleet/protocol';
-import mqtt from 'mqtt';
 import { createFleet, type Fleet } from '../../apps/fleetsim/src/fleet.ts';
 import type { SimCredentials } from '../../apps/fleetsim/src/sim-agent.ts';
 import { removeDir, tempDir, waitFor } from './support/hub.ts';
@@ -71,12 +70,7 @@ describe('scale-out: Mosquitto + PostgreSQL + 2 hub replicas', () => {
 
   test('the generated ACL holds across replicas: a forged message under another cell is not stored', async () => {
     const [a, b] = rig.agents as [SimCredentials, SimCredentials];
-    const c = await mqtt.connectAsync(rig.broker.url, {
-      username: cellId(a.ref),
-      password: a.password,
-      reconnectPeriod: 0,
-      protocolVersion: 4,
-    });
+    const c = await rig.connectAs(a);
     try {
       const health = (cell: string) =>
         createEnvelope({

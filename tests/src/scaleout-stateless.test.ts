@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { buildTopic, cellId, createEnvelope, encodeMessage } from '@cellfleet/protocol';
-import mqtt from 'mqtt';
 import { createFleet, type Fleet } from '../../apps/fleetsim/src/fleet.ts';
 import { removeDir, tempDir, waitFor } from './support/hub.ts';
 import type { Replica } from './support/replica.ts';
@@ -149,12 +148,7 @@ describe('stateless hub replicas on Mosquitto + PostgreSQL', () => {
       liveStream(rig.replicas.get('b')!, token),
     ]);
     const c = rig.agents[0]!;
-    const client = await mqtt.connectAsync(rig.broker.url, {
-      username: cellId(c.ref),
-      password: c.password,
-      reconnectPeriod: 0,
-      protocolVersion: 4,
-    });
+    const client = await rig.connectAs(c);
     try {
       // Each message is stored by exactly one replica (a shared subscription hands it to one);
       // over several, both replicas store some, and both streams must hear of every one.

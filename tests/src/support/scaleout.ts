@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
 import { openPgCellStore, type PgCellStore } from '@cellfleet/hub/cells/pg-store';
+import { cellId } from '@cellfleet/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
 import { enrollFleet } from '../../../apps/fleetsim/src/enroll.ts';
 import type { SimCredentials } from '../../../apps/fleetsim/src/sim-agent.ts';
 import { type Mosquitto, startMosquitto } from './mosquitto.ts';
@@ -20,6 +22,8 @@ export interface ScaleoutRig {
   readonly broker: Mosquitto;
   readonly files: Awaited<ReturnType<typeof writeMosquittoFiles>>;
   readonly replicas: Map<string, Replica>;
+  /** A bare MQTT connection with one agent's credentials, to publish by hand (ACL, forged ids). */
+  connectAs(agent: SimCredentials): Promise<MqttClient>;
   /** Starts (or restarts) replica `name` in the share group; it replaces any of that name. */
   replica(name: string, extra?: Partial<ReplicaOptions>): Promise<Replica>;
   stop(): Promise<void>;
@@ -45,6 +49,13 @@ export async function startScaleoutRig(
     broker,
     files,
     replicas,
+    connectAs: (agent) =>
+      mqtt.connectAsync(broker.url, {
+        username: cellId(agent.ref),
+        password: agent.password,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      }),
     async replica(replicaName, extra = {}) {
       const r = await startReplica({
         name: replicaName,

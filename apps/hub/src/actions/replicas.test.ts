@@ -71,6 +71,16 @@ async function dyingReplica(sql: Sql, delivered: boolean) {
   return { replica, died };
 }
 
+/** A due action that `dead` starts to dispatch and dies in; `live` shares its database. */
+async function crashedMidDispatch(sql: Sql, delivered: boolean) {
+  const { replica: dead, died } = await dyingReplica(sql, delivered);
+  const live = await openReplica(sql, { policy: POLICY });
+  const id = await dueAction(live);
+  void dead.actions.tick(T);
+  await died;
+  return { dead, live, id };
+}
+
 onBothDialects('action replicas', (open) => {
   // Many at once, so that on PostgreSQL the transactions overlap whatever the pool's warm-up.
   test('two approvals given on two replicas at once are both kept', async (t) => {
@@ -116,12 +126,7 @@ onBothDialects('action replicas', (open) => {
   });
 
   test('killed after committing the dispatch: another replica re-sends after the delay, one result completes it', async (t) => {
-    const sql = await opened(t, open);
-    const { replica: dead, died } = await dyingReplica(sql, false);
-    const live = await openReplica(sql, { policy: POLICY });
-    const id = await dueAction(live);
-    void dead.actions.tick(T);
-    await died;
+    const { live, id } = await crashedMidDispatch(await opened(t, open), false);
     const committed = (await live.actions.get(id)).runs[0]!;
     assert.deepEqual([committed.state, committed.attempts, committed.dispatchedAt], ['dispatched', 1, T]);
 
@@ -163,12 +168,7 @@ onBothDialects('action replicas', (open) => {
   });
 
   test('killed just after publishing: the result reaches another replica and nothing is re-sent', async (t) => {
-    const sql = await opened(t, open);
-    const { replica: dead, died } = await dyingReplica(sql, true);
-    const live = await openReplica(sql, { policy: POLICY });
-    const id = await dueAction(live);
-    void dead.actions.tick(T);
-    await died;
+    const { dead, live, id } = await crashedMidDispatch(await opened(t, open), true);
     assert.equal(dead.sent[0]?.body.action.id, id);
     const result = { actionId: id, outcome: 'succeeded' as const };
     assert.deepEqual(await live.actions.recordResult(CELL, result, T + DELAY - 1), { ok: true });
@@ -177,12 +177,7 @@ onBothDialects('action replicas', (open) => {
   });
 
   test('killed just after publishing, the result lost: re-sent with the same id, completed once', async (t) => {
-    const sql = await opened(t, open);
-    const { replica: dead, died } = await dyingReplica(sql, true);
-    const live = await openReplica(sql, { policy: POLICY });
-    const id = await dueAction(live);
-    void dead.actions.tick(T);
-    await died;
+    const { dead, live, id } = await crashedMidDispatch(await opened(t, open), true);
     assert.equal((await live.actions.tick(T + DELAY)).redispatched.length, 1);
     assert.equal(live.sent[0]?.body.action.id, dead.sent[0]?.body.action.id);
     const result = { actionId: id, outcome: 'succeeded' as const };
