@@ -14,6 +14,16 @@ import type { StoredVersion } from './store.ts';
 
 /** Hashes per `IN (…)` query: far below both engines' parameter limits. */
 const BATCH = 500;
+/**
+ * Parsing a 5,000-key body takes ~7–20 ms of uninterrupted CPU; a cold load of 1,000 of them
+ * in one go kept the event loop busy for ~20 s, so broker acks and keepalives waited that long.
+ * The loader hands the loop back whenever it has parsed for this long.
+ */
+const SLICE_MS = 20;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Bodies being read and parsed now, per cache: a second caller waits for them instead. */
+const loading = new WeakMap<ParsedSnapshotCache, Map<string, Promise<SnapshotContent | undefined>>>();
 
 export const bodyLock = (sql: Sql, hash: string) => sql.lock(`snapshot-body:${hash}`);
 
@@ -28,31 +38,71 @@ function parse(body: Uint8Array): SnapshotContent | undefined {
   return s && { format: 1, status: s.status, entries: s.entries };
 }
 
-/** The snapshots of `versions`, in order: cached contents, the rest read `BATCH` hashes a query. */
+/**
+ * The snapshots of `versions`, in order: cached contents, then bodies another call is loading,
+ * the rest read `BATCH` hashes a query and parsed in slices that let the event loop run.
+ */
 export async function loadBodies(
   sql: Sql,
   cache: ParsedSnapshotCache,
   versions: readonly StoredVersion[],
 ): Promise<(Snapshot | undefined)[]> {
-  const found = new Map<string, SnapshotContent>();
+  let inFlight = loading.get(cache);
+  if (!inFlight) {
+    inFlight = new Map();
+    loading.set(cache, inFlight);
+  }
+  const found = new Map<string, SnapshotContent | undefined>();
+  const waits = new Map<string, Promise<SnapshotContent | undefined>>();
   const missing = new Set<string>();
   for (const { hash } of versions) {
     const c = cache.get(hash);
+    const pending = inFlight.get(hash);
     if (c) found.set(hash, c);
+    else if (pending) waits.set(hash, pending);
     else missing.add(hash);
   }
-  for (const hashes of batches([...missing])) {
-    const rows = await sql.all<{ hash: string; body: Uint8Array }>(
-      `SELECT hash, body FROM snapshot_bodies WHERE hash IN (${marks(hashes.length)})`,
-      hashes,
+  // Claim what this call reads, so concurrent calls wait for it rather than read it again.
+  const settle = new Map<
+    string,
+    { resolve: (c: SnapshotContent | undefined) => void; reject: (e: unknown) => void }
+  >();
+  for (const hash of missing) {
+    const p = new Promise<SnapshotContent | undefined>((resolve, reject) =>
+      settle.set(hash, { resolve, reject }),
     );
-    for (const r of rows) {
-      const content = parse(r.body);
-      if (!content) continue;
-      cache.set(r.hash, content);
-      found.set(r.hash, content);
+    p.catch(() => {}); // a failure reaches whoever waits on it; nobody waiting is fine too
+    inFlight.set(hash, p);
+  }
+  let failure: { error: unknown } | undefined;
+  try {
+    let sliceStart = performance.now();
+    for (const hashes of batches([...missing])) {
+      const rows = await sql.all<{ hash: string; body: Uint8Array }>(
+        `SELECT hash, body FROM snapshot_bodies WHERE hash IN (${marks(hashes.length)})`,
+        hashes,
+      );
+      for (const r of rows) {
+        const content = parse(r.body);
+        if (content) cache.set(r.hash, content);
+        found.set(r.hash, content);
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToLoop();
+          sliceStart = performance.now();
+        }
+      }
+    }
+  } catch (error) {
+    failure = { error };
+    throw error;
+  } finally {
+    for (const [hash, { resolve, reject }] of settle) {
+      if (failure) reject(failure.error);
+      else resolve(found.get(hash));
+      inFlight.delete(hash);
     }
   }
+  for (const [hash, p] of waits) found.set(hash, await p);
   return versions.map((v) => {
     const c = found.get(v.hash);
     return c && { ...c, endpoint: v.endpoint, takenAt: v.takenAt };
