@@ -157,6 +157,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     ready: async () => ({ store: true, broker: link?.connected ?? false }),
   });
   await app.listen({ host: o.http.host, port: o.http.port });
+  const preload = preloadComparisons(services, log);
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : o.http.port;
 
@@ -170,6 +171,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     mqttUrl,
     async stop() {
       clearInterval(scheduler);
+      preload.cancel();
       await app.close();
       await ingest.flush();
       await link?.close();
@@ -214,5 +216,38 @@ function externalCredentials(b: BrokerConfig) {
     password: b.password,
     ...(b.shareGroup ? { shareGroup: b.shareGroup } : {}),
     ...(b.caFile ? { caFile: b.caFile } : {}),
+  };
+}
+
+/** How long after start the comparison cache is filled (agents reconnecting go first). */
+const PRELOAD_DELAY_MS = 5000;
+
+/**
+ * Fills the parsed-snapshot cache with every sister group's latest snapshots in the background,
+ * so the first comparison after a (re)start takes as long as any other (1,000 × 5,000: ~22 s
+ * cold, ~1 s warm; BENCHMARKS.md). The loader yields to the event loop while it parses.
+ */
+function preloadComparisons(services: Services, log: Logger): { cancel(): void } {
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    const started = Date.now();
+    let loaded = 0;
+    try {
+      const groups = new Set((await services.store.listCells()).map((c) => c.sisterGroup));
+      for (const group of groups) {
+        if (cancelled) return;
+        loaded += await services.snapshots.preload(group);
+      }
+      if (loaded > 0) log.info({ snapshots: loaded, ms: Date.now() - started }, 'comparison cache filled');
+    } catch (err) {
+      if (!cancelled) log.warn({ err: (err as Error).message }, 'could not fill the comparison cache');
+    }
+  }, PRELOAD_DELAY_MS);
+  timer.unref();
+  return {
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
   };
 }

@@ -208,6 +208,13 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
         ...(pin && golden ? { golden: { cell: pin.cell, hash: pin.hash, entries: golden.entries } } : {}),
       });
     },
+    /**
+     * Reads and parses the latest snapshot of every cell in `group` into the cache, so the first
+     * comparison after a start does not pay for it. Returns how many were loaded.
+     */
+    async preload(group: string): Promise<number> {
+      return (await latestSnapshots(group)).snapshots.length;
+    },
     async pinGolden(
       group: string,
       req: { cell: string; hash?: string; endpoint?: string },
