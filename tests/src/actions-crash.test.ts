@@ -8,21 +8,21 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import type { ActionView, ProposeActionRequest } from '@cellfleet/protocol';
-import { addActionUsers, approve, propose, settledRun, type Users, windowIn } from './support/actions.ts';
+import type { RunningCell } from '@cellfleet/cellsim';
+import type { ActionView } from '@cellfleet/protocol';
 import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
-
-const SPEED = 'Channel1.Device1.Recipe.Speed';
-const SPEED_KEY =
-  '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe/{KEPServerEX}Speed';
+  type ActionRig,
+  approve,
+  propose,
+  SPEED,
+  SPEED_KEY,
+  settledRun,
+  writeSpeed as speedWrite,
+  startActionRig,
+  type Users,
+  windowIn,
+} from './support/actions.ts';
+import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;
@@ -31,29 +31,18 @@ let enrolled: { id: string; configPath: string; dataDir: string };
 let agent: AgentProcess | undefined;
 const spawned: AgentProcess[] = [];
 
+let rig: ActionRig | undefined;
+
 before(async () => {
-  hub = await startTestHub();
-  users = await addActionUsers(hub);
-  cell = await startCell({ kind: 'kepware', name: 'press-01' });
-  enrolled = await enrollAgent(hub, {
-    cell: 'press-01',
-    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
-    trustServers: [cell.serverCertificate()],
-  });
+  rig = await startActionRig('press-01');
+  ({ hub, users, cell, enrolled } = rig);
 });
 after(async () => {
   await Promise.all(spawned.map((p) => p.kill('SIGKILL')));
-  await hub.stop();
-  await cell.stop();
+  await rig?.stop();
 });
 
-const writeSpeed = (value: number): ProposeActionRequest => ({
-  type: 'write-parameters',
-  params: { endpoint: 'kepware', source: { kind: 'manual' }, writes: [{ path: SPEED_KEY, value }] },
-  cells: [enrolled.id],
-  reason: 'crash test',
-  window: windowIn(0, 90_000),
-});
+const writeSpeed = (value: number) => speedWrite(enrolled.id, value, 'crash test', windowIn(0, 90_000));
 
 /**
  * Spawns the agent and waits until it is connected and subscribed: the agent's MQTT session is

@@ -3,34 +3,27 @@
 // agent's ledger makes sure a repeat never runs twice.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import type { RunningCell } from '@cellfleet/cellsim';
 import type { ActionView, CellDetail } from '@cellfleet/protocol';
 import {
-  addActionUsers,
+  type ActionRig,
   approve,
   auditOf,
   propose,
+  SPEED,
   settledRun,
+  startActionRig,
   type Users,
   windowIn,
+  writeSpeed,
 } from './support/actions.ts';
-import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
-
-const SPEED = 'Channel1.Device1.Recipe.Speed';
-const SPEED_KEY =
-  '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe/{KEPServerEX}Speed';
+import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;
 let users: Users;
 let config: { configPath: string; id: string };
+let rig: ActionRig | undefined;
 const agents: AgentProcess[] = [];
 
 const online = async (want: boolean) =>
@@ -39,19 +32,12 @@ const online = async (want: boolean) =>
   );
 
 before(async () => {
-  hub = await startTestHub();
-  users = await addActionUsers(hub);
-  cell = await startCell({ kind: 'kepware', name: 'press-07' });
-  config = await enrollAgent(hub, {
-    cell: 'press-07',
-    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
-    trustServers: [cell.serverCertificate()],
-  });
+  rig = await startActionRig('press-07');
+  ({ hub, users, cell, enrolled: config } = rig);
 });
 after(async () => {
   await Promise.all(agents.map((a) => a.kill('SIGKILL')));
-  await hub.stop();
-  await cell.stop();
+  await rig?.stop();
 });
 
 describe('actions for an offline agent', () => {
@@ -62,13 +48,11 @@ describe('actions for an offline agent', () => {
     await first.kill('SIGTERM');
     await online(false);
 
-    const id = await propose(hub, users, {
-      type: 'write-parameters',
-      params: { endpoint: 'kepware', source: { kind: 'manual' }, writes: [{ path: SPEED_KEY, value: 125 }] },
-      cells: [config.id],
-      reason: 'recipe change while the agent is down',
-      window: windowIn(0, 120_000),
-    });
+    const id = await propose(
+      hub,
+      users,
+      writeSpeed(config.id, 125, 'recipe change while the agent is down', windowIn(0, 120_000)),
+    );
     await approve(hub, users, id);
     await settledRun(hub, id, config.id, (r) => r.state === 'dispatched');
     assert.equal(cell.readParameter(SPEED), 100, 'nothing can have run yet');

@@ -6,33 +6,26 @@
 // another cell, no approvals, another window), so the agent's own checks are what stop them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import type { RunningCell } from '@cellfleet/cellsim';
 import type { ActionBody, ActionView, CellDetail, ProposeActionRequest } from '@cellfleet/protocol';
 import {
-  addActionUsers,
+  type ActionRig,
   api,
   approve,
   auditOf,
   forge,
   interceptSigning,
   propose,
+  SPEED,
+  SPEED_KEY,
   settledRun,
+  writeSpeed as speedWrite,
+  startActionRig,
   type Tamper,
   type Users,
   windowIn,
 } from './support/actions.ts';
-import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
-
-const SPEED = 'Channel1.Device1.Recipe.Speed';
-const SPEED_KEY =
-  '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe/{KEPServerEX}Speed';
+import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;
@@ -40,18 +33,15 @@ let users: Users;
 let agent: AgentProcess;
 let cellId: string;
 let signer: ReturnType<typeof interceptSigning>;
+let rig: ActionRig | undefined;
 
 before(async () => {
-  hub = await startTestHub();
-  users = await addActionUsers(hub);
-  signer = interceptSigning(hub);
-  cell = await startCell({ kind: 'kepware', name: 'press-01' });
-  const a = await enrollAgent(hub, {
-    cell: 'press-01',
-    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
-    trustServers: [cell.serverCertificate()],
+  rig = await startActionRig('press-01', {
     maintenance: { scripts: { 'restart-runtime': { command: '/bin/true' } } },
   });
+  ({ hub, users, cell } = rig);
+  signer = interceptSigning(hub);
+  const a = rig.enrolled;
   cellId = a.id;
   agent = spawnAgent(a.configPath);
   await waitFor('press-01 online', async () =>
@@ -59,18 +49,12 @@ before(async () => {
   );
 });
 after(async () => {
-  await agent.kill('SIGKILL');
-  await hub.stop();
-  await cell.stop();
+  await agent?.kill('SIGKILL');
+  await rig?.stop();
 });
 
-const writeSpeed = (value: number, window = windowIn(0, 60_000)): ProposeActionRequest => ({
-  type: 'write-parameters',
-  params: { endpoint: 'kepware', source: { kind: 'manual' }, writes: [{ path: SPEED_KEY, value }] },
-  cells: [cellId],
-  reason: 'refusal test',
-  window,
-});
+const writeSpeed = (value: number, window = windowIn(0, 60_000)) =>
+  speedWrite(cellId, value, 'refusal test', window);
 
 /** Proposes and approves a write of 150 that `tamper` alters on its way to the agent. */
 async function refusedByAgent(tamper: Tamper, outcome: string, reason: string, request = writeSpeed(150)) {

@@ -7,22 +7,21 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import type { RunningCell } from '@cellfleet/cellsim';
 import type { CellDetail, ProposeActionRequest } from '@cellfleet/protocol';
-import { addActionUsers, approve, propose, settledRun, type Users, windowIn } from './support/actions.ts';
 import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  tempDir,
-  waitFor,
-} from './support/hub.ts';
+  type ActionRig,
+  approve,
+  propose,
+  SPEED,
+  SPEED_KEY,
+  settledRun,
+  startActionRig,
+  type Users,
+  windowIn,
+} from './support/actions.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, type TestHub, tempDir, waitFor } from './support/hub.ts';
 
-const SPEED = 'Channel1.Device1.Recipe.Speed';
-const SPEED_KEY =
-  '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe/{KEPServerEX}Speed';
 const SCAN = 'Channel1.Device1.Config.ScanRateMs';
 
 let hub: TestHub;
@@ -32,18 +31,13 @@ let main: { id: string; dataDir: string };
 const agents: AgentProcess[] = [];
 const dir = tempDir('actions-types');
 const lockFile = join(dir, 'line-running.lock');
+let rig: ActionRig | undefined;
 
 before(async () => {
-  hub = await startTestHub();
-  users = await addActionUsers(hub);
-  cell = await startCell({ kind: 'kepware', name: 'press-01' });
   const script = join(dir, 'flush-cache.sh');
   writeFileSync(script, '#!/bin/sh\necho "flushed $1"\necho "cache was 12 MB" >&2\n');
   chmodSync(script, 0o755);
-  const a = await enrollAgent(hub, {
-    cell: 'press-01',
-    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
-    trustServers: [cell.serverCertificate()],
+  rig = await startActionRig('press-01', {
     maintenance: {
       scripts: {
         'flush-cache': { command: script, args: ['--all'], timeoutMs: 5000 },
@@ -52,17 +46,16 @@ before(async () => {
       lockFile,
     },
   });
-  main = a;
+  ({ hub, users, cell, enrolled: main } = rig);
   // A 1 s pause after each write leaves the write-altered test time to clear the fault.
-  agents.push(spawnAgent(a.configPath, { env: { CELLFLEET_TEST_PAUSE_AFTER_WRITE_MS: '1000' } }));
+  agents.push(spawnAgent(rig.enrolled.configPath, { env: { CELLFLEET_TEST_PAUSE_AFTER_WRITE_MS: '1000' } }));
   await waitFor('press-01 online', async () =>
-    (await hub.get<CellDetail>(`/api/cells/${a.id}`)).online ? true : undefined,
+    (await hub.get<CellDetail>(`/api/cells/${main.id}`)).online ? true : undefined,
   );
 });
 after(async () => {
   await Promise.all(agents.map((a) => a.kill('SIGKILL')));
-  await hub.stop();
-  await cell.stop();
+  await rig?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { Comparison } from '@cellfleet/core';
+import { SPEED } from './support/actions.ts';
 import {
   type AgentProcess,
   enrollAgent,
@@ -18,7 +19,6 @@ let hub: TestHub;
 const cells = new Map<string, RunningCell>();
 const ids = new Map<string, string>();
 const agents: AgentProcess[] = [];
-const SPEED = 'Channel1.Device1.Recipe.Speed';
 
 before(async () => {
   hub = await startTestHub();

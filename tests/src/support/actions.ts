@@ -2,6 +2,7 @@
 // waiting for a cell's result, and an interceptor on the hub's signer that lets a test play
 // an attacker (or a buggy hub) between signing and the agent.
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import { signingPayload } from '@cellfleet/core';
 import type {
   ActionBody,
@@ -11,7 +12,65 @@ import type {
   ProposeActionRequest,
   SignedAction,
 } from '@cellfleet/protocol';
-import { type TestHub, waitFor } from './hub.ts';
+import { type AgentSetup, enrollAgent, startTestHub, type TestHub, waitFor } from './hub.ts';
+
+/** The emulated Kepware cell's recipe speed (100 at start): its cellsim path and snapshot key. */
+export const SPEED = 'Channel1.Device1.Recipe.Speed';
+export const SPEED_KEY =
+  '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe/{KEPServerEX}Speed';
+
+export interface ActionRig {
+  readonly hub: TestHub;
+  readonly users: Users;
+  readonly cell: RunningCell;
+  /** The cell's enrollment: its agent config (agents are started by each suite). */
+  readonly enrolled: { id: string; configPath: string; dataDir: string };
+  /** Stops the hub and the cell; a suite kills its own agents first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What every action suite starts from: a hub with erin/ann/eve, one emulated Kepware cell named
+ * `name`, enrolled with its server certificate trusted (`agent` adds maintenance settings).
+ */
+export async function startActionRig(
+  name: string,
+  agent: Pick<AgentSetup, 'maintenance'> = {},
+): Promise<ActionRig> {
+  const hub = await startTestHub();
+  const users = await addActionUsers(hub);
+  const cell = await startCell({ kind: 'kepware', name });
+  const enrolled = await enrollAgent(hub, {
+    cell: name,
+    endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
+    trustServers: [cell.serverCertificate()],
+    ...agent,
+  });
+  return {
+    hub,
+    users,
+    cell,
+    enrolled,
+    async stop() {
+      await hub.stop();
+      await cell.stop();
+    },
+  };
+}
+
+/** A manual write of the recipe speed on `cell`. */
+export const writeSpeed = (
+  cell: string,
+  value: number,
+  reason: string,
+  window = windowIn(0, 60_000),
+): ProposeActionRequest => ({
+  type: 'write-parameters',
+  params: { endpoint: 'kepware', source: { kind: 'manual' }, writes: [{ path: SPEED_KEY, value }] },
+  cells: [cell],
+  reason,
+  window,
+});
 
 export type Users = Record<'erin' | 'ann' | 'eve', string>;
 
