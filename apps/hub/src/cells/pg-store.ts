@@ -10,7 +10,7 @@ import type { Envelope, LastProbe } from '@cellfleet/protocol';
 import type pg from 'pg';
 import { migratePg } from '../store/pg-migrate.ts';
 import { createPgPool } from '../store/pg-sql.ts';
-import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
+import { detailOf, enrollmentOf, num, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 
 const MIGRATIONS = [
@@ -38,7 +38,6 @@ export interface PgCellStore extends CellStore {
 }
 
 type Row = Record<string, unknown>;
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** What one batch does to one cell's state row; null fields are left as they are. */
 interface CellDelta {
@@ -58,9 +57,6 @@ export async function openPgCellStore(url: string, options: { max?: number } = {
 /** The cell store on a pool shared with the other hub modules; migrates it first. */
 export async function pgCellStore(pool: pg.Pool, opts: { ownsPool?: boolean } = {}): Promise<PgCellStore> {
   await migratePg(pool, 'cells', MIGRATIONS);
-
-  const summary = summaryOf;
-  const enrollment = enrollmentOf;
 
   /** Folds one new message into its cell's delta, in batch order (as SQLite applies them). */
   function fold(d: CellDelta, m: Envelope, receivedAt: number): void {
@@ -210,11 +206,11 @@ export async function pgCellStore(pool: pg.Pool, opts: { ownsPool?: boolean } = 
     },
     async getEnrollment(id) {
       const r = await pool.query('SELECT * FROM enrollments WHERE id = $1', [id]);
-      return r.rows[0] ? enrollment(r.rows[0] as Row) : undefined;
+      return r.rows[0] ? enrollmentOf(r.rows[0] as Row) : undefined;
     },
     async listEnrollments() {
       const r = await pool.query('SELECT * FROM enrollments ORDER BY id COLLATE "C"');
-      return (r.rows as Row[]).map(enrollment);
+      return (r.rows as Row[]).map(enrollmentOf);
     },
     async ingest(batch, receivedAt) {
       if (batch.length === 0) return { fresh: [] };
@@ -235,7 +231,7 @@ export async function pgCellStore(pool: pg.Pool, opts: { ownsPool?: boolean } = 
       const r = await pool.query(
         `${cellSelect} ORDER BY e.site COLLATE "C", e.line COLLATE "C", e.cell COLLATE "C"`,
       );
-      return (r.rows as Row[]).map(summary);
+      return (r.rows as Row[]).map(summaryOf);
     },
     async getCell(id, probeLimit = 20) {
       const r = await pool.query(`${cellSelect} WHERE e.id = $1`, [id]);

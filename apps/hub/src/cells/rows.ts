@@ -1,22 +1,27 @@
 // Database rows → API shapes, shared by the SQLite and PostgreSQL cell stores so the two can
-// only differ in SQL. Drivers disagree on types (SQLite: 0/1 and numbers; pg: booleans and
-// bigint strings), so every field is normalised here.
+// only differ in SQL. Drivers disagree on types (SQLite: 0/1 for booleans; pg: true/false),
+// so every field is normalised here.
 import type { CellDetail, CellSummary, LastProbe } from '@cellfleet/protocol';
 import type { Enrollment } from './store.ts';
 
 export type Row = Record<string, unknown>;
 
 export const jsonColumn = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+
+/** Where a cell is and its sister group: the columns an enrollment and a summary share. */
+const placeOf = (r: Row) => ({
+  id: String(r['id']),
+  site: String(r['site']),
+  line: String(r['line']),
+  cell: String(r['cell']),
+  sisterGroup: String(r['sister_group']),
+});
 
 export function summaryOf(r: Row): CellSummary {
   return {
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
+    ...placeOf(r),
     online: truthy(r['online']),
     since: num(r['since']),
     lastSeen: num(r['last_seen']),
@@ -28,11 +33,7 @@ export function summaryOf(r: Row): CellSummary {
 
 export function enrollmentOf(r: Row): Enrollment {
   return {
-    id: String(r['id']),
-    site: String(r['site']),
-    line: String(r['line']),
-    cell: String(r['cell']),
-    sisterGroup: String(r['sister_group']),
+    ...placeOf(r),
     secretHash: String(r['secret_hash']),
     ...(r['broker_hash'] ? { brokerHash: String(r['broker_hash']) } : {}),
     enrolledAt: Number(r['enrolled_at']),

@@ -125,9 +125,6 @@ export async function sqliteCellStore(sql: SqliteSql, opts: { ownsDb?: boolean }
     }
   }
 
-  const summary = summaryOf;
-  const enrollment = enrollmentOf;
-
   return {
     enroll(e) {
       return turn(() => {
@@ -147,12 +144,12 @@ export async function sqliteCellStore(sql: SqliteSql, opts: { ownsDb?: boolean }
     getEnrollment(id) {
       return turn(() => {
         const r = q.enrollment.get(id) as Row | undefined;
-        return r ? enrollment(r) : undefined;
+        return r ? enrollmentOf(r) : undefined;
       });
     },
     listEnrollments() {
       return turn(() => {
-        return (q.enrollments.all() as Row[]).map(enrollment);
+        return (q.enrollments.all() as Row[]).map(enrollmentOf);
       });
     },
     ingest(batch, receivedAt) {
@@ -177,7 +174,7 @@ export async function sqliteCellStore(sql: SqliteSql, opts: { ownsDb?: boolean }
     },
     listCells() {
       return turn(() => {
-        return (q.cells.all() as Row[]).map(summary);
+        return (q.cells.all() as Row[]).map(summaryOf);
       });
     },
     getCell(id, probeLimit = 20) {
