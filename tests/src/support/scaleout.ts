@@ -58,7 +58,6 @@ export async function startScaleoutRig(
       }),
     async replica(replicaName, extra = {}) {
       const r = await startReplica({
-        name: replicaName,
         brokerUrl: broker.url,
         hubUser: files.hubUsername,
         hubPasswordFile: files.hubPasswordFile,
