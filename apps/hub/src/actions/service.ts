@@ -334,7 +334,7 @@ export async function openActionService(deps: ActionServiceDeps) {
      */
     async resendUnanswered(cell: string, now: number): Promise<number> {
       const report = newReport();
-      for (const { action } of await store.open()) {
+      for (const { action } of await store.open(cell)) {
         if (!isUnanswered(action, cell, now)) continue;
         const claimed = await sql.tx(async () => {
           await sql.lock(subjectOf(action.id));

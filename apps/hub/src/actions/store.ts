@@ -109,18 +109,25 @@ export function createActionStore(sql: Sql) {
                      ORDER BY a.created_at DESC, a.id LIMIT ?`;
       return parse(await sql.all(query, [...args, q.limit ?? 100]));
     },
-    /** Actions in OPEN_STATES, oldest first, with their re-send times. */
-    async open(): Promise<OpenAction[]> {
+    /**
+     * Actions in OPEN_STATES, oldest first, with their re-send times; with `cell`, only those
+     * that target it (an agent's birth asks for its own, so a reconnect storm reads no others).
+     */
+    async open(cell?: string): Promise<OpenAction[]> {
       const states = marks(OPEN_STATES.length);
+      const forCell =
+        cell === undefined ? '' : ' AND a.id IN (SELECT action_id FROM action_cells WHERE cell = ?)';
+      const args = cell === undefined ? [...OPEN_STATES] : [...OPEN_STATES, cell];
       const actions = parse(
-        await sql.all(`SELECT record FROM actions WHERE state IN (${states}) ORDER BY created_at, id`, [
-          ...OPEN_STATES,
-        ]),
+        await sql.all(
+          `SELECT record FROM actions a WHERE a.state IN (${states})${forCell} ORDER BY a.created_at, a.id`,
+          args,
+        ),
       );
       const sent = await sql.all<{ action_id: string; cell: string; redispatched_at: number }>(
         `SELECT c.action_id, c.cell, c.redispatched_at FROM action_cells c JOIN actions a ON a.id = c.action_id
-         WHERE a.state IN (${states}) AND c.redispatched_at IS NOT NULL`,
-        [...OPEN_STATES],
+         WHERE a.state IN (${states}) AND c.redispatched_at IS NOT NULL${forCell}`,
+        args,
       );
       const byAction = new Map<string, Map<string, number>>();
       for (const s of sent) {

@@ -4,5 +4,3 @@ export interface CliIo {
   stderr(text: string): void;
   now?(): number;
 }
-
-export { DEFAULT_DB } from '../store/open.ts';
