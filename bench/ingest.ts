@@ -5,7 +5,7 @@
 // agent, timed until every one is acknowledged (the hub acks only after commit). Latency: 200
 // probes/s for 8 s, publish → ack, which bounds "visible in the API" from above by one hop.
 import { join } from 'node:path';
-import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
+import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
 import { openPgCellStore } from '@cellfleet/hub/cells/pg-store';
 import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
 import { enrollFleet, simCell } from '../apps/fleetsim/src/enroll.ts';

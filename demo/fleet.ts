@@ -8,9 +8,9 @@ import { parseConfig } from '@cellfleet/agent/config/load';
 import type { Agent } from '@cellfleet/agent/runtime/agent';
 import { startAgentRuntime } from '@cellfleet/agent/runtime/start';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
-import { enrollCell } from '@cellfleet/hub/agents/enroll';
 import { proposeFromSnapshots } from '@cellfleet/hub/api/proposals';
 import { type Hub, startHub } from '@cellfleet/hub/app';
+import { enrollCell } from '@cellfleet/hub/cells/enroll';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 

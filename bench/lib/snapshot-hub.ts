@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalSnapshot, compareSisters, type Snapshot } from '@cellfleet/core';
+import { openSqliteSql } from '@cellfleet/hub/db/sqlite-sql';
 import { createSnapshotService, openSqlSnapshotStore } from '@cellfleet/hub/snapshots/index';
-import { openSqliteSql } from '@cellfleet/hub/store/sqlite-sql';
 import { sisters } from './snapshot-compare.ts';
 
 const NOW = Date.UTC(2026, 10, 24);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
+import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
 import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
 import { buildTopic, type CellDetail, createEnvelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
 import mqtt from 'mqtt';

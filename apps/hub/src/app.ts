@@ -6,18 +6,18 @@ import { buildTopic, createEnvelope, type Envelope, encodeMessage, parseCellId }
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ActionPolicy } from './actions/index.ts';
-import { agentSecretMatches } from './agents/secrets.ts';
 import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
 import { connectHubLink, type HubLink } from './broker/hub-link.ts';
+import { agentSecretMatches } from './cells/secrets.ts';
 import type { CellStore } from './cells/store.ts';
+import { openHubDatabase } from './db/open.ts';
+import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './db/pg-lock.ts';
 import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
 import { createServices, type Services } from './services.ts';
-import { openHubDatabase } from './store/open.ts';
-import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './store/pg-lock.ts';
 
 export type BrokerConfig =
   | {

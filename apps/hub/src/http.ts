@@ -1,7 +1,6 @@
 // The HTTP API: authentication first (every /api route needs a token or session), then the
 // routes of each module. OpenAPI is generated from the same TypeBox schemas that validate.
-import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { actionRoutes } from './actions/index.ts';
 import { cellRoutes } from './api/cells.ts';
@@ -11,9 +10,9 @@ import { healthRoutes } from './api/health.ts';
 import { notebookRoutes } from './api/notebook.ts';
 import { proposalRoutes } from './api/proposals.ts';
 import { uiRoutes } from './api/ui.ts';
-import { installValidation } from './api/validation.ts';
 import { auditRoutes } from './audit/index.ts';
-import { authRoutes, installAuth, installErrorHandler } from './auth/index.ts';
+import { authRoutes, isPublicRoute } from './auth/index.ts';
+import { createHttpKernel } from './kernel/http.ts';
 import type { LiveBus } from './live/live.ts';
 import type { Services } from './services.ts';
 import { snapshotRoutes } from './snapshots/index.ts';
@@ -27,24 +26,11 @@ export interface HttpDeps {
 }
 
 export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
-  // Per-request lines are info level; the hub logs requests only when they warn or fail.
-  // (pino's Logger is wider than fastify's logger interface; fastify calls the common part.)
-  const httpLog = d.logger.child({ svc: 'http' }, { level: d.logger.level === 'debug' ? 'debug' : 'warn' });
-  const app: FastifyInstance = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Cellfleet hub API',
-        version: '0.1.0',
-        description: 'Fleet state of OPC UA cells and their agents.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
+  const app = await createHttpKernel({
+    logger: d.logger,
+    authenticate: (token) => d.services.auth.authenticate(token),
+    isPublic: isPublicRoute,
   });
-  installValidation(app);
-  installErrorHandler(app);
-  installAuth(app, d.services.auth);
   healthRoutes(app, d.ready);
   authRoutes(app, d.services.auth);
   cellRoutes(app, d.services.store);

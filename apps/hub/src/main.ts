@@ -1,71 +1,44 @@
-// cellfleet-hub: the only place that reads argv and sets the exit code.
-import { keysCommand } from './actions/index.ts';
-import { auditCommand } from './audit/index.ts';
-import { type CliIo, userCommand } from './auth/index.ts';
-import { UsageError } from './cli/args.ts';
-import { BROKER_CONFIG_HELP, brokerConfigCommand } from './cli/broker-config.ts';
-import { ENROLL_HELP, enrollCommand } from './cli/enroll.ts';
-import { SERVE_HELP, serveCommand } from './cli/serve.ts';
-import { compareCommand } from './snapshots/index.ts';
+// cellfleet-hub: the only file that touches the process — argv, the environment, the streams,
+// signals and the exit code. Every command is a function of (argv, io) in its feature folder.
+import { COMMANDS } from './commands.ts';
+import { type CliIo, runCommand } from './kernel/cli.ts';
+import { EXIT } from './kernel/errors.ts';
 
-const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-const withIo = (run: (argv: readonly string[], io: CliIo) => Promise<number>) => (argv: readonly string[]) =>
-  run(argv, io);
-
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
-  serve: { run: serveCommand, summary: SERVE_HELP.split('\n')[0]! },
-  enroll: { run: enrollCommand, summary: ENROLL_HELP.split('\n')[0]! },
-  'broker-config': { run: brokerConfigCommand, summary: BROKER_CONFIG_HELP.split('\n')[0]! },
-  user: {
-    run: withIo(userCommand),
-    summary: 'cellfleet-hub user — add users with a role, list them, reset passwords, issue API tokens',
-  },
-  audit: {
-    run: withIo(auditCommand),
-    summary: 'cellfleet-hub audit — verify the hash-chained audit log, or export it',
-  },
-  compare: {
-    run: (argv) => compareCommand(argv, { stdout: process.stdout, stderr: process.stderr }),
-    summary: 'cellfleet-hub compare — sister-cell comparison report of a group (html, csv, md, json)',
-  },
-  keys: {
-    run: withIo(keysCommand),
-    summary: 'cellfleet-hub keys — list, stage, activate and retire action-signing keys',
-  },
+const io: CliIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  now: Date.now,
+  env: process.env,
+  stopped: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }),
 };
 
 const HELP = `cellfleet-hub — the fleet hub for Cellfleet agents
 
 Commands:
-${Object.values(COMMANDS)
-  .map((c) => `  ${c.summary}`)
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
   .join('\n')}
 
 Run "cellfleet-hub <command> --help" for a command's options.
 Exit codes: 0 ok, 1 failure, 2 bad usage.
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(HELP);
-    return name ? 0 : 2;
+    io.stdout(HELP);
+    return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`cellfleet-hub: unknown command "${name}"\n\n${HELP}`);
-    return 2;
+    io.stderr(`cellfleet-hub: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.usage;
   }
-  try {
-    return await command.run(rest);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`cellfleet-hub ${name}: ${err.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`cellfleet-hub ${name}: ${(err as Error).message}\n`);
-    return 1;
-  }
+  return runCommand(name, command.run, rest, io);
 }
 
 process.exitCode = await main(process.argv.slice(2));

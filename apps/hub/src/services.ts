@@ -3,12 +3,13 @@
 // and sessions, the audit chain, the action keyring, maintenance-window actions, snapshots.
 import { randomUUID } from 'node:crypto';
 import type { ActionBody } from '@cellfleet/protocol';
-import { type ActionPolicy, openActionService, openKeyring } from './actions/index.ts';
+import { type ActionPolicy, openActionService } from './actions/index.ts';
 import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
 import type { CellStore } from './cells/store.ts';
+import type { Sql } from './db/sql.ts';
+import { openKeyring } from './keys/index.ts';
 import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
-import type { Sql } from './store/sql.ts';
 
 export interface ServiceDeps {
   readonly sql: Sql;

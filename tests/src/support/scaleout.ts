@@ -3,7 +3,7 @@
 // `cellfleet-hub broker-config` writes them), and hub replicas started on demand as real
 // processes with all their state in PostgreSQL.
 import { join } from 'node:path';
-import { writeMosquittoFiles } from '@cellfleet/hub/broker/mosquitto-files';
+import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
 import { openPgCellStore, type PgCellStore } from '@cellfleet/hub/cells/pg-store';
 import { cellId } from '@cellfleet/protocol';
 import mqtt, { type MqttClient } from 'mqtt';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { admitAction } from '@cellfleet/core';
 import type { ActionBody, ProposeActionRequest } from '@cellfleet/protocol';
-import { onBothDialects } from '../store/dialects.test-support.ts';
-import { verifyActionSignature } from './keys.ts';
+import { onBothDialects } from '../db/dialects.test-support.ts';
+import { verifyActionSignature } from '../keys/keyring.ts';
 import { startTestHub, type TestHub } from './test-support.ts';
 
 const CELL = 'plant1.lineA.press-01';

@@ -1,6 +1,4 @@
-// What the hub's app.ts and main.ts wire (issue 5).
-export * from './keys.ts';
-export * from './keys-cli.ts';
+// Maintenance-window actions: proposals, approvals, windows, signed dispatch and results.
 export * from './routes.ts';
 export * from './service.ts';
 export * from './store.ts';

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import type { Actor } from '@cellfleet/core';
 import type { ProposeActionRequest, TimeRange } from '@cellfleet/protocol';
-import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
-import type { Sql } from '../store/sql.ts';
-import { verifyActionSignature } from './keys.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../db/dialects.test-support.ts';
+import type { Sql } from '../db/sql.ts';
+import { verifyActionSignature } from '../keys/keyring.ts';
 import type { ActionPolicy } from './service.ts';
 import { openReplica, type Replica } from './test-support.ts';
 

@@ -14,7 +14,7 @@ import {
 } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { actorOf, requireRole } from '../auth/plugin.ts';
+import { actorOf, requireRole } from '../kernel/guard.ts';
 import type { ActionService } from './service.ts';
 
 const errors = {

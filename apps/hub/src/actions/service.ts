@@ -22,10 +22,10 @@ import type {
   TimeRange,
 } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
-import { AppError, type ErrorCode } from '../auth/errors.ts';
-import type { Sql } from '../store/sql.ts';
+import type { Sql } from '../db/sql.ts';
+import { AppError, type ErrorCode } from '../kernel/errors.ts';
+import type { Keyring } from '../keys/keyring.ts';
 import { failpoint } from './failpoints.ts';
-import type { Keyring } from './keys.ts';
 import { ACTION_MIGRATIONS, createActionStore, type Redispatches } from './store.ts';
 import { createWindowService } from './windows.ts';
 

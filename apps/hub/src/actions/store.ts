@@ -5,7 +5,7 @@
 // per delay between them.
 import type { ActionRecord } from '@cellfleet/core';
 import type { ActionState, ListActionsQuery, MaintenanceWindow } from '@cellfleet/protocol';
-import { type Migrations, marks, type Sql } from '../store/sql.ts';
+import { type Migrations, marks, type Sql } from '../db/sql.ts';
 
 export const ACTION_MIGRATIONS: Migrations = {
   sqlite: [

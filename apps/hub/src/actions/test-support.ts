@@ -3,15 +3,14 @@
 // action service on the same database, for tests of several hubs sharing one.
 import { randomUUID } from 'node:crypto';
 import type { ActionBody, Role } from '@cellfleet/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AuditLog, openAuditLog } from '../audit/log.ts';
 import { auditRoutes } from '../audit/routes.ts';
-import { installErrorHandler } from '../auth/errors.ts';
-import { installAuth } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { type AuthService, openAuthService } from '../auth/service.ts';
-import type { Sql } from '../store/sql.ts';
-import { type Keyring, openKeyring } from './keys.ts';
+import type { Sql } from '../db/sql.ts';
+import { testKernel } from '../kernel/http.test-support.ts';
+import { type Keyring, openKeyring } from '../keys/keyring.ts';
 import { actionRoutes } from './routes.ts';
 import { type ActionPolicy, type ActionService, openActionService } from './service.ts';
 
@@ -100,9 +99,7 @@ export async function startTestHub(
   const now = () => clock.now;
   const replica = await openReplica(sql, { now, policy });
   const auth = await openAuthService({ sql, audit: replica.audit, now, passwordLogN: 10 });
-  const app = Fastify();
-  installErrorHandler(app);
-  installAuth(app, auth);
+  const app = await testKernel(auth);
   app.get('/healthz', () => ({ ok: true }));
   authRoutes(app, auth);
   auditRoutes(app, replica.audit);

@@ -2,8 +2,8 @@
 import { windowSpecProblem } from '@cellfleet/core';
 import { type MaintenanceWindow, type MaintenanceWindowInput, parseCellId } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
-import { AppError } from '../auth/errors.ts';
-import type { Sql } from '../store/sql.ts';
+import type { Sql } from '../db/sql.ts';
+import { AppError } from '../kernel/errors.ts';
 import type { ActionStore } from './store.ts';
 
 export interface WindowDeps {

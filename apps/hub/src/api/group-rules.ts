@@ -4,7 +4,7 @@ import { ErrorBody, GroupRules } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { AuditLog } from '../audit/index.ts';
-import { actorOf, requireRole } from '../auth/index.ts';
+import { actorOf, requireRole } from '../kernel/guard.ts';
 import type { SnapshotService } from '../snapshots/index.ts';
 
 const Params = Type.Object({ group: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });

@@ -6,8 +6,9 @@ import { ProposeFromSnapshotsRequest, ProposeFromSnapshotsResponse } from '@cell
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { ActionService } from '../actions/index.ts';
-import { AppError, actorOf } from '../auth/index.ts';
 import type { CellStore } from '../cells/store.ts';
+import { AppError } from '../kernel/errors.ts';
+import { actorOf } from '../kernel/guard.ts';
 import type { SnapshotService } from '../snapshots/index.ts';
 
 export interface ProposalDeps {

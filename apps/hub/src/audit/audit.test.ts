@@ -7,15 +7,14 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
-import Fastify from 'fastify';
-import { installErrorHandler } from '../auth/errors.ts';
-import { installAuth } from '../auth/plugin.ts';
 import { openAuthService } from '../auth/service.ts';
-import { UsageError } from '../cli/args.ts';
-import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
-import { openPgSql } from '../store/pg-sql.ts';
-import type { Sql } from '../store/sql.ts';
-import { openSqliteSql } from '../store/sqlite-sql.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../db/dialects.test-support.ts';
+import { openPgSql } from '../db/pg-sql.ts';
+import type { Sql } from '../db/sql.ts';
+import { openSqliteSql } from '../db/sqlite-sql.ts';
+import { memoryIo } from '../kernel/cli.test-support.ts';
+import { runCommand } from '../kernel/cli.ts';
+import { testKernel } from '../kernel/http.test-support.ts';
 import { auditCommand } from './cli.ts';
 import { toCsv } from './export.ts';
 import { type AuditLog, allEntries, openAuditLog } from './log.ts';
@@ -160,10 +159,8 @@ onBothDialects('audit log', (open) => {
     const auth = await openAuthService({ sql, audit, now: () => 1000, passwordLogN: 10 });
     const admin = (await auth.addUser('test', 'root', 'admin')).token;
     const viewer = (await auth.addUser('test', 'vic', 'viewer')).token;
-    const app = Fastify();
+    const app = await testKernel(auth);
     t.after(() => app.close());
-    installErrorHandler(app);
-    installAuth(app, auth);
     auditRoutes(app, audit);
     const get = (token: string, url: string) =>
       app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
@@ -231,10 +228,9 @@ onSharedPostgres('audit log shared by two replicas (PostgreSQL)', (pg) => {
 });
 
 async function run(argv: string[]): Promise<{ code: number; text: string }> {
-  const out: string[] = [];
-  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) };
-  const code = await auditCommand(argv, io);
-  return { code, text: out.join('') };
+  const io = memoryIo();
+  const code = await runCommand('audit', auditCommand, argv, io);
+  return { code, text: io.text() };
 }
 
 async function fileWithEntries(n: number): Promise<string> {
@@ -288,20 +284,17 @@ describe('cellfleet-hub audit (SQLite file)', () => {
 
   test('bad usage: no database, unknown verb, bad format, both --db and --pg-url; help exits 2 without a verb', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'cf-audit-')), 'typo.db');
-    const usage = (pattern: RegExp) => (err: unknown) =>
-      err instanceof UsageError && pattern.test(err.message);
-    await assert.rejects(run(['verify', '--db', missing]), usage(/no database at .*typo\.db/));
+    const usage = async (argv: string[], pattern: RegExp) => {
+      const r = await run(argv);
+      assert.equal(r.code, 2, `${argv.join(' ')} is bad usage`);
+      assert.match(r.text, pattern);
+    };
+    await usage(['verify', '--db', missing], /no database at .*typo\.db/);
     assert.equal(existsSync(missing), false, 'verify did not create the file');
     const path = await fileWithEntries(1);
-    await assert.rejects(run(['check', '--db', path]), usage(/unknown subcommand "check"/));
-    await assert.rejects(
-      run(['export', '--db', path, '--format', 'xml']),
-      usage(/--format must be jsonl or csv/),
-    );
-    await assert.rejects(
-      run(['verify', '--db', path, '--pg-url', 'postgres://x/y']),
-      usage(/--db and --pg-url are alternatives/),
-    );
+    await usage(['check', '--db', path], /unknown subcommand "check"/);
+    await usage(['export', '--db', path, '--format', 'xml'], /--format must be jsonl or csv/);
+    await usage(['verify', '--db', path, '--pg-url', 'postgres://x/y'], /--db and --pg-url are alternatives/);
     const help = await run([]);
     assert.equal(help.code, 2);
     assert.match(help.text, /--pg-url URL/);

@@ -1,9 +1,9 @@
 // `cellfleet-hub audit verify|export`: check the chain offline, straight from the hub's
 // database (the SQLite file, or the PostgreSQL database the replicas share).
 import { existsSync } from 'node:fs';
-import type { CliIo } from '../auth/cli-io.ts';
-import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
-import { openHubDatabase } from '../store/open.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, withDatabase } from '../db/cli.ts';
+import { type CliIo, parse } from '../kernel/cli.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { toCsv, toJsonl } from './export.ts';
 import { allEntries, openAuditLog } from './log.ts';
 
@@ -41,12 +41,11 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   if (verb !== 'verify' && verb !== 'export') throw new UsageError(`unknown subcommand "${verb}"`);
   if (v.format !== undefined && v.format !== 'jsonl' && v.format !== 'csv')
     throw new UsageError('--format must be jsonl or csv');
-  const choice = databaseChoice(v);
+  const choice = databaseChoice(v, io.env);
   // Opening a SQLite path creates the file; verifying a typo must not report an empty, intact log.
   if (choice.dbPath !== undefined && !existsSync(choice.dbPath))
-    throw new UsageError(`no database at ${choice.dbPath}`);
-  const db = await openHubDatabase(choice);
-  try {
+    throw new UsageError(`no database at ${choice.dbPath}`, { field: 'db' });
+  return withDatabase(v, io.env, async (db) => {
     const audit = await openAuditLog(db.sql);
     if (verb === 'export') {
       const entries = await allEntries(audit);
@@ -60,7 +59,5 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     }
     io.stderr(`audit log TAMPERED at row ${r.seq}: ${r.reason} (${r.count} rows verified before it)\n`);
     return 1;
-  } finally {
-    await db.close();
-  }
+  });
 }

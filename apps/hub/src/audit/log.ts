@@ -11,7 +11,7 @@ import {
   GENESIS_HASH,
   type Json,
 } from '@cellfleet/core';
-import type { Migrations, Sql } from '../store/sql.ts';
+import type { Migrations, Sql } from '../db/sql.ts';
 
 export const AUDIT_MIGRATIONS: Migrations = {
   sqlite: [

@@ -2,7 +2,7 @@
 import { AuditEntryView, AuditQuery, AuditVerifyResponse, ErrorBody } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { requireRole } from '../auth/plugin.ts';
+import { requireRole } from '../kernel/guard.ts';
 import { toCsv, toJsonl } from './export.ts';
 import type { AuditLog } from './log.ts';
 

@@ -7,16 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import type { Role } from '@cellfleet/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type AuditLog, openAuditLog } from '../audit/log.ts';
 import { auditRoutes } from '../audit/routes.ts';
-import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
-import { openPgSql } from '../store/pg-sql.ts';
-import type { Sql } from '../store/sql.ts';
-import { openSqliteSql } from '../store/sqlite-sql.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../db/dialects.test-support.ts';
+import { openPgSql } from '../db/pg-sql.ts';
+import type { Sql } from '../db/sql.ts';
+import { openSqliteSql } from '../db/sqlite-sql.ts';
+import { memoryIo } from '../kernel/cli.test-support.ts';
+import { runCommand } from '../kernel/cli.ts';
+import { testKernel } from '../kernel/http.test-support.ts';
 import { userCommand } from './cli.ts';
-import { installErrorHandler } from './errors.ts';
-import { installAuth } from './plugin.ts';
 import { authRoutes } from './routes.ts';
 import { type AuthService, openAuthService } from './service.ts';
 
@@ -50,13 +51,11 @@ interface Reply {
 async function apiHub(t: TestContext, open: OpenSql): Promise<ApiHub> {
   const sql = await open();
   const hub = await services(sql);
-  const app = Fastify();
+  const app = await testKernel(hub.auth);
   t.after(async () => {
     await app.close();
     await sql.close();
   });
-  installErrorHandler(app);
-  installAuth(app, hub.auth);
   app.get('/healthz', () => ({ ok: true }));
   authRoutes(app, hub.auth);
   auditRoutes(app, hub.audit);
@@ -304,10 +303,9 @@ onSharedPostgres('auth shared by two replicas (PostgreSQL)', (pg) => {
 });
 
 async function user(argv: string[]): Promise<{ code: number; text: string }> {
-  const out: string[] = [];
-  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), now: () => 1000 };
-  const code = await userCommand(argv, io);
-  return { code, text: out.join('') };
+  const io = memoryIo({ now: () => 1000 });
+  const code = await runCommand('user', userCommand, argv, io);
+  return { code, text: io.text() };
 }
 
 const tokenIn = (text: string) => /API token: +(\S+)/.exec(text)?.[1] ?? '';
@@ -324,7 +322,9 @@ describe('cellfleet-hub user (SQLite file)', () => {
       code: 1,
       text: 'cellfleet-hub user: user "root" exists\n',
     });
-    await assert.rejects(user(['add', 'x', '--role', 'king', ...db]), /--role must be one of/);
+    const king = await user(['add', 'x', '--role', 'king', ...db]);
+    assert.equal(king.code, 2);
+    assert.match(king.text, /--role must be one of/);
     assert.equal((await user(['disable', 'root', ...db])).code, 0);
     assert.match((await user(['list', ...db])).text, /^root\tadmin\tdisabled\n$/);
     assert.equal((await user(['enable', 'root', ...db])).code, 0);

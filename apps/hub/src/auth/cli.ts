@@ -1,10 +1,9 @@
 // `cellfleet-hub user …`: the only way to create the first admin (there is no default one).
 import { ROLES, type Role, USER_NAME_PATTERN } from '@cellfleet/protocol';
 import { openAuditLog } from '../audit/log.ts';
-import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
-import { openHubDatabase } from '../store/open.ts';
-import type { CliIo } from './cli-io.ts';
-import { AppError } from './errors.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, withDatabase } from '../db/cli.ts';
+import { type CliIo, cliActor, parse } from '../kernel/cli.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { openAuthService } from './service.ts';
 
 export const USER_HELP = `cellfleet-hub user — manage the people who use the hub API and UI
@@ -42,11 +41,9 @@ export async function userCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   if (verb !== 'list' && (!name || !new RegExp(USER_NAME_PATTERN).test(name)))
     throw new UsageError('a user name (lower case letters, digits, . _ -) is required');
-  const db = await openHubDatabase(databaseChoice(v));
-  const now = io.now ?? Date.now;
-  try {
-    const auth = await openAuthService({ sql: db.sql, audit: await openAuditLog(db.sql), now });
-    const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
+  return withDatabase(v, io.env, async (db) => {
+    const auth = await openAuthService({ sql: db.sql, audit: await openAuditLog(db.sql), now: io.now });
+    const actor = cliActor(io);
     const user = name ?? '';
     switch (verb) {
       case 'add': {
@@ -75,13 +72,5 @@ export async function userCommand(argv: readonly string[], io: CliIo): Promise<n
       default:
         throw new UsageError(`unknown subcommand "${verb}"`);
     }
-  } catch (err) {
-    if (err instanceof AppError) {
-      io.stderr(`cellfleet-hub user: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await db.close();
-  }
+  });
 }

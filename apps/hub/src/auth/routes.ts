@@ -10,8 +10,8 @@ import {
 } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { AppError } from './errors.ts';
-import { actorOf, requireRole, SESSION_COOKIE, tokenOf } from './plugin.ts';
+import { AppError } from '../kernel/errors.ts';
+import { actorOf, requireRole, SESSION_COOKIE, tokenOf } from '../kernel/guard.ts';
 import type { AuthService } from './service.ts';
 
 const NameParams = Type.Object({ name: Type.String({ maxLength: 64 }) });
@@ -113,3 +113,6 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       reply.code(201).send({ token: await auth.issueApiToken(actorOf(req).name, req.params.name) }),
   );
 }
+
+/** The /api routes anyone may call: login itself. */
+export const isPublicRoute = (url: string): boolean => url === '/api/auth/login';

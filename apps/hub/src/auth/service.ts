@@ -9,8 +9,8 @@
 import type { Actor } from '@cellfleet/core';
 import type { Role, UserView } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
-import type { Migrations, Sql } from '../store/sql.ts';
-import { AppError } from './errors.ts';
+import type { Migrations, Sql } from '../db/sql.ts';
+import { AppError } from '../kernel/errors.ts';
 import {
   hashSecret,
   newPassword,

@@ -8,8 +8,8 @@
 import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { Envelope, LastProbe } from '@cellfleet/protocol';
 import type pg from 'pg';
-import { migratePg } from '../store/pg-migrate.ts';
-import { createPgPool } from '../store/pg-sql.ts';
+import { migratePg } from '../db/pg-migrate.ts';
+import { createPgPool } from '../db/pg-sql.ts';
 import { detailOf, enrollmentOf, num, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 

@@ -2,8 +2,8 @@
 // key) makes a resend a no-op, and a message's effects are applied only when it is new.
 import { applyLiveness, type Liveness } from '@cellfleet/core';
 import type { Envelope, LastProbe } from '@cellfleet/protocol';
-import { migrate } from '../store/migrate.ts';
-import { openSqliteSql, type SqliteSql } from '../store/sqlite-sql.ts';
+import { migrate } from '../db/migrate.ts';
+import { openSqliteSql, type SqliteSql } from '../db/sqlite-sql.ts';
 import { detailOf, enrollmentOf, summaryOf } from './rows.ts';
 import type { CellStore } from './store.ts';
 

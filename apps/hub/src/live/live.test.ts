@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
-import { createPgPool } from '../store/pg-sql.ts';
+import { createPgPool } from '../db/pg-sql.ts';
 import { type CellsEvent, createLiveBus } from './live.ts';
 import { bridgeLiveBus, notifyPayloads, parsePayload } from './pg-bridge.ts';
 

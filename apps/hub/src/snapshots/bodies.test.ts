@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canonicalSnapshot, type Snapshot } from '@cellfleet/core';
-import { openSqliteSql } from '../store/sqlite-sql.ts';
+import { openSqliteSql } from '../db/sqlite-sql.ts';
 import { sha256Hex } from './ingest.ts';
 import { createParsedSnapshotCache } from './parsed-cache.ts';
 import { spySql } from './sql-spy.test-support.ts';

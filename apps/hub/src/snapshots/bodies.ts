@@ -8,7 +8,7 @@
 // any cell lock, so two replicas never wait on each other in a circle.
 import { gunzipSync } from 'node:zlib';
 import { type Snapshot, type SnapshotContent, snapshotFromContent } from '@cellfleet/core';
-import { marks, type Sql } from '../store/sql.ts';
+import { marks, type Sql } from '../db/sql.ts';
 import type { ParsedSnapshotCache } from './parsed-cache.ts';
 import type { StoredVersion } from './store.ts';
 

@@ -1,7 +1,7 @@
 // The snapshot tables, per dialect. SQLite step 1 is the schema hubs already run on (its text
 // must not change: databases record it as applied); the PostgreSQL schema starts complete.
 // Times are ms since the epoch (BIGINT on PostgreSQL); bodies are gzip(canonical content).
-import type { Migrations } from '../store/sql.ts';
+import type { Migrations } from '../db/sql.ts';
 
 export const SNAPSHOT_MIGRATIONS: Migrations = {
   sqlite: [

@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { canonicalSnapshot, makeDelta, type Snapshot } from '@cellfleet/core';
 import { createEnvelope, type Envelope } from '@cellfleet/protocol';
-import { onBothDialects } from '../store/dialects.test-support.ts';
-import { openHubDatabase } from '../store/open.ts';
-import type { Sql } from '../store/sql.ts';
+import { onBothDialects } from '../db/dialects.test-support.ts';
+import { openHubDatabase } from '../db/open.ts';
+import type { Sql } from '../db/sql.ts';
+import { memoryIo } from '../kernel/cli.test-support.ts';
+import { runCommand } from '../kernel/cli.ts';
 import { compareCommand } from './cli.ts';
 import { sha256Hex } from './ingest.ts';
 import { createSnapshotService } from './service.ts';
@@ -261,21 +262,16 @@ test('compare CLI: a report of the cells enrolled in a group, from the hub datab
     for (const m of chunks(`plant.line1.${name}`, snap(version), 1)) await svc.ingest(m);
   }
   await database.close();
-  const out = new PassThrough();
-  const err = new PassThrough();
   const file = join(dir, 'report.html');
-  const code = await compareCommand(['compare', 'presses', '--db', path, '--format', 'html', '--out', file], {
-    stdout: out,
-    stderr: err,
-  });
+  const compare = (argv: string[]) => runCommand('compare', compareCommand, argv, memoryIo());
+  const code = await compare(['presses', '--db', path, '--format', 'html', '--out', file]);
   assert.equal(code, 0);
   assert.match(
     readFileSync(file, 'utf8'),
     /plant\.line1\.press-01: softwareVersion 1\.0\.9; 2 of 3 sisters have 1\.0\.5/,
   );
-  const usage = (argv: string[]) => compareCommand(argv, { stdout: out, stderr: err });
-  assert.equal(await usage(['compare', '--db', path]), 2, 'no group');
-  assert.equal(await usage(['compare', 'presses', '--db', path, '--pg-url', 'postgres://h/db']), 2);
-  assert.equal(await usage(['compare', 'presses', '--db', path, '--format', 'pdf']), 2);
-  assert.equal(await usage(['compare', 'lathes', '--db', path]), 1, 'nothing to compare');
+  assert.equal(await compare(['--db', path]), 2, 'no group');
+  assert.equal(await compare(['presses', '--db', path, '--pg-url', 'postgres://h/db']), 2);
+  assert.equal(await compare(['presses', '--db', path, '--format', 'pdf']), 2);
+  assert.equal(await compare(['lathes', '--db', path]), 1, 'nothing to compare');
 });

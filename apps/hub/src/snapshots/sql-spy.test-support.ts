@@ -1,7 +1,7 @@
 // A Sql that reports every statement before running it and can slow statements down: tests
 // count which tables a call touched, and widen the window in which two replicas' transactions
 // could interleave, so a missing lock shows up as a failure instead of a lucky pass.
-import type { Sql } from '../store/sql.ts';
+import type { Sql } from '../db/sql.ts';
 
 export interface SpyOptions {
   /** Called with each statement's text, before it runs. */

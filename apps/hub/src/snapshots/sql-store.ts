@@ -6,8 +6,8 @@
 import { gzipSync } from 'node:zlib';
 import { type CompareRules, canonicalSnapshot, type SnapshotStatus } from '@cellfleet/core';
 import type { SnapshotChunkBody } from '@cellfleet/protocol';
-import { marks, type Sql, type SqlValue } from '../store/sql.ts';
-import { openSqliteSql } from '../store/sqlite-sql.ts';
+import { marks, type Sql, type SqlValue } from '../db/sql.ts';
+import { openSqliteSql } from '../db/sqlite-sql.ts';
 import { batches, bodyLock, collectBody, loadBodies } from './bodies.ts';
 import { createParsedSnapshotCache, type ParsedSnapshotCache } from './parsed-cache.ts';
 import { SNAPSHOT_MIGRATIONS } from './schema.ts';

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { admitAction } from '@cellfleet/core';
 import type { ActionBody, SignedAction } from '@cellfleet/protocol';
-import { type OpenSql, onBothDialects, onSharedPostgres } from '../store/dialects.test-support.ts';
-import { openPgSql } from '../store/pg-sql.ts';
-import type { Sql } from '../store/sql.ts';
-import { openSqliteSql } from '../store/sqlite-sql.ts';
-import { type Keyring, openKeyring, type PinnedKey, verifyActionSignature } from './keys.ts';
-import { keysCommand } from './keys-cli.ts';
+import { type OpenSql, onBothDialects, onSharedPostgres } from '../db/dialects.test-support.ts';
+import { openPgSql } from '../db/pg-sql.ts';
+import type { Sql } from '../db/sql.ts';
+import { openSqliteSql } from '../db/sqlite-sql.ts';
+import { memoryIo } from '../kernel/cli.test-support.ts';
+import { runCommand } from '../kernel/cli.ts';
+import { keysCommand } from './cli.ts';
+import { type Keyring, openKeyring, type PinnedKey, verifyActionSignature } from './keyring.ts';
 
 const action: SignedAction = {
   id: 'act-00000001',
@@ -191,10 +193,9 @@ onSharedPostgres('keyring shared by replicas (PostgreSQL)', (pg) => {
 });
 
 async function keysCli(argv: string[]): Promise<{ code: number; text: string }> {
-  const out: string[] = [];
-  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), now: () => 5 };
-  const code = await keysCommand(argv, io);
-  return { code, text: out.join('') };
+  const io = memoryIo({ now: () => 5 });
+  const code = await runCommand('keys', keysCommand, argv, io);
+  return { code, text: io.text() };
 }
 
 describe('cellfleet-hub keys', () => {
@@ -214,7 +215,9 @@ describe('cellfleet-hub keys', () => {
       text: 'cellfleet-hub keys: no key is staged; run stage first\n',
     });
     assert.equal((await keysCli(['forget', old, ...db])).code, 0);
-    await assert.rejects(keysCli(['forget', ...db]), /forget needs a KEY_ID/);
+    const forget = await keysCli(['forget', ...db]);
+    assert.equal(forget.code, 2);
+    assert.match(forget.text, /forget needs a KEY_ID/);
 
     const sql = await openSqliteSql(dbPath);
     try {

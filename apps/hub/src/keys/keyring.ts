@@ -13,8 +13,8 @@ import {
 } from 'node:crypto';
 import { signingPayload } from '@cellfleet/core';
 import type { ActionBody, SignedAction } from '@cellfleet/protocol';
-import { AppError } from '../auth/errors.ts';
-import type { Migrations, Sql } from '../store/sql.ts';
+import type { Migrations, Sql } from '../db/sql.ts';
+import { AppError } from '../kernel/errors.ts';
 
 const MIGRATIONS: Migrations = {
   sqlite: [

@@ -2,9 +2,9 @@
 // password is kept in hub.password beside them (generated once, reused afterwards).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newAgentSecret } from '../agents/secrets.ts';
-import type { CellStore } from '../cells/store.ts';
-import { mosquittoAclFile, mosquittoHash, mosquittoPasswordFile } from './mosquitto.ts';
+import { mosquittoAclFile, mosquittoHash, mosquittoPasswordFile } from '../broker/mosquitto.ts';
+import { newAgentSecret } from './secrets.ts';
+import type { CellStore } from './store.ts';
 
 export interface MosquittoFiles {
   readonly passwordFile: string;

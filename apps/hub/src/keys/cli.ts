@@ -1,11 +1,10 @@
 // `cellfleet-hub keys list|stage|activate|forget`: rotate the action-signing key, in the SQLite
 // file or the PostgreSQL database the hub replicas share (they read the active key per use).
 import { openAuditLog } from '../audit/log.ts';
-import type { CliIo } from '../auth/cli-io.ts';
-import { AppError } from '../auth/errors.ts';
-import { DATABASE_FLAGS, DATABASE_HELP, databaseChoice, parse, UsageError } from '../cli/args.ts';
-import { openHubDatabase } from '../store/open.ts';
-import { openKeyring } from './keys.ts';
+import { DATABASE_FLAGS, DATABASE_HELP, withDatabase } from '../db/cli.ts';
+import { type CliIo, cliActor, parse } from '../kernel/cli.ts';
+import { UsageError } from '../kernel/errors.ts';
+import { openKeyring } from './keyring.ts';
 
 export const KEYS_HELP = `cellfleet-hub keys — the Ed25519 keys that sign actions
 
@@ -32,13 +31,11 @@ export async function keysCommand(argv: readonly string[], io: CliIo): Promise<n
     io.stdout(KEYS_HELP);
     return v.help ? 0 : 2;
   }
-  const db = await openHubDatabase(databaseChoice(v));
-  const { sql } = db;
-  const now = io.now ?? Date.now;
-  try {
+  return withDatabase(v, io.env, async ({ sql }) => {
+    const now = io.now;
     const keys = await openKeyring(sql, now);
     const audit = await openAuditLog(sql);
-    const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
+    const actor = cliActor(io);
     /** The key change and its audit record commit together. */
     const audited = (event: string, change: () => Promise<string>) =>
       sql.tx(async () => {
@@ -73,13 +70,5 @@ export async function keysCommand(argv: readonly string[], io: CliIo): Promise<n
       default:
         throw new UsageError(`unknown subcommand "${verb}"`);
     }
-  } catch (err) {
-    if (err instanceof AppError) {
-      io.stderr(`cellfleet-hub keys: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await db.close();
-  }
+  });
 }

@@ -1,13 +1,12 @@
-// Authentication for the HTTP API: a bearer token (`Authorization: Bearer cft.…` for scripts,
-// the session token from login for the UI) or the session cookie set at login (the browser's
-// EventSource cannot send headers). Secure by default: every route under /api/ needs it,
-// except the few listed as public.
+// Who is calling, and may they: the one role guard of the HTTP API. A request carries a bearer
+// token (`Authorization: Bearer cft.…` for scripts, the session token from login for the UI)
+// or the session cookie set at login (the browser's EventSource cannot send headers). Secure by
+// default: every route under /api/ needs a caller, except the few declared public.
 import type { Actor } from '@cellfleet/core';
 import { hasRole } from '@cellfleet/core';
 import type { Role } from '@cellfleet/protocol';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
-import type { AuthService } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,14 +17,8 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'cellfleet_session';
 
-/** Routes anyone may call: liveness/readiness for supervisors, and login itself. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/api/auth/login']);
-
-function isPublic(url: string | undefined): boolean {
-  // Unknown URLs (404) and the UI's static files are not under /api/ and carry no data.
-  if (url === undefined) return true;
-  return PUBLIC_ROUTES.has(url) || !url.startsWith('/api/');
-}
+/** Resolves a bearer or session token to its user; undefined when it is unknown, expired or revoked. */
+export type Authenticate = (token: string) => Promise<Actor | undefined>;
 
 export function tokenOf(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
@@ -38,23 +31,34 @@ export function tokenOf(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** Adds the hook on `app` itself (not an encapsulated plugin), so it guards every route. */
-export function installAuth(app: FastifyInstance, auth: AuthService): void {
+const unauthenticated = () => new AppError('unauthenticated', 'a valid bearer token or session is required');
+
+/**
+ * Adds the hook on `app` itself (not an encapsulated plugin), so it guards every route. A path
+ * outside /api/ (the UI's static files, /healthz) carries no data and needs no caller;
+ * `isPublic` names the /api routes that need none either (login).
+ */
+export function installAuth(
+  app: FastifyInstance,
+  authenticate: Authenticate,
+  isPublic: (routeUrl: string) => boolean,
+): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
     const token = tokenOf(req);
-    const actor = token ? await auth.authenticate(token) : undefined;
+    const actor = token ? await authenticate(token) : undefined;
     if (actor) req.actor = actor;
-    else if (!isPublic(req.routeOptions.url))
-      throw new AppError('unauthenticated', 'a valid bearer token or session is required');
+    else {
+      const url = req.routeOptions.url;
+      if (url?.startsWith('/api/') && !isPublic(url)) throw unauthenticated();
+    }
   });
 }
 
 /** preHandler: the caller must hold `role` or a higher one (viewer < engineer < approver < admin). */
 export function requireRole(role: Role): preHandlerHookHandler {
   return async (req) => {
-    const actor = req.actor;
-    if (!actor) throw new AppError('unauthenticated', 'a valid bearer token or session is required');
+    const actor = actorOf(req);
     if (!hasRole(actor.role, role))
       throw new AppError('forbidden', `this needs the ${role} role; ${actor.name} is ${actor.role}`);
   };
@@ -62,6 +66,6 @@ export function requireRole(role: Role): preHandlerHookHandler {
 
 /** The authenticated actor of a request that passed the auth hook. */
 export function actorOf(req: FastifyRequest): Actor {
-  if (!req.actor) throw new AppError('unauthenticated', 'a valid bearer token or session is required');
+  if (!req.actor) throw unauthenticated();
   return req.actor;
 }

@@ -3,8 +3,8 @@
 import { type ActionKey, type CellRef, cellId, type Identity, segmentProblem } from '@cellfleet/protocol';
 import { stringify } from 'yaml';
 import { mosquittoHash } from '../broker/mosquitto.ts';
-import type { CellStore } from '../cells/store.ts';
 import { hashAgentSecret, newAgentSecret } from './secrets.ts';
+import type { CellStore } from './store.ts';
 
 export interface EnrollRequest extends CellRef {
   readonly sisterGroup: string;

@@ -1,7 +1,10 @@
+// `cellfleet-hub serve`: the command line → the hub's configuration → a running hub.
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { type BrokerConfig, startHub } from '../app.ts';
-import { DATABASE_FLAGS, databaseChoice, intFlag, parse, UsageError } from './args.ts';
+import { type BrokerConfig, startHub } from './app.ts';
+import { DATABASE_FLAGS, databaseChoice } from './db/cli.ts';
+import { type CliIo, intFlag, parse } from './kernel/cli.ts';
+import { UsageError } from './kernel/errors.ts';
 
 export const SERVE_HELP = `cellfleet-hub serve — run the hub: MQTT broker (embedded) or link (external), ingest, HTTP API
 
@@ -35,7 +38,7 @@ Options:
   --log-level L             debug | info | warn | error (default info)
 `;
 
-export async function serveCommand(argv: readonly string[]): Promise<number> {
+export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v } = parse(argv, {
     ...DATABASE_FLAGS,
     host: { type: 'string' },
@@ -53,7 +56,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    process.stdout.write(SERVE_HELP);
+    io.stdout(SERVE_HELP);
     return 0;
   }
   const host = v.host ?? '127.0.0.1';
@@ -82,7 +85,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const logger = pino({ level: v['log-level'] ?? 'info', base: { svc: 'hub' } });
   const hub = await startHub({
-    ...databaseChoice(v),
+    ...databaseChoice(v, io.env),
     ...(v['redispatch-after'] === undefined
       ? {}
       : {
@@ -95,11 +98,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     logger,
   });
   logger.info({ http: hub.httpUrl, mqtt: hub.mqttUrl }, 'hub ready');
-  process.stdout.write(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  io.stdout(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}\n`);
+  await io.stopped();
   await hub.stop();
   return 0;
 }

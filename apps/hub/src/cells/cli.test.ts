@@ -1,37 +1,31 @@
-// The hub's commands on either database: --db / --pg-url / CELLFLEET_PG_URL are read one way
-// everywhere, and enrollment plus the broker files work against PostgreSQL as the scale-out
-// deployment (docs/deploy.md §2) runs them.
+// Enrollment and the broker files work against PostgreSQL as the scale-out deployment
+// (docs/deploy.md §2) runs them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { onSharedPostgres } from '../store/dialects.test-support.ts';
-import { openHubDatabase } from '../store/open.ts';
-import { databaseChoice, UsageError } from './args.ts';
-import { brokerConfigCommand } from './broker-config.ts';
-import { enrollCommand } from './enroll.ts';
-
-test('database choice: a flag wins over the variable; both flags, or a URL that is not postgres, are refused', () => {
-  const env = { CELLFLEET_PG_URL: 'postgres://cellfleet@db/cellfleet' };
-  assert.deepEqual(databaseChoice({}, {}), { dbPath: 'cellfleet-hub.db' });
-  assert.deepEqual(databaseChoice({}, env), { pgUrl: env.CELLFLEET_PG_URL });
-  assert.deepEqual(databaseChoice({ db: 'x.db' }, env), { dbPath: 'x.db' });
-  assert.deepEqual(databaseChoice({ 'pg-url': 'postgresql://h/d' }, {}), { pgUrl: 'postgresql://h/d' });
-  assert.throws(() => databaseChoice({ db: 'x.db', 'pg-url': 'postgres://h/d' }, {}), UsageError);
-  assert.throws(() => databaseChoice({ 'pg-url': 'mysql://h/d' }, {}), /--pg-url must be a postgres/);
-});
+import { onSharedPostgres } from '../db/dialects.test-support.ts';
+import { openHubDatabase } from '../db/open.ts';
+import { memoryIo } from '../kernel/cli.test-support.ts';
+import { runCommand } from '../kernel/cli.ts';
+import { brokerConfigCommand, enrollCommand } from './cli.ts';
 
 onSharedPostgres('enroll and broker-config on PostgreSQL', (pg) => {
   test('a cell enrolled with --pg-url pins the shared keys, and broker-config writes it into passwd and acl', async () => {
     const url = await pg.database('cli');
     const dir = mkdtempSync(join(tmpdir(), 'cellfleet-cli-'));
     const agentFile = join(dir, 'agent.yaml');
-    const enrolled = await enrollCommand([
-      ...['--site', 'plant1', '--line', 'lineA', '--cell', 'press-01', '--group', 'presses'],
-      ...['--endpoint', 'kepware=opc.tcp://10.0.1.20:49320', '--pg-url', url, '--out', agentFile],
-    ]);
+    const enrolled = await runCommand(
+      'enroll',
+      enrollCommand,
+      [
+        ...['--site', 'plant1', '--line', 'lineA', '--cell', 'press-01', '--group', 'presses'],
+        ...['--endpoint', 'kepware=opc.tcp://10.0.1.20:49320', '--pg-url', url, '--out', agentFile],
+      ],
+      memoryIo(),
+    );
     assert.equal(enrolled, 0);
     const config = parseYaml(readFileSync(agentFile, 'utf8')) as {
       identity: { cell: string };
@@ -55,7 +49,10 @@ onSharedPostgres('enroll and broker-config on PostgreSQL', (pg) => {
     }
 
     const out = join(dir, 'broker');
-    assert.equal(await brokerConfigCommand(['--out', out, '--pg-url', url]), 0);
+    assert.equal(
+      await runCommand('broker-config', brokerConfigCommand, ['--out', out, '--pg-url', url], memoryIo()),
+      0,
+    );
     assert.match(readFileSync(join(out, 'passwd'), 'utf8'), /^plant1\.lineA\.press-01:\$7\$/m);
     assert.match(readFileSync(join(out, 'acl'), 'utf8'), /user plant1\.lineA\.press-01\n/);
   });

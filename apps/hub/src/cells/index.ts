@@ -1,0 +1,5 @@
+// Enrolled cells and what their agents said: the store, enrollment, their routes and commands.
+export * from './broker-files.ts';
+export * from './cli.ts';
+export * from './enroll.ts';
+export * from './store.ts';
