@@ -12,7 +12,7 @@
 // it had reached, and every child process is killed.
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
-import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
+import { withCellStore } from '@cellfleet/hub';
 import { enrollFleet } from '../apps/fleetsim/src/enroll.ts';
 import { createFleet, type Fleet } from '../apps/fleetsim/src/fleet.ts';
 import type { SimCredentials } from '../apps/fleetsim/src/sim-agent.ts';
@@ -122,9 +122,7 @@ export async function runFleetBench(): Promise<string> {
   const children = new Set<Child>();
   const fleets: Fleet[] = [];
   try {
-    const store = await openSqliteCellStore(dbPath);
-    const agents = await enrollFleet(store, { agents: AGENTS });
-    await store.close();
+    const agents = await withCellStore({ dbPath }, (cells) => enrollFleet(cells, { agents: AGENTS }));
 
     // 0. Baseline: bare aedes + non-storing acker, same fleet, same ramp.
     process.stdout.write(`baseline: bare aedes, ${AGENTS} agents\n`);

@@ -5,9 +5,7 @@
 // agent, timed until every one is acknowledged (the hub acks only after commit). Latency: 200
 // probes/s for 8 s, publish → ack, which bounds "visible in the API" from above by one hop.
 import { join } from 'node:path';
-import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
-import { openPgCellStore } from '@cellfleet/hub/cells/pg-store';
-import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
+import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { enrollFleet, simCell } from '../apps/fleetsim/src/enroll.ts';
 import { createFleet } from '../apps/fleetsim/src/fleet.ts';
 import { probeBody } from '../apps/fleetsim/src/messages.ts';
@@ -72,9 +70,7 @@ export async function runIngestBench(): Promise<string> {
     const rawEmbedded = await measure(raw.match[1]!, fake);
     await raw.kill();
     const dbPath = join(dir, 'hub.db');
-    const sqlite = await openSqliteCellStore(dbPath);
-    const embeddedAgents = await enrollFleet(sqlite, { agents: AGENTS });
-    await sqlite.close();
+    const embeddedAgents = await withCellStore({ dbPath }, (cells) => enrollFleet(cells, { agents: AGENTS }));
     const hub = await startChild(
       'apps/hub/src/main.ts',
       ['serve', '--db', dbPath, '--http-port', '0', '--mqtt-port', '0', '--log-level', 'warn'],
@@ -86,10 +82,10 @@ export async function runIngestBench(): Promise<string> {
 
     // Scale-out: Mosquitto + the raw subscriber, then Mosquitto + PostgreSQL + 2 replicas.
     const pgUrl = await pg.createDatabase('bench');
-    const store = await openPgCellStore(pgUrl, { max: 2 });
-    const agents = await enrollFleet(store, { agents: AGENTS });
-    const files = await writeMosquittoFiles(store, join(dir, 'broker'));
-    await store.close();
+    const { agents, files } = await withCellStore({ pgUrl, poolMax: 2 }, async (cells) => ({
+      agents: await enrollFleet(cells, { agents: AGENTS }),
+      files: await writeMosquittoFiles(cells, join(dir, 'broker')),
+    }));
     const mosquitto = await startMosquitto(dir, files);
     const hubPassword = (await import('node:fs')).readFileSync(files.hubPasswordFile, 'utf8').trim();
     const rawM = await startChild(

@@ -8,9 +8,7 @@ import { parseConfig } from '@cellfleet/agent/config/load';
 import type { Agent } from '@cellfleet/agent/runtime/agent';
 import { startAgentRuntime } from '@cellfleet/agent/runtime/start';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
-import { proposeFromSnapshots } from '@cellfleet/hub/api/proposals';
-import { type Hub, startHub } from '@cellfleet/hub/app';
-import { enrollCell } from '@cellfleet/hub/cells/enroll';
+import { enrollCell, type Hub, proposeFromSnapshots, startHub } from '@cellfleet/hub';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 

@@ -8,11 +8,7 @@
 //   node bench/lib/raw-acker.ts --url mqtt://127.0.0.1:1883 --user U --password P [--share G]
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import {
-  EMITTER_CONCURRENCY,
-  indexRetainedByTopic,
-  type RetainedStore,
-} from '@cellfleet/hub/broker/embedded';
+import { EMITTER_CONCURRENCY, indexRetainedByTopic, type RetainedStore } from '@cellfleet/hub';
 import {
   buildTopic,
   createEnvelope,

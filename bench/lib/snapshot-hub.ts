@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalSnapshot, compareSisters, type Snapshot } from '@cellfleet/core';
-import { openSqliteSql } from '@cellfleet/hub/db/sqlite-sql';
-import { createSnapshotService, openSqlSnapshotStore } from '@cellfleet/hub/snapshots/index';
+import { createSnapshotService, openHubDatabase, openSqlSnapshotStore } from '@cellfleet/hub';
 import { sisters } from './snapshot-compare.ts';
 
 const NOW = Date.UTC(2026, 10, 24);
@@ -28,8 +27,8 @@ async function hubCompare(cells: number, keys: number, reps: number): Promise<st
   const path = join(dir, 'hub.db');
   const fleet = sisters({ cells, keys, parsed: true });
   try {
-    const sql = await openSqliteSql(path);
-    const store = await openSqlSnapshotStore(sql);
+    const db = await openHubDatabase({ dbPath: path });
+    const store = await openSqlSnapshotStore(db.sql);
     const t0 = performance.now();
     for (const c of fleet) {
       const snapshot: Snapshot = {
@@ -43,7 +42,7 @@ async function hubCompare(cells: number, keys: number, reps: number): Promise<st
       await store.addVersion({ cell: c.cell, endpoint: 'kepware', hash, receivedAt: NOW, snapshot });
     }
     process.stderr.write(`hub compare: stored ${cells} snapshots in ${s(performance.now() - t0)}\n`);
-    await sql.close();
+    await db.close();
 
     const ids = fleet.map((c) => c.cell);
     const pure: number[] = [];
@@ -51,16 +50,16 @@ async function hubCompare(cells: number, keys: number, reps: number): Promise<st
     const cold: number[] = [];
     for (let r = 0; r < reps; r++) {
       // A restarted hub: a new connection and an empty cache on the same file.
-      const sqlR = await openSqliteSql(path);
+      const dbR = await openHubDatabase({ dbPath: path });
       const service = createSnapshotService({
-        store: await openSqlSnapshotStore(sqlR),
+        store: await openSqlSnapshotStore(dbR.sql),
         now: () => NOW,
         sisters: { cellsInGroup: async () => ids },
       });
       cold.push((await timed(() => service.compare('bench'))).ms);
       warm.push((await timed(() => service.compare('bench'))).ms);
       pure.push((await timed(async () => compareSisters({ group: 'bench', now: NOW, cells: fleet }))).ms);
-      await sqlR.close();
+      await dbR.close();
     }
     process.stderr.write(
       `hub compare ${cells}×${keys}: cold ${cold.map(Math.round)} warm ${warm.map(Math.round)} pure ${pure.map(Math.round)} ms\n`,

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
-import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
+import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { buildTopic, type CellDetail, createEnvelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
 import mqtt from 'mqtt';
 import {
@@ -31,9 +30,9 @@ const agents: AgentProcess[] = [];
 
 before(async () => {
   // Files first (hub user only), then the broker, then the hub connecting to it.
-  const store = await openSqliteCellStore(join(dir, 'hub.db'));
-  const files = await writeMosquittoFiles(store, join(dir, 'broker'));
-  await store.close();
+  const files = await withCellStore({ dbPath: join(dir, 'hub.db') }, (cells) =>
+    writeMosquittoFiles(cells, join(dir, 'broker')),
+  );
   broker = await startMosquitto(dir, files);
   hub = await startTestHub({
     dir,

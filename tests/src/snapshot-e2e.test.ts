@@ -15,7 +15,7 @@ import {
   openSqliteSnapshotStore,
   type SnapshotStore,
   snapshotRoutes,
-} from '@cellfleet/hub/snapshots/index';
+} from '@cellfleet/hub';
 import { decodeMessage, encodeMessage } from '@cellfleet/protocol';
 import Fastify from 'fastify';
 

@@ -1,8 +1,7 @@
 // Enrolls simulated cells through the hub's own enrollment code, into whichever CellStore the
 // hub uses (SQLite file or PostgreSQL), and returns their credentials. Cells are named
 // sim/line-NNN/cell-NNNNN, 100 per line, all in one sister group.
-import { enrollCell } from '@cellfleet/hub/cells/enroll';
-import type { CellStore } from '@cellfleet/hub/cells/store';
+import { type CellStore, enrollCell } from '@cellfleet/hub';
 import type { SimCredentials } from './sim-agent.ts';
 
 export interface FleetSpec {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Hub, startHub } from '@cellfleet/hub/app';
+import { type Hub, startHub } from '@cellfleet/hub';
 import { cellId } from '@cellfleet/protocol';
 import pino from 'pino';
 import { enrollFleet } from './enroll.ts';

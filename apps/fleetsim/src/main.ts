@@ -2,8 +2,7 @@
 // line of counters every 5 s. The only file of the simulator that reads argv or env.
 //   node apps/fleetsim/src/main.ts --hub-mqtt mqtt://127.0.0.1:1883 --db cellfleet-hub.db --agents 1000 --rate 60
 import { parseArgs } from 'node:util';
-import { openPgCellStore } from '@cellfleet/hub/cells/pg-store';
-import { openSqliteCellStore } from '@cellfleet/hub/cells/sqlite-store';
+import { withCellStore } from '@cellfleet/hub';
 import { enrollFleet } from './enroll.ts';
 import { createFleet, DEFAULT_DRIFT_RATE } from './fleet.ts';
 import { DEFAULT_SNAPSHOT_ENTRIES, MIN_SNAPSHOT_ENTRIES } from './sim-config.ts';
@@ -65,9 +64,10 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const store = v['pg-url'] ? await openPgCellStore(v['pg-url']) : await openSqliteCellStore(v.db!);
-  const agents = await enrollFleet(store, { agents: n, hubUrl: v['hub-mqtt'] });
-  await store.close();
+  const hubUrl = v['hub-mqtt'];
+  const agents = await withCellStore(v['pg-url'] ? { pgUrl: v['pg-url'] } : { dbPath: v.db! }, (cells) =>
+    enrollFleet(cells, { agents: n, hubUrl }),
+  );
   const fleet = createFleet({
     url: v['hub-mqtt'],
     agents,

@@ -10,7 +10,7 @@ import type { Principal } from './broker/acl.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded.ts';
 import { connectHubLink, type HubLink } from './broker/hub-link.ts';
 import { agentSecretMatches } from './cells/secrets.ts';
-import type { CellStore } from './cells/store.ts';
+import { type CellStore, openCellStore } from './cells/store.ts';
 import { openHubDatabase } from './db/open.ts';
 import { SCHEDULER_LOCK_KEY, withTryAdvisoryLock } from './db/pg-lock.ts';
 import { buildHttp } from './http.ts';
@@ -72,7 +72,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     ...(o.dbPath === undefined ? {} : { dbPath: o.dbPath }),
     ...(o.pgUrl === undefined ? {} : { pgUrl: o.pgUrl }),
   });
-  const pool = database.pg?.sql.pool;
+  const pool = database.pool;
   const live = createLiveBus();
   const bridge: PgBridge | undefined =
     pool && o.pgUrl ? await bridgeLiveBus({ url: o.pgUrl, pool, bus: live, logger: log }) : undefined;
@@ -82,7 +82,7 @@ export async function startHub(o: HubOptions): Promise<Hub> {
 
   const services = await createServices({
     sql: database.sql,
-    cells: database.cells,
+    cells: await openCellStore(database.sql),
     ...(o.actionPolicy ? { actionPolicy: o.actionPolicy } : {}),
     now,
     publishAction: (cellId, body) => {

@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrokerConfig, type Hub, startHub } from '@cellfleet/hub/app';
-import { enrollCell } from '@cellfleet/hub/cells/enroll';
+import { type BrokerConfig, enrollCell, type Hub, startHub } from '@cellfleet/hub';
 import pino from 'pino';
 import { stringify } from 'yaml';
 

@@ -3,8 +3,13 @@
 // `cellfleet-hub broker-config` writes them), and hub replicas started on demand as real
 // processes with all their state in PostgreSQL.
 import { join } from 'node:path';
-import { writeMosquittoFiles } from '@cellfleet/hub/cells/broker-files';
-import { openPgCellStore, type PgCellStore } from '@cellfleet/hub/cells/pg-store';
+import {
+  type CellStore,
+  type HubDatabase,
+  openCellStore,
+  openHubDatabase,
+  writeMosquittoFiles,
+} from '@cellfleet/hub';
 import { cellId } from '@cellfleet/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { enrollFleet } from '../../../apps/fleetsim/src/enroll.ts';
@@ -17,7 +22,7 @@ export interface ScaleoutRig {
   readonly pg: Postgres;
   readonly pgUrl: string;
   /** The cell store, read directly by tests to check what the replicas stored. */
-  readonly store: PgCellStore;
+  readonly store: CellStore;
   readonly agents: SimCredentials[];
   readonly broker: Mosquitto;
   readonly files: Awaited<ReturnType<typeof writeMosquittoFiles>>;
@@ -36,7 +41,8 @@ export async function startScaleoutRig(
 ): Promise<ScaleoutRig> {
   const pg = await startPostgres();
   const pgUrl = await pg.createDatabase(name);
-  const store = await openPgCellStore(pgUrl, { max: 4 });
+  const db: HubDatabase = await openHubDatabase({ pgUrl, poolMax: 4 });
+  const store = await openCellStore(db.sql);
   const agents = await enrollFleet(store, { agents: agentCount });
   const files = await writeMosquittoFiles(store, join(dir, 'broker'));
   const broker = await startMosquitto(dir, files);
@@ -70,7 +76,7 @@ export async function startScaleoutRig(
     async stop() {
       await Promise.all([...replicas.values()].map((r) => r.kill('SIGKILL')));
       await broker.stop();
-      await store.close();
+      await db.close();
       await pg.stop();
     },
   };

@@ -11,6 +11,7 @@ import { openHubDatabase } from '../db/open.ts';
 import { memoryIo } from '../kernel/cli.test-support.ts';
 import { runCommand } from '../kernel/cli.ts';
 import { brokerConfigCommand, enrollCommand } from './cli.ts';
+import { openCellStore } from './store.ts';
 
 onSharedPostgres('enroll and broker-config on PostgreSQL', (pg) => {
   test('a cell enrolled with --pg-url pins the shared keys, and broker-config writes it into passwd and acl', async () => {
@@ -35,7 +36,10 @@ onSharedPostgres('enroll and broker-config on PostgreSQL', (pg) => {
 
     const database = await openHubDatabase({ pgUrl: url });
     try {
-      assert.equal((await database.cells.getEnrollment('plant1.lineA.press-01'))?.sisterGroup, 'presses');
+      assert.equal(
+        (await (await openCellStore(database.sql)).getEnrollment('plant1.lineA.press-01'))?.sisterGroup,
+        'presses',
+      );
       const keys = await database.sql.all<{ key_id: string }>(
         "SELECT key_id FROM action_keys WHERE state = 'active'",
       );

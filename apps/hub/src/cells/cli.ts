@@ -7,6 +7,7 @@ import { UsageError } from '../kernel/errors.ts';
 import { openKeyring } from '../keys/index.ts';
 import { writeMosquittoFiles } from './broker-files.ts';
 import { EnrollError, enrollCell } from './enroll.ts';
+import { openCellStore } from './store.ts';
 
 export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file
 
@@ -64,7 +65,7 @@ export async function enrollCommand(argv: readonly string[], io: CliIo): Promise
       .filter((k) => k.state !== 'retired')
       .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
     const r = await enrollCell(
-      database.cells,
+      await openCellStore(database.sql),
       { site: v.site!, line: v.line!, cell: v.cell!, sisterGroup: v.group!, endpoints },
       { url: v['hub-url'] ?? 'mqtt://127.0.0.1:1883', actionKeys, now: io.now() },
     ).catch((err: unknown) => {
@@ -114,7 +115,7 @@ export async function brokerConfigCommand(argv: readonly string[], io: CliIo): P
   }
   const out = v.out;
   return withDatabase(v, io.env, async (database) => {
-    const r = await writeMosquittoFiles(database.cells, out, v['hub-user']);
+    const r = await writeMosquittoFiles(await openCellStore(database.sql), out, v['hub-user']);
     io.stdout(`wrote ${r.passwordFile}, ${r.aclFile} (${r.agents} agents) and ${r.hubPasswordFile}\n`);
     if (r.skipped.length > 0) io.stderr(`not included (re-enroll them): ${r.skipped.join(', ')}\n`);
     return 0;

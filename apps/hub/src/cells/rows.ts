@@ -1,5 +1,4 @@
-// Database rows → API shapes, shared by the SQLite and PostgreSQL cell stores so the two can
-// only differ in SQL. Drivers disagree on types (SQLite: 0/1 for booleans; pg: true/false),
+// Database rows → API shapes for the cell store. Drivers disagree on types (SQLite: 0/1 for booleans; pg: true/false),
 // so every field is normalised here.
 import type { CellDetail, CellSummary, LastProbe } from '@cellfleet/protocol';
 import type { Enrollment } from './store.ts';
@@ -8,7 +7,7 @@ export type Row = Record<string, unknown>;
 
 export const jsonColumn = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+export const truthy = (v: unknown) => v === true || v === 1 || v === '1';
 
 /** Where a cell is and its sister group: the columns an enrollment and a summary share. */
 const placeOf = (r: Row) => ({

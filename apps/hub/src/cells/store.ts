@@ -1,6 +1,20 @@
-// The hub's store of enrolled cells and what their agents said. Async so that a PostgreSQL
-// implementation fits the same interface; SQLite is the default.
+// The hub's store of enrolled cells and what their agents said, on the hub's Sql: one
+// implementation for SQLite (one hub) and PostgreSQL (replicas sharing one database).
+//
+// A batch is one transaction. The messages table (id primary key) makes a resend a no-op, and
+// only a message stored for the first time changes its cell: the cell's liveness is read, the
+// new messages are folded in order by core's pure foldCell(), and the change is written back
+// with one upsert. Two replicas may hold messages of the same cell at once (a shared
+// subscription splits by message, not by cell), so on PostgreSQL the batch first locks its
+// cells' state rows, in id order so that two batches cannot deadlock (PostgreSQL docs §13.3.4
+// "Deadlocks"); SQLite runs one writer at a time anyway. A batch costs five statements
+// whatever its size: remember the messages, make and lock the state rows, insert the probes,
+// upsert the states.
+import { type CellChange, foldCell, type Liveness } from '@cellfleet/core';
 import type { CellDetail, CellSummary, Envelope } from '@cellfleet/protocol';
+import { type DatabaseChoice, openHubDatabase } from '../db/open.ts';
+import type { Migrations, Sql, SqlValue } from '../db/sql.ts';
+import { detailOf, enrollmentOf, num, type Row, summaryOf, truthy } from './rows.ts';
 
 export interface Enrollment {
   readonly id: string;
@@ -31,5 +45,243 @@ export interface CellStore {
   countMessages(cellId?: string): Promise<Record<string, number>>;
   /** What was stored for a cell, in sequence order: proves exactly-once delivery in tests. */
   messageLog(cellId: string): Promise<Array<{ id: string; seq: number; kind: string; session: number }>>;
-  close(): Promise<void>;
+}
+
+const TABLES = {
+  sqlite: `CREATE TABLE enrollments (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, line TEXT NOT NULL, cell TEXT NOT NULL,
+     sister_group TEXT NOT NULL, secret_hash TEXT NOT NULL, enrolled_at INTEGER NOT NULL);
+   CREATE TABLE cell_state (
+     id TEXT PRIMARY KEY REFERENCES enrollments(id), online INTEGER NOT NULL DEFAULT 0,
+     session INTEGER NOT NULL DEFAULT 0, since INTEGER, last_seen INTEGER, agent_version TEXT,
+     endpoints TEXT, build_info TEXT, last_probe TEXT, health TEXT);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,
+     session INTEGER NOT NULL, ts INTEGER NOT NULL, received_at INTEGER NOT NULL);
+   CREATE INDEX messages_cell ON messages (cell_id, received_at);
+   CREATE TABLE probes (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, endpoint TEXT NOT NULL, at INTEGER NOT NULL,
+     ok INTEGER NOT NULL, code TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX probes_cell ON probes (cell_id, at);`,
+  postgres: `CREATE TABLE enrollments (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, line TEXT NOT NULL, cell TEXT NOT NULL,
+     sister_group TEXT NOT NULL, secret_hash TEXT NOT NULL, enrolled_at BIGINT NOT NULL);
+   CREATE TABLE cell_state (
+     id TEXT PRIMARY KEY REFERENCES enrollments(id), online BOOLEAN NOT NULL DEFAULT false,
+     session BIGINT NOT NULL DEFAULT 0, since BIGINT, last_seen BIGINT, agent_version TEXT,
+     endpoints TEXT, build_info TEXT, last_probe TEXT, health TEXT);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, kind TEXT NOT NULL, seq BIGINT NOT NULL,
+     session BIGINT NOT NULL, ts BIGINT NOT NULL, received_at BIGINT NOT NULL);
+   CREATE INDEX messages_cell ON messages (cell_id, received_at);
+   CREATE TABLE probes (
+     id TEXT PRIMARY KEY, cell_id TEXT NOT NULL, endpoint TEXT NOT NULL, at BIGINT NOT NULL,
+     ok BOOLEAN NOT NULL, code TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX probes_cell ON probes (cell_id, at);`,
+};
+
+/** Unchanged from the two stores this one replaced, so existing databases stay at version 2. */
+export const CELL_MIGRATIONS: Migrations = {
+  sqlite: [TABLES.sqlite, 'ALTER TABLE enrollments ADD COLUMN broker_hash TEXT'],
+  postgres: [TABLES.postgres, 'ALTER TABLE enrollments ADD COLUMN broker_hash TEXT'],
+};
+
+/** Rows per multi-row statement: 500 × 10 values stays under SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 500;
+
+/** `(?, ?), (?, ?)` for `rows` rows of `columns` values. */
+const valueRows = (rows: number, columns: number): string => {
+  const one = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => one).join(', ');
+};
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+}
+
+/** Byte order, as SQLite sorts text; PostgreSQL's order depends on the database's locale. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+export async function openCellStore(sql: Sql): Promise<CellStore> {
+  await sql.migrate('cells', CELL_MIGRATIONS);
+  // PostgreSQL: hold the batch's cell rows until commit; SQLite serializes writers already.
+  const lockRows = sql.dialect === 'postgres' ? ' FOR UPDATE' : '';
+
+  async function remember(batch: readonly Envelope[], receivedAt: number): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (const some of chunks(batch)) {
+      const rows = await sql.all<{ id: string }>(
+        `INSERT INTO messages (id, cell_id, kind, seq, session, ts, received_at) VALUES ${valueRows(some.length, 7)}
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        some.flatMap((m) => [m.id, m.cell, m.kind, m.seq, m.session, m.ts, receivedAt]),
+      );
+      for (const r of rows) stored.add(r.id);
+    }
+    return stored;
+  }
+
+  /** Makes sure each cell has a state row, locks them in id order, and reads their liveness. */
+  async function lockStates(cells: readonly string[]): Promise<Map<string, Liveness>> {
+    const out = new Map<string, Liveness>();
+    for (const some of chunks(cells)) {
+      await sql.run(
+        `INSERT INTO cell_state (id) VALUES ${valueRows(some.length, 1)} ON CONFLICT (id) DO NOTHING`,
+        some,
+      );
+      const rows = await sql.all<Row>(
+        `SELECT id, online, session, since FROM cell_state WHERE id IN (${some.map(() => '?').join(', ')})
+         ORDER BY id${lockRows}`,
+        some,
+      );
+      for (const r of rows)
+        out.set(String(r['id']), {
+          online: truthy(r['online']),
+          session: Number(r['session']),
+          since: num(r['since']),
+        });
+    }
+    return out;
+  }
+
+  async function insertProbes(fresh: readonly Envelope[]): Promise<void> {
+    const probes = fresh.flatMap((m) => (m.kind === 'probe' ? [m] : []));
+    for (const some of chunks(probes))
+      await sql.run(
+        `INSERT INTO probes (id, cell_id, endpoint, at, ok, code, body) VALUES ${valueRows(some.length, 7)}
+         ON CONFLICT (id) DO NOTHING`,
+        some.flatMap((m) => [
+          m.id,
+          m.cell,
+          m.body.endpoint,
+          m.body.startedAt,
+          m.body.ok ? 1 : 0,
+          m.body.diagnosis.code,
+          JSON.stringify(m.body),
+        ]),
+      );
+  }
+
+  // Booleans travel as 1/0: SQLite stores integers, and PostgreSQL reads '1'/'0' as booleans.
+  async function writeChanges(changes: ReadonlyArray<[string, CellChange]>): Promise<void> {
+    for (const some of chunks(changes))
+      await sql.run(
+        `INSERT INTO cell_state (id, online, session, since, agent_version, endpoints, last_probe, build_info,
+           health, last_seen) VALUES ${valueRows(some.length, 10)}
+         ON CONFLICT (id) DO UPDATE SET online = excluded.online, session = excluded.session,
+           since = excluded.since,
+           agent_version = COALESCE(excluded.agent_version, cell_state.agent_version),
+           endpoints = COALESCE(excluded.endpoints, cell_state.endpoints),
+           last_probe = COALESCE(excluded.last_probe, cell_state.last_probe),
+           build_info = COALESCE(excluded.build_info, cell_state.build_info),
+           health = COALESCE(excluded.health, cell_state.health),
+           last_seen = CASE WHEN excluded.last_seen IS NULL THEN cell_state.last_seen
+             WHEN cell_state.last_seen IS NULL OR excluded.last_seen > cell_state.last_seen THEN excluded.last_seen
+             ELSE cell_state.last_seen END`,
+        some.flatMap(([id, c]): SqlValue[] => [
+          id,
+          c.liveness.online ? 1 : 0,
+          c.liveness.session,
+          c.liveness.since,
+          c.agentVersion ?? null,
+          json(c.endpoints),
+          json(c.lastProbe),
+          json(c.buildInfo),
+          json(c.health),
+          c.lastSeen ?? null,
+        ]),
+      );
+  }
+
+  async function ingestBatch(batch: readonly Envelope[], receivedAt: number): Promise<IngestOutcome> {
+    const ids = new Set<string>();
+    const unique = batch.filter((m) => !ids.has(m.id) && ids.add(m.id));
+    const liveness = await lockStates([...new Set(unique.map((m) => m.cell))].sort(byText));
+    const stored = await remember(unique, receivedAt);
+    const fresh = unique.filter((m) => stored.has(m.id));
+    if (fresh.length === 0) return { fresh };
+    const byCell = new Map<string, Envelope[]>();
+    for (const m of fresh) byCell.set(m.cell, [...(byCell.get(m.cell) ?? []), m]);
+    await insertProbes(fresh);
+    await writeChanges(
+      [...byCell].map(([id, ms]): [string, CellChange] => [id, foldCell(liveness.get(id)!, ms, receivedAt)]),
+    );
+    return { fresh };
+  }
+
+  const cellSelect = 'SELECT e.*, s.* FROM enrollments e JOIN cell_state s ON s.id = e.id';
+  return {
+    enroll: (e) =>
+      sql.tx(async () => {
+        await sql.run(
+          `INSERT INTO enrollments (id, site, line, cell, sister_group, secret_hash, broker_hash, enrolled_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET sister_group = excluded.sister_group, secret_hash = excluded.secret_hash,
+             broker_hash = excluded.broker_hash, enrolled_at = excluded.enrolled_at`,
+          [e.id, e.site, e.line, e.cell, e.sisterGroup, e.secretHash, e.brokerHash ?? null, e.enrolledAt],
+        );
+        await sql.run('INSERT INTO cell_state (id) VALUES (?) ON CONFLICT (id) DO NOTHING', [e.id]);
+      }),
+    async getEnrollment(id) {
+      const r = await sql.get<Row>('SELECT * FROM enrollments WHERE id = ?', [id]);
+      return r ? enrollmentOf(r) : undefined;
+    },
+    async listEnrollments() {
+      return (await sql.all<Row>('SELECT * FROM enrollments'))
+        .map(enrollmentOf)
+        .sort((a, b) => byText(a.id, b.id));
+    },
+    ingest: (batch, receivedAt) =>
+      batch.length === 0 ? Promise.resolve({ fresh: [] }) : sql.tx(() => ingestBatch(batch, receivedAt)),
+    async listCells() {
+      const key = (c: CellSummary) => `${c.site}\u0000${c.line}\u0000${c.cell}`;
+      return (await sql.all<Row>(cellSelect)).map(summaryOf).sort((a, b) => byText(key(a), key(b)));
+    },
+    async getCell(id, probeLimit = 20) {
+      const r = await sql.get<Row>(`${cellSelect} WHERE e.id = ?`, [id]);
+      if (!r) return undefined;
+      const probes = await sql.all<Row>(
+        'SELECT body FROM probes WHERE cell_id = ? ORDER BY at DESC LIMIT ?',
+        [id, probeLimit],
+      );
+      return detailOf(r, probes);
+    },
+    async countMessages(cellId) {
+      const rows = cellId
+        ? await sql.all<Row>('SELECT kind, COUNT(*) AS n FROM messages WHERE cell_id = ? GROUP BY kind', [
+            cellId,
+          ])
+        : await sql.all<Row>('SELECT kind, COUNT(*) AS n FROM messages GROUP BY kind');
+      return Object.fromEntries(rows.map((r) => [String(r['kind']), Number(r['n'])]));
+    },
+    async messageLog(cellId) {
+      const rows = await sql.all<Row>('SELECT id, seq, kind, session FROM messages WHERE cell_id = ?', [
+        cellId,
+      ]);
+      return rows
+        .map((r) => ({
+          id: String(r['id']),
+          seq: Number(r['seq']),
+          kind: String(r['kind']),
+          session: Number(r['session']),
+        }))
+        .sort((a, b) => a.seq - b.seq || byText(a.id, b.id));
+    },
+  };
+}
+
+/** Opens the hub's database, runs `work` on its cell store, and closes it (enrollment tools). */
+export async function withCellStore<T>(
+  choice: DatabaseChoice,
+  work: (cells: CellStore) => Promise<T>,
+): Promise<T> {
+  const db = await openHubDatabase(choice);
+  try {
+    return await work(await openCellStore(db.sql));
+  } finally {
+    await db.close();
+  }
 }

@@ -1,11 +1,9 @@
 // Opens the hub's database: one SQLite file (a single hub) or a PostgreSQL database (several
 // stateless replicas). Everything the hub keeps lives in the one place chosen here — cells and
 // their messages, users and sessions, the audit chain, actions and signing keys, snapshots —
-// so any replica can serve any request.
-import { type PgCellStore, pgCellStore } from '../cells/pg-store.ts';
-import { sqliteCellStore } from '../cells/sqlite-store.ts';
-import type { CellStore } from '../cells/store.ts';
-import { createPgPool, type PgSql, pgSql } from './pg-sql.ts';
+// so any replica can serve any request. Each feature migrates its own tables when it opens.
+import type pg from 'pg';
+import { openPgSql } from './pg-sql.ts';
 import type { Sql } from './sql.ts';
 import { openSqliteSql } from './sqlite-sql.ts';
 
@@ -20,9 +18,8 @@ export interface DatabaseChoice {
 
 export interface HubDatabase {
   readonly sql: Sql;
-  readonly cells: CellStore;
-  /** Set on PostgreSQL: the pool, for advisory locks and LISTEN/NOTIFY. */
-  readonly pg?: { readonly sql: PgSql; readonly cells: PgCellStore };
+  /** Set on PostgreSQL: the pool, for the scheduler's try-lock and LISTEN/NOTIFY. */
+  readonly pool?: pg.Pool;
   /** Where the data is, for log lines (the URL without its password). */
   readonly where: string;
   close(): Promise<void>;
@@ -32,20 +29,12 @@ export const DEFAULT_DB = 'cellfleet-hub.db';
 
 export async function openHubDatabase(choice: DatabaseChoice): Promise<HubDatabase> {
   if (choice.pgUrl) {
-    const pool = createPgPool(choice.pgUrl, choice.poolMax ?? 10);
-    try {
-      const sql = pgSql(pool);
-      const cells = await pgCellStore(pool);
-      return { sql, cells, pg: { sql, cells }, where: redact(choice.pgUrl), close: () => pool.end() };
-    } catch (err) {
-      await pool.end().catch(() => {});
-      throw err;
-    }
+    const sql = await openPgSql(choice.pgUrl, choice.poolMax ?? 10);
+    return { sql, pool: sql.pool, where: redact(choice.pgUrl), close: () => sql.close() };
   }
   const path = choice.dbPath ?? DEFAULT_DB;
   const sql = await openSqliteSql(path);
-  const cells = await sqliteCellStore(sql);
-  return { sql, cells, where: path, close: () => sql.close() };
+  return { sql, where: path, close: () => sql.close() };
 }
 
 /** postgres://user:secret@host/db → postgres://user:***@host/db */

@@ -2,6 +2,7 @@
 // Prints (or writes) the sister comparison report of one group from the hub's database.
 import { writeFileSync } from 'node:fs';
 import { isReportFormat, renderComparison } from '@cellfleet/core';
+import { openCellStore } from '../cells/store.ts';
 import { DATABASE_FLAGS, DATABASE_HELP, withDatabase } from '../db/cli.ts';
 import { type CliIo, parse } from '../kernel/cli.ts';
 import { UsageError } from '../kernel/errors.ts';
@@ -37,7 +38,10 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
     throw new UsageError(`--format must be html, csv, md or json, got "${format}"`, { field: 'format' });
   return withDatabase(values, io.env, async (database) => {
     const store = await openSqlSnapshotStore(database.sql);
-    const service = createSnapshotService({ store, sisters: enrolledSisters(database.cells) });
+    const service = createSnapshotService({
+      store,
+      sisters: enrolledSisters(await openCellStore(database.sql)),
+    });
     const comparison = await service.compare(group, values.endpoint ? { endpoint: values.endpoint } : {});
     if (comparison.cells.length === 0) {
       io.stderr(`compare: no snapshots for any cell of group "${group}" in ${database.where}\n`);

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { canonicalSnapshot, makeDelta, type Snapshot } from '@cellfleet/core';
 import { createEnvelope, type Envelope } from '@cellfleet/protocol';
+import { openCellStore } from '../cells/store.ts';
 import { onBothDialects } from '../db/dialects.test-support.ts';
 import { openHubDatabase } from '../db/open.ts';
 import type { Sql } from '../db/sql.ts';
@@ -245,12 +246,13 @@ test('compare CLI: a report of the cells enrolled in a group, from the hub datab
     now: () => 1000,
     newId: id,
   });
+  const cells = await openCellStore(database.sql);
   for (const [name, version] of [
     ['press-01', '1.0.9'],
     ['press-02', '1.0.5'],
     ['press-03', '1.0.5'],
   ] as const) {
-    await database.cells.enroll({
+    await cells.enroll({
       id: `plant.line1.${name}`,
       site: 'plant',
       line: 'line1',

@@ -18,6 +18,7 @@ export const EndpointRef = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 64 }),
   url: Type.String({ minLength: 1, maxLength: 512 }),
 });
+export type EndpointRef = Type.Static<typeof EndpointRef>;
 
 export const BirthBody = Type.Object({
   state: Type.Literal('online'),

@@ -1,0 +1,82 @@
+// How each message kind changes a cell's state at the hub: one pure fold, shared by every
+// database the hub runs on (the store reads the cell's liveness, folds the batch's new
+// messages in order, and writes the change back). Kinds that do not touch the cell's state
+// (snapshots, action results) are kept by their own services; the exhaustive switch makes the
+// compiler name a new kind until someone decides what it does here.
+import type { BuildInfo, EndpointRef, Envelope, HealthBody, LastProbe } from '@cellfleet/protocol';
+import { applyLiveness, type Liveness } from './liveness.ts';
+
+/** What a batch changed on one cell; an absent field is left as it was. */
+export interface CellChange {
+  readonly liveness: Liveness;
+  readonly agentVersion?: string;
+  readonly endpoints?: readonly EndpointRef[];
+  readonly lastProbe?: LastProbe;
+  readonly buildInfo?: BuildInfo;
+  readonly health?: HealthBody;
+  /** The hub's clock when the agent was last heard from (any message but a death). */
+  readonly lastSeen?: number;
+}
+
+/** A probe message's body as the cell's "last probe" (the full body goes to the probe history). */
+export function lastProbeOf(m: Envelope<'probe'>): LastProbe {
+  const b = m.body;
+  return {
+    endpoint: b.endpoint,
+    url: b.url,
+    ok: b.ok,
+    at: b.startedAt,
+    durationMs: b.durationMs,
+    diagnosis: b.diagnosis,
+    findings: b.findings,
+    steps: b.steps,
+  };
+}
+
+/** Folds one new message into the change so far; messages are folded in the order stored. */
+export function applyMessage(change: CellChange, m: Envelope, receivedAt: number): CellChange {
+  const seen: CellChange = m.kind === 'death' ? change : { ...change, lastSeen: receivedAt };
+  switch (m.kind) {
+    case 'birth':
+      return {
+        ...seen,
+        liveness: applyLiveness(change.liveness, { kind: 'birth', session: m.session, at: m.ts }),
+        agentVersion: m.body.agentVersion,
+        endpoints: m.body.endpoints,
+      };
+    case 'death':
+      // A death's envelope was written when the connection opened (it is the Last Will);
+      // the hub's clock says when the connection died.
+      return {
+        ...seen,
+        liveness: applyLiveness(change.liveness, { kind: 'death', session: m.session, at: receivedAt }),
+      };
+    case 'probe': {
+      const buildInfo = m.body.server?.buildInfo;
+      return { ...seen, lastProbe: lastProbeOf(m), ...(buildInfo ? { buildInfo } : {}) };
+    }
+    case 'health':
+      return { ...seen, health: m.body };
+    case 'snapshot-hash':
+    case 'snapshot-delta':
+    case 'snapshot-chunk':
+    case 'action-result':
+      return seen;
+    case 'ack':
+    case 'action':
+    case 'snapshot-resend':
+      // Hub → agent kinds never reach the hub's ingest (it refuses down channels).
+      return change;
+    default:
+      return unhandled(m);
+  }
+}
+
+/** Folds a batch's new messages of one cell, starting from its stored liveness. */
+export function foldCell(liveness: Liveness, messages: readonly Envelope[], receivedAt: number): CellChange {
+  return messages.reduce<CellChange>((c, m) => applyMessage(c, m, receivedAt), { liveness });
+}
+
+function unhandled(m: never): never {
+  throw new Error(`no cell-state rule for message kind ${(m as { kind: string }).kind}`);
+}
