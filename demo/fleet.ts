@@ -109,12 +109,14 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
   const say = o.onProgress ?? (() => {});
   rmSync(o.dataDir, { recursive: true, force: true });
   mkdirSync(o.dataDir, { recursive: true });
-  const hub = await startHub({
-    dbPath: join(o.dataDir, 'hub.db'),
-    broker: { mode: 'embedded', host: '127.0.0.1', port: o.mqttPort },
-    http: { host: '127.0.0.1', port: o.httpPort },
-    logger: o.logger,
-  });
+  const hub = await startHub(
+    {
+      database: { sqlite: join(o.dataDir, 'hub.db') },
+      broker: { mode: 'embedded', host: '127.0.0.1', port: o.mqttPort },
+      http: { host: '127.0.0.1', port: o.httpPort },
+    },
+    { logger: o.logger },
+  );
   say(`hub up: API ${hub.httpUrl}, broker ${hub.mqttUrl}`);
   const users = [];
   for (const u of DEMO_USERS) {
@@ -148,7 +150,7 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
   for (const d of DEMO_CELLS) {
     const cell = await startCell(d.cell);
     const enrolled = await enrollCell(
-      hub.store,
+      hub.services.cells,
       {
         site: d.site,
         line: d.line,
@@ -204,7 +206,7 @@ function trustServer(dataDir: string, der: Buffer): void {
 async function seedExample(hub: Hub, say: (line: string) => void): Promise<void> {
   const cell = 'plant1.line-a.press-04';
   const deps = {
-    store: hub.store,
+    store: hub.services.cells,
     snapshots: hub.services.snapshots,
     actions: hub.services.actions,
     now: Date.now,

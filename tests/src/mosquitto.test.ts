@@ -40,7 +40,7 @@ before(async () => {
       mode: 'external',
       url: broker.url,
       username: files.hubUsername,
-      password: readFileSync(files.hubPasswordFile, 'utf8').trim(),
+      passwordFile: files.hubPasswordFile,
       shareGroup: 'hub',
     },
   });
@@ -60,7 +60,7 @@ async function enrollOnBroker(name: string) {
     endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
     trustServers: [cell.serverCertificate()],
   });
-  await writeMosquittoFiles(hub.hub.store, join(dir, 'broker'));
+  await writeMosquittoFiles(hub.hub.services.cells, join(dir, 'broker'));
   await broker.reload();
   return a;
 }
@@ -113,7 +113,7 @@ describe('spine on Mosquitto', () => {
       await c.publishAsync(buildTopic(parseCellId(a.id)!, 'health'), Buffer.from(encodeMessage(own)), {
         qos: 1,
       });
-      const ids = async (id: string) => (await hub.hub.store.messageLog(id)).map((m) => m.id);
+      const ids = async (id: string) => (await hub.hub.services.cells.messageLog(id)).map((m) => m.id);
       await waitFor('own message stored', async () =>
         (await ids(a.id)).includes(own.id) ? true : undefined,
       );

@@ -50,7 +50,7 @@ function healthFor(cell: string) {
 }
 
 const ref = (id: string) => parseCellId(id)!;
-const stored = async (id: string) => (await hub.hub.store.messageLog(id)).map((m) => m.id);
+const stored = async (id: string) => (await hub.hub.services.cells.messageLog(id)).map((m) => m.id);
 
 describe('broker security', () => {
   test('control: an agent publishing under its own cell is stored', async () => {

@@ -42,7 +42,7 @@ after(async () => {
 });
 
 const id = (name: string) => ids.get(name)!;
-const kinds = async (name: string) => (await hub.hub.store.messageLog(id(name))).map((m) => m.kind);
+const kinds = async (name: string) => (await hub.hub.services.cells.messageLog(id(name))).map((m) => m.kind);
 
 describe('snapshots through the fleet', () => {
   test('every cell’s first snapshot is stored, then unchanged cycles send only hashes', async () => {

@@ -32,7 +32,7 @@ const cellState = (id: string) => hub.get<CellDetail>(`/api/cells/${id}`);
 
 /** Every stored message of the cell, with seq 1..N exactly once: nothing lost, nothing doubled. */
 async function assertExactlyOnce(id: string): Promise<number> {
-  const log = (await hub.hub.store.messageLog(id)).filter((m) => m.seq > 0);
+  const log = (await hub.hub.services.cells.messageLog(id)).filter((m) => m.seq > 0);
   const seqs = log.map((m) => m.seq);
   assert.deepEqual(
     seqs,
@@ -121,7 +121,7 @@ describe('spine: agent → MQTT → hub → API', () => {
     });
     agents.push(spawnAgent(a.configPath));
     await waitFor('press-04 first probe', async () => ((await cellState(a.id)).lastProbe ? true : undefined));
-    const before = (await hub.hub.store.messageLog(a.id)).length;
+    const before = (await hub.hub.services.cells.messageLog(a.id)).length;
     await hub.stop();
     await new Promise((r) => setTimeout(r, 4000)); // ~4 probes pile up in the outbox
     await hub.restart();
@@ -135,7 +135,7 @@ describe('spine: agent → MQTT → hub → API', () => {
       45_000,
     );
     assert.ok(stored >= before + 5);
-    const probes = (await hub.hub.store.messageLog(a.id)).filter((m) => m.kind === 'probe').length;
+    const probes = (await hub.hub.services.cells.messageLog(a.id)).filter((m) => m.kind === 'probe').length;
     assert.ok(probes >= 4, `probes from during the outage were delivered (${probes})`);
   });
 

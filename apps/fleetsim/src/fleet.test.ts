@@ -14,12 +14,14 @@ import { createFleet, type Fleet } from './fleet.ts';
 
 async function withHub(run: (hub: Hub) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cellfleet-fleetsim-'));
-  const hub = await startHub({
-    dbPath: join(dir, 'hub.db'),
-    broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
-    logger: pino({ level: 'silent' }),
-  });
+  const hub = await startHub(
+    {
+      database: { sqlite: join(dir, 'hub.db') },
+      broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+    },
+    { logger: pino({ level: 'silent' }) },
+  );
   try {
     await run(hub);
   } finally {
@@ -31,7 +33,7 @@ async function withHub(run: (hub: Hub) => Promise<void>): Promise<void> {
 /** What was acknowledged is a prefix 1..k of what each agent sent, each stored once. */
 async function assertStoredOnce(hub: Hub, fleet: Fleet): Promise<void> {
   for (const a of fleet.agents) {
-    const seqs = (await hub.store.messageLog(a.id)).filter((m) => m.seq > 0).map((m) => m.seq);
+    const seqs = (await hub.services.cells.messageLog(a.id)).filter((m) => m.seq > 0).map((m) => m.seq);
     assert.deepEqual(
       seqs,
       Array.from({ length: seqs.length }, (_, i) => i + 1),
@@ -41,7 +43,7 @@ async function assertStoredOnce(hub: Hub, fleet: Fleet): Promise<void> {
 
 test('50 simulated agents: online, acknowledged, stored exactly once; sisters alike', async () => {
   await withHub(async (hub) => {
-    const agents = await enrollFleet(hub.store, { agents: 50 });
+    const agents = await enrollFleet(hub.services.cells, { agents: 50 });
     const fleet = createFleet({
       url: hub.mqttUrl,
       agents,
@@ -57,7 +59,7 @@ test('50 simulated agents: online, acknowledged, stored exactly once; sisters al
       let online = 0;
       for (const until = Date.now() + 10_000; online < 50 && Date.now() < until; ) {
         await new Promise((r) => setTimeout(r, 200));
-        online = (await hub.store.listCells()).filter((c) => c.online).length;
+        online = (await hub.services.cells.listCells()).filter((c) => c.online).length;
       }
       assert.equal(online, 50);
       await new Promise((r) => setTimeout(r, 1000));
@@ -81,7 +83,7 @@ test('50 simulated agents: online, acknowledged, stored exactly once; sisters al
 
 test('20 agents drifting every cycle: versions, drift events and deltas at the hub, each message once', async () => {
   await withHub(async (hub) => {
-    const agents = await enrollFleet(hub.store, { agents: 20 });
+    const agents = await enrollFleet(hub.services.cells, { agents: 20 });
     const fleet = createFleet({
       url: hub.mqttUrl,
       agents,

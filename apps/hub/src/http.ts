@@ -33,14 +33,14 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   healthRoutes(app, d.ready);
   authRoutes(app, d.services.auth);
-  cellRoutes(app, d.services.store);
+  cellRoutes(app, d.services.cells);
   eventRoutes(app, d.live);
-  notebookRoutes(app, d.services.store, { now: d.now });
+  notebookRoutes(app, d.services.cells, { now: d.now });
   auditRoutes(app, d.services.audit);
   actionRoutes(app, { actions: d.services.actions, now: d.now });
   await app.register(snapshotRoutes, { service: d.services.snapshots });
   proposalRoutes(app, {
-    store: d.services.store,
+    store: d.services.cells,
     snapshots: d.services.snapshots,
     actions: d.services.actions,
     now: d.now,

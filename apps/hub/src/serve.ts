@@ -1,9 +1,11 @@
 // `cellfleet-hub serve`: the command line → the hub's configuration → a running hub.
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { type BrokerConfig, startHub } from './app.ts';
-import { DATABASE_FLAGS, databaseChoice } from './db/cli.ts';
-import { type CliIo, intFlag, parse } from './kernel/cli.ts';
+import { createFailpoints, FAILPOINTS_ENV } from './actions/failpoints.ts';
+import { parseConfigFile, resolveHubConfig } from './config.ts';
+import { DATABASE_FLAGS } from './db/cli.ts';
+import { startHub } from './hub.ts';
+import { type CliIo, parse } from './kernel/cli.ts';
 import { UsageError } from './kernel/errors.ts';
 
 export const SERVE_HELP = `cellfleet-hub serve — run the hub: MQTT broker (embedded) or link (external), ingest, HTTP API
@@ -14,6 +16,8 @@ Usage:
                       --pg-url postgres://cellfleet@db/cellfleet
 
 Options:
+  --config FILE             settings from a YAML file (docs/deploy.md shows every key); flags
+                            given as well override the file's values. Unknown keys are refused.
   --db FILE                 SQLite database (default ./cellfleet-hub.db): one hub, embedded broker
   --host ADDR               address to bind the HTTP API and embedded broker (default 127.0.0.1;
                             use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
@@ -41,6 +45,7 @@ Options:
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v } = parse(argv, {
     ...DATABASE_FLAGS,
+    config: { type: 'string' },
     host: { type: 'string' },
     'http-port': { type: 'string' },
     'mqtt-port': { type: 'string' },
@@ -59,47 +64,28 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     io.stdout(SERVE_HELP);
     return 0;
   }
-  const host = v.host ?? '127.0.0.1';
-  const certFile = v['mqtt-tls-cert'];
-  const keyFile = v['mqtt-tls-key'];
-  if (Boolean(certFile) !== Boolean(keyFile))
-    throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together');
-  let broker: BrokerConfig = {
-    mode: 'embedded',
-    host,
-    port: intFlag('mqtt-port', v['mqtt-port'], certFile ? 8883 : 1883),
-    ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
-  };
-  if (v['broker-url']) {
-    if (!v['broker-user'] || !v['broker-password-file']) {
-      throw new UsageError('--broker-url needs --broker-user and --broker-password-file');
-    }
-    broker = {
-      mode: 'external',
-      url: v['broker-url'],
-      username: v['broker-user'],
-      password: readFileSync(v['broker-password-file'], 'utf8').trim(),
-      ...(v['broker-ca'] ? { caFile: v['broker-ca'] } : {}),
-      ...(v['share-group'] ? { shareGroup: v['share-group'] } : {}),
-    };
-  }
-  const logger = pino({ level: v['log-level'] ?? 'info', base: { svc: 'hub' } });
-  const hub = await startHub({
-    ...databaseChoice(v, io.env),
-    ...(v['redispatch-after'] === undefined
-      ? {}
-      : {
-          actionPolicy: {
-            redispatchAfterMs: intFlag('redispatch-after', v['redispatch-after'], 30, 1, 86_400) * 1000,
-          },
-        }),
-    broker,
-    http: { host, port: intFlag('http-port', v['http-port'], 8080) },
+  const file =
+    v.config === undefined
+      ? undefined
+      : { name: v.config, draft: parseConfigFile(readText(v.config), v.config) };
+  const config = resolveHubConfig(v, io.env, file);
+  const logger = pino({ level: config.logLevel ?? 'info', base: { svc: 'hub' } });
+  const hub = await startHub(config, {
     logger,
+    now: io.now,
+    failpoint: createFailpoints(io.env[FAILPOINTS_ENV]),
   });
   logger.info({ http: hub.httpUrl, mqtt: hub.mqttUrl }, 'hub ready');
   io.stdout(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}\n`);
   await io.stopped();
   await hub.stop();
   return 0;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--config ${file}: ${(err as Error).message}`, { field: 'config' });
+  }
 }

@@ -3,27 +3,28 @@
 // and sessions, the audit chain, the action keyring, maintenance-window actions, snapshots.
 import { randomUUID } from 'node:crypto';
 import type { ActionBody } from '@cellfleet/protocol';
+import type { Failpoint } from './actions/failpoints.ts';
 import { type ActionPolicy, openActionService } from './actions/index.ts';
 import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
-import type { CellStore } from './cells/store.ts';
+import { openCellStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
 import { openKeyring } from './keys/index.ts';
 import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
 
 export interface ServiceDeps {
   readonly sql: Sql;
-  /** The cell store on the same database (store/open.ts opens both). */
-  readonly cells: CellStore;
   readonly now: () => number;
   /** Sends a signed action to a cell's command topic. */
-  readonly publishAction: (cellId: string, body: ActionBody) => Promise<void>;
+  readonly sendAction: (cellId: string, body: ActionBody) => Promise<void>;
   /** Approvals needed, retry delays after a deferral, … (defaults in actions/service.ts). */
   readonly actionPolicy?: Partial<ActionPolicy>;
+  readonly failpoint?: Failpoint;
 }
 
 export async function createServices(d: ServiceDeps) {
   const { sql, now } = d;
+  const cells = await openCellStore(sql);
   const audit = await openAuditLog(sql);
   const auth = await openAuthService({ sql, audit, now });
   const keyring = await openKeyring(sql, now);
@@ -32,18 +33,18 @@ export async function createServices(d: ServiceDeps) {
     audit,
     keyring,
     newId: randomUUID,
-    publish: d.publishAction,
+    publish: d.sendAction,
     ...(d.actionPolicy ? { policy: d.actionPolicy } : {}),
+    ...(d.failpoint ? { failpoint: d.failpoint } : {}),
   });
-  const store = d.cells;
   const snapshots = createSnapshotService({
     store: await openSqlSnapshotStore(sql),
     now,
     newId: randomUUID,
     // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
-    sisters: enrolledSisters(store),
+    sisters: enrolledSisters(cells),
   });
-  return { sql, store, audit, auth, keyring, actions, snapshots };
+  return { sql, cells, audit, auth, keyring, actions, snapshots };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -3,6 +3,7 @@ export * from './config.ts';
 export * from './envelope.ts';
 export * from './http.ts';
 export * from './http-actions.ts';
+export * from './hub-config.ts';
 export * from './ids.ts';
 export * from './messages/action.ts';
 export * from './messages/probe.ts';

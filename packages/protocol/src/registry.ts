@@ -10,7 +10,7 @@ import {
   SnapshotResendBody,
 } from './messages/snapshot.ts';
 import { AckBody, BirthBody, DeathBody, HealthBody } from './messages/state.ts';
-import type { Channel } from './topics.ts';
+import type { Channel, DownChannel, UpChannel } from './topics.ts';
 
 interface KindSpec {
   readonly channel: Channel;
@@ -36,6 +36,12 @@ export const MESSAGE_KINDS = {
 export type Kinds = typeof MESSAGE_KINDS;
 export type MessageKind = keyof Kinds;
 export type BodyOf<K extends MessageKind> = Type.Static<Kinds[K]['body']>;
+/** The kinds an agent sends (on up channels); the hub's ingest routes each of them. */
+export type UpKind = { [K in MessageKind]: Kinds[K]['channel'] extends UpChannel ? K : never }[MessageKind];
+/** The kinds the hub sends (on down channels). */
+export type DownKind = {
+  [K in MessageKind]: Kinds[K]['channel'] extends DownChannel ? K : never;
+}[MessageKind];
 
 export function isMessageKind(kind: unknown): kind is MessageKind {
   return typeof kind === 'string' && Object.hasOwn(MESSAGE_KINDS, kind);

@@ -26,6 +26,7 @@ export function pointerToField(pointer: string, prefix = ''): string {
 }
 
 interface RawError {
+  schemaPath?: string;
   instancePath: string;
   message?: string;
   keyword: string;
@@ -33,6 +34,9 @@ interface RawError {
 }
 
 function describe(e: RawError): { field: string; reason: string } {
+  // A closed object (additionalProperties: false) met a key it does not know.
+  if (e.keyword === 'boolean' && e.schemaPath?.endsWith('/additionalProperties'))
+    return { field: pointerToField(e.instancePath), reason: 'is not a known field' };
   if (e.keyword === 'required' && Array.isArray(e.params['requiredProperties'])) {
     const missing = (e.params['requiredProperties'] as string[]).join(', ');
     return { field: pointerToField(`${e.instancePath}/${missing}`), reason: 'is required' };
@@ -53,6 +57,8 @@ export function compileChecker<T>(schema: TSchema, prefix = ''): Checker<T> {
     issues(value, limit = 5) {
       const out: FieldIssue[] = [];
       for (const raw of compiled.Errors(value) as Iterable<RawError>) {
+        // Each unknown key has its own error (describe() above); the object-level summary adds nothing.
+        if (raw.keyword === 'additionalProperties') continue;
         const d = describe(raw);
         const field = prefix && d.field !== '(root)' ? `${prefix}.${d.field}` : prefix || d.field;
         // Union failures repeat the same field; keep the first reason per field.

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrokerConfig, enrollCell, type Hub, startHub } from '@cellfleet/hub';
+import { enrollCell, type Hub, type HubConfig, startHub } from '@cellfleet/hub';
 import pino from 'pino';
 import { stringify } from 'yaml';
 
@@ -29,18 +29,18 @@ export function tempDir(prefix: string): string {
 }
 
 export async function startTestHub(
-  options: { broker?: BrokerConfig; dir?: string; pgUrl?: string } = {},
+  options: { broker?: HubConfig['broker']; dir?: string; pgUrl?: string } = {},
 ): Promise<TestHub> {
   const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
-  const broker: BrokerConfig = options.broker ?? { mode: 'embedded', host: '127.0.0.1', port: 0 };
-  const database = options.pgUrl ? { pgUrl: options.pgUrl } : { dbPath };
-  let hub = await startHub({
-    ...database,
-    broker,
-    http: { host: '127.0.0.1', port: 0 },
-    logger: quietLogger(),
+  const broker: HubConfig['broker'] = options.broker ?? { mode: 'embedded', host: '127.0.0.1', port: 0 };
+  const database = options.pgUrl ? { postgres: options.pgUrl } : { sqlite: dbPath };
+  const config = (http: number, b: HubConfig['broker']): HubConfig => ({
+    database,
+    broker: b,
+    http: { host: '127.0.0.1', port: http },
   });
+  let hub = await startHub(config(0, broker), { logger: quietLogger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);
   const httpPort = Number(new URL(hub.httpUrl).port);
   let running = true;
@@ -56,12 +56,12 @@ export async function startTestHub(
     httpPort,
     async restart() {
       // Same ports, so agents find the hub where they left it.
-      hub = await startHub({
-        ...database,
-        broker: broker.mode === 'embedded' ? { ...broker, port: mqttPort } : broker,
-        http: { host: '127.0.0.1', port: httpPort },
-        logger: quietLogger(),
-      });
+      hub = await startHub(
+        config(httpPort, broker.mode === 'embedded' ? { ...broker, port: mqttPort } : broker),
+        {
+          logger: quietLogger(),
+        },
+      );
       running = true;
     },
     async stop() {
@@ -100,7 +100,7 @@ export async function enrollAgent(
   s: AgentSetup,
 ): Promise<{ configPath: string; dataDir: string; id: string; secret: string }> {
   const r = await enrollCell(
-    t.hub.store,
+    t.hub.services.cells,
     {
       site: s.site ?? 'plant1',
       line: s.line ?? 'lineA',

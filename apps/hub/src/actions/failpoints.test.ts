@@ -12,7 +12,7 @@ function callIn(name: string, armed: string | undefined) {
   const env = { ...process.env };
   delete env[FAILPOINTS_ENV];
   if (armed !== undefined) env[FAILPOINTS_ENV] = armed;
-  const script = `import { failpoint } from ${JSON.stringify(MODULE)}; failpoint(${JSON.stringify(name)}); console.log('survived');`;
+  const script = `import { createFailpoints } from ${JSON.stringify(MODULE)}; createFailpoints(process.env.${FAILPOINTS_ENV})(${JSON.stringify(name)}); console.log('survived');`;
   return spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
 }
 

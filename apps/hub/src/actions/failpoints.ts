@@ -5,7 +5,7 @@
 // Names: `dispatch.after-commit` (a send of an action to a cell is committed, not published
 // yet) and `dispatch.after-publish` (the broker took it). An armed failpoint logs one line to
 // stderr and sends the process SIGKILL: no cleanup, no flush, as in a power cut. Unarmed (the
-// variable unset, as in production) a call is one lookup in an empty set.
+// variable unset, as in production) a call does nothing.
 
 export const FAILPOINTS_ENV = 'CELLFLEET_FAILPOINTS';
 
@@ -28,10 +28,18 @@ export function parseFailpoints(value: string | undefined): ReadonlySet<string> 
   return armed;
 }
 
-const armed = parseFailpoints(process.env[FAILPOINTS_ENV]);
+/** Calls a failpoint: kills the process there when it is armed, does nothing otherwise. */
+export type Failpoint = (name: FailpointName) => void;
 
-export function failpoint(name: FailpointName): void {
-  if (!armed.has(name)) return;
-  process.stderr.write(`failpoint ${name}: killing the process\n`);
-  process.kill(process.pid, 'SIGKILL');
+export const NO_FAILPOINTS: Failpoint = () => {};
+
+/** The failpoints armed by a CELLFLEET_FAILPOINTS value (main.ts reads the variable). */
+export function createFailpoints(value: string | undefined): Failpoint {
+  const armed = parseFailpoints(value);
+  if (armed.size === 0) return NO_FAILPOINTS;
+  return (name) => {
+    if (!armed.has(name)) return;
+    process.stderr.write(`failpoint ${name}: killing the process\n`);
+    process.kill(process.pid, 'SIGKILL');
+  };
 }

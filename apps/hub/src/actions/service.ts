@@ -25,7 +25,7 @@ import type { AuditLog } from '../audit/log.ts';
 import type { Sql } from '../db/sql.ts';
 import { AppError, type ErrorCode } from '../kernel/errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
-import { failpoint } from './failpoints.ts';
+import { type Failpoint, NO_FAILPOINTS } from './failpoints.ts';
 import { ACTION_MIGRATIONS, createActionStore, type Redispatches } from './store.ts';
 import { createWindowService } from './windows.ts';
 
@@ -58,6 +58,8 @@ export interface ActionServiceDeps {
   /** Action ids: 8–64 of [A-Za-z0-9_-] (e.g. randomUUID). */
   readonly newId: () => string;
   readonly policy?: Partial<ActionPolicy>;
+  /** Crash tests kill the process at exact steps of a dispatch (failpoints.ts); none by default. */
+  readonly failpoint?: Failpoint;
 }
 
 type Send = { actionId: string; cell: string };
@@ -96,6 +98,7 @@ function isUnanswered(action: ActionRecord, cell: string, now: number): boolean 
 export type ActionService = Awaited<ReturnType<typeof openActionService>>;
 
 export async function openActionService(deps: ActionServiceDeps) {
+  const failpoint = deps.failpoint ?? NO_FAILPOINTS;
   const { sql, audit, keyring } = deps;
   const policy: ActionPolicy = { ...DEFAULT_POLICY, ...deps.policy };
   if (!(policy.redispatchAfterMs > 0))

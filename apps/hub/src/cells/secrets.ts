@@ -18,3 +18,11 @@ export function agentSecretMatches(secret: string, storedHash: string): boolean 
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The embedded broker's check of an agent's credentials: its cell id, or undefined. */
+export const agentAuthenticator =
+  (cells: { getEnrollment(id: string): Promise<{ id: string; secretHash: string } | undefined> }) =>
+  async (username: string, password: string): Promise<string | undefined> => {
+    const e = await cells.getEnrollment(username);
+    return e && agentSecretMatches(password, e.secretHash) ? e.id : undefined;
+  };

@@ -14,20 +14,22 @@ import {
   parseTopic,
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
-import type { CellStore } from '../cells/store.ts';
+import type { Router } from './router.ts';
+
+/** Where a batch is stored: idempotent by message id, one transaction (the cell store). */
+export interface BatchStore {
+  ingest(batch: readonly Envelope[], receivedAt: number): Promise<{ readonly fresh: readonly Envelope[] }>;
+}
 
 export interface IngestOptions {
-  readonly store: CellStore;
+  readonly store: BatchStore;
   readonly publish: (topic: string, payload: Uint8Array) => Promise<void>;
   readonly newId: () => string;
   readonly logger: Logger;
   readonly now?: () => number;
-  /**
-   * Runs on the messages a batch stored for the first time, before their acks go out, for
-   * services that keep their own data (snapshots): an ack must still mean "stored".
-   */
-  readonly beforeAck?: (fresh: readonly Envelope[]) => Promise<void>;
-  /** Called with the messages each batch stored for the first time, after the acks. */
+  /** The features that act on stored messages, by kind (router.ts). */
+  readonly router: Router;
+  /** Called with the messages each batch stored for the first time, after the acks (live updates). */
   readonly onStored?: (fresh: readonly Envelope[]) => void;
   readonly batchMs?: number;
   readonly batchMax?: number;
@@ -82,13 +84,10 @@ export function createIngest(o: IngestOptions): Ingest {
     );
     stats.stored += fresh.length;
     stats.duplicates += batch.length - fresh.length;
-    if (fresh.length > 0 && o.beforeAck) {
-      await o.beforeAck(fresh).catch((err: Error) => {
-        // Stored in the cell store already; a snapshot whose content was not kept is noticed by
-        // the snapshot service on the next delta (missing base) and asked for in full again.
-        o.logger.error({ err: err.message }, 'ingest: a service failed on a stored batch');
-      });
-    }
+    // Stored in the cell store already; a handler that fails is logged and the ack still goes
+    // out (a snapshot whose content was not kept is noticed by the snapshot service on the
+    // next delta, missing its base, and asked for in full again).
+    if (fresh.length > 0) await o.router.beforeAck(fresh);
     const byCell = new Map<string, { ref: CellRef; ids: string[] }>();
     for (const { message, ref } of batch) {
       const entry = byCell.get(message.cell) ?? { ref, ids: [] };
@@ -96,7 +95,10 @@ export function createIngest(o: IngestOptions): Ingest {
       byCell.set(message.cell, entry);
     }
     await Promise.all([...byCell.values()].map((e) => sendAck(e.ref, e.ids)));
-    if (fresh.length > 0) o.onStored?.(fresh);
+    if (fresh.length > 0) {
+      o.router.afterAck(fresh);
+      o.onStored?.(fresh);
+    }
   }
 
   function flush(): Promise<void> {

@@ -1,0 +1,82 @@
+// The hub's configuration: what `cellfleet-hub serve` builds from its flags, or reads from a
+// YAML file (`serve --config hub.yaml`), before anything starts. One schema for both, closed
+// at every level: a misspelled key is refused with its path, never silently ignored.
+import Type from 'typebox';
+
+const closed = { additionalProperties: false } as const;
+const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' });
+const Host = Type.String({ minLength: 1, maxLength: 255 });
+const File = Type.String({ minLength: 1, maxLength: 4096 });
+
+export const LogLevel = Type.Union([
+  Type.Literal('debug'),
+  Type.Literal('info'),
+  Type.Literal('warn'),
+  Type.Literal('error'),
+]);
+export type LogLevel = Type.Static<typeof LogLevel>;
+
+export const HubDatabaseConfig = Type.Union([
+  Type.Object({ sqlite: File }, closed),
+  Type.Object(
+    {
+      /** postgres://user@host/db; the password belongs in ~/.pgpass or PGPASSWORD, not here. */
+      postgres: Type.String({ pattern: '^postgres(ql)?://', maxLength: 4096 }),
+      poolMax: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    },
+    closed,
+  ),
+]);
+export type HubDatabaseConfig = Type.Static<typeof HubDatabaseConfig>;
+
+export const TlsFiles = Type.Object({ certFile: File, keyFile: File, caFile: Type.Optional(File) }, closed);
+export type TlsFiles = Type.Static<typeof TlsFiles>;
+
+export const HubBrokerConfig = Type.Union([
+  Type.Object(
+    {
+      mode: Type.Literal('embedded'),
+      host: Host,
+      port: Port,
+      /** Serve MQTT over TLS (mqtts://) so agent secrets never cross the network in clear. */
+      tls: Type.Optional(TlsFiles),
+    },
+    closed,
+  ),
+  Type.Object(
+    {
+      mode: Type.Literal('external'),
+      url: Type.String({ pattern: '^mqtts?://', maxLength: 4096 }),
+      username: Type.String({ minLength: 1, maxLength: 256 }),
+      /** A file holding the hub's broker password (written by `cellfleet-hub broker-config`). */
+      passwordFile: File,
+      caFile: Type.Optional(File),
+      /** MQTT shared-subscription group; replicas with the same group split the ingest. */
+      shareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    },
+    closed,
+  ),
+]);
+export type HubBrokerConfig = Type.Static<typeof HubBrokerConfig>;
+
+export const HubConfig = Type.Object(
+  {
+    database: HubDatabaseConfig,
+    http: Type.Object({ host: Host, port: Port }, closed),
+    broker: HubBrokerConfig,
+    actions: Type.Optional(
+      Type.Object(
+        {
+          /** Re-send a dispatched action nobody answered after this long, while its window is open. */
+          redispatchAfterMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+          /** How often the scheduler looks for windows that opened. */
+          schedulerIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+        },
+        closed,
+      ),
+    ),
+    logLevel: Type.Optional(LogLevel),
+  },
+  closed,
+);
+export type HubConfig = Type.Static<typeof HubConfig>;
