@@ -206,7 +206,7 @@ function trustServer(dataDir: string, der: Buffer): void {
 async function seedExample(hub: Hub, say: (line: string) => void): Promise<void> {
   const cell = 'plant1.line-a.press-04';
   const deps = {
-    store: hub.services.cells,
+    cells: hub.services.cells,
     snapshots: hub.services.snapshots,
     actions: hub.services.actions,
     now: Date.now,

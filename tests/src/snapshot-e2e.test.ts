@@ -1,5 +1,6 @@
 // End to end (issue 4): emulated Kepware cells → agent snapshotter + publisher → wire codec →
-// hub snapshot service (SQLite) → drift events and the sister comparison, over the HTTP routes.
+// a real hub's snapshot service (SQLite) → drift events and the sister comparison, over its
+// HTTP API with a signed-in caller.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +11,15 @@ import { type AgentPki, openAgentPki } from '@cellfleet/agent/pki/pki';
 import { createSnapshotPublisher, type Publication } from '@cellfleet/agent/snapshot/publisher';
 import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import {
-  createSnapshotService,
-  openSqliteSnapshotStore,
-  type SnapshotStore,
-  snapshotRoutes,
-} from '@cellfleet/hub';
+import { enrollCell } from '@cellfleet/hub';
 import { decodeMessage, encodeMessage } from '@cellfleet/protocol';
-import Fastify from 'fastify';
+import { startTestHub, type TestHub } from './support/hub.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-snapshot-e2e-'));
 const NAMES = ['press-01', 'press-02', 'press-03'];
 const cellId = (name: string) => `plant.line1.${name}`;
 let pki: AgentPki;
-let store: SnapshotStore;
+let hub: TestHub;
 let cells: RunningCell[];
 let clock = Date.UTC(2026, 10, 24, 2, 0);
 let ids = 0;
@@ -34,18 +30,23 @@ const publishers = new Map(
 
 before(async () => {
   pki = await openAgentPki({ dir: join(dir, 'pki'), disableFileWatchers: true });
-  store = await openSqliteSnapshotStore(join(dir, 'hub.db'));
+  hub = await startTestHub({ dir });
+  for (const name of NAMES)
+    await enrollCell(
+      hub.hub.services.cells,
+      { site: 'plant', line: 'line1', cell: name, sisterGroup: 'presses', endpoints: [] },
+      { url: hub.hub.mqttUrl, now: clock },
+    );
   cells = await Promise.all(NAMES.map((name) => startCell({ kind: 'kepware', name })));
 });
 after(async () => {
   for (const c of cells) await c.stop();
-  await store.close();
+  await hub.stop();
   await pki.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const service = () => createSnapshotService({ store: storeProxy(), now: () => clock, newId });
-const storeProxy = () => store;
+const service = () => hub.hub.services.snapshots;
 
 /** One snapshot cycle of one cell: snapshot, publish, deliver through the codec, ack back. */
 async function cycle(i: number): Promise<Publication> {
@@ -73,7 +74,6 @@ async function cycle(i: number): Promise<Publication> {
 
 test('first cycle: full copies stored; unchanged cycles send only hashes', async () => {
   const svc = service();
-  for (const n of NAMES) await svc.assignGroup(cellId(n), 'presses');
   for (let i = 0; i < NAMES.length; i++) assert.equal((await cycle(i)).kind, 'full');
   clock += 60_000;
   for (let i = 0; i < NAMES.length; i++) {
@@ -103,33 +103,38 @@ test('a changed parameter: delta, drift event in words, comparison names the cel
     ['plant.line1.press-02: Channel1/Device1/Recipe/Speed 120; 2 of 3 sisters have 100'],
   );
 
-  const app = Fastify();
-  await app.register(snapshotRoutes, { service: svc });
-  try {
-    const html = await app.inject({ url: '/api/groups/presses/comparison?format=html' });
-    assert.equal(html.statusCode, 200);
-    assert.match(html.headers['content-type'] as string, /text\/html/);
-    assert.match(html.body, /plant\.line1\.press-02: Channel1\/Device1\/Recipe\/Speed 120/);
-    const csv = await app.inject({ url: '/api/groups/presses/comparison?format=csv' });
-    assert.match(csv.body, /plant\.line1\.press-02,120,/);
-    const diff = await app.inject({ url: `/api/cells/${cellId('press-02')}/diff` });
-    assert.deepEqual(
-      diff.json().diff.changed.map((x: { from: unknown; to: unknown }) => [x.from, x.to]),
-      [[100, 120]],
-    );
-    const list = await app.inject({ url: `/api/cells/${cellId('press-02')}/snapshots` });
-    assert.equal(list.json().versions.length, 2);
-    const pin = await app.inject({
-      method: 'POST',
-      url: '/api/groups/presses/golden',
-      payload: { cell: cellId('press-02') },
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${hub.hub.httpUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${hub.token}`, 'content-type': 'application/json' },
     });
-    assert.equal(pin.statusCode, 200);
-    const golden = (await app.inject({ url: '/api/groups/presses/comparison' })).json();
-    assert.equal(golden.baselineSource, 'golden');
-    assert.equal(golden.rows[0].outliers.length, 2);
-    assert.equal((await app.inject({ url: '/api/groups/presses/comparison?format=pdf' })).statusCode, 400);
-  } finally {
-    await app.close();
-  }
+  const html = await api('/api/groups/presses/comparison?format=html');
+  assert.equal(html.status, 200);
+  assert.match(html.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await html.text(), /plant\.line1\.press-02: Channel1\/Device1\/Recipe\/Speed 120/);
+  const csv = await api('/api/groups/presses/comparison?format=csv');
+  assert.match(await csv.text(), /plant\.line1\.press-02,120,/);
+  const diff = (await (await api(`/api/cells/${cellId('press-02')}/diff`)).json()) as {
+    diff: { changed: Array<{ from: unknown; to: unknown }> };
+  };
+  assert.deepEqual(
+    diff.diff.changed.map((x) => [x.from, x.to]),
+    [[100, 120]],
+  );
+  const list = (await (await api(`/api/cells/${cellId('press-02')}/snapshots`)).json()) as {
+    versions: unknown[];
+  };
+  assert.equal(list.versions.length, 2);
+  const pin = await api('/api/groups/presses/golden', {
+    method: 'POST',
+    body: JSON.stringify({ cell: cellId('press-02') }),
+  });
+  assert.equal(pin.status, 200);
+  const golden = (await (await api('/api/groups/presses/comparison')).json()) as {
+    baselineSource: string;
+    rows: Array<{ outliers: unknown[] }>;
+  };
+  assert.equal(golden.baselineSource, 'golden');
+  assert.equal(golden.rows[0]?.outliers.length, 2);
+  assert.equal((await api('/api/groups/presses/comparison?format=pdf')).status, 400);
 });

@@ -1,21 +1,23 @@
-// The HTTP API: authentication first (every /api route needs a token or session), then the
-// routes of each module. OpenAPI is generated from the same TypeBox schemas that validate.
+// The HTTP API and the UI: the kernel (validation, errors, the caller check, OpenAPI), each
+// feature's routes as a plugin, health for supervisors, and the web app's files. Before it
+// serves, the registered routes are held against the protocol's contract: a declared route
+// nobody registered, or an /api route nobody declared, stops the hub at start.
+import { API } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { actionRoutes } from './actions/index.ts';
-import { cellRoutes } from './api/cells.ts';
-import { eventRoutes } from './api/events.ts';
-import { groupRuleRoutes } from './api/group-rules.ts';
-import { healthRoutes } from './api/health.ts';
-import { notebookRoutes } from './api/notebook.ts';
-import { proposalRoutes } from './api/proposals.ts';
-import { uiRoutes } from './api/ui.ts';
+import { actionRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
-import { authRoutes, isPublicRoute } from './auth/index.ts';
+import { authRoutes } from './auth/index.ts';
+import { cellRoutes } from './cells/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
+import { contractGaps, route } from './kernel/routes.ts';
+import { keyRoutes } from './keys/index.ts';
 import type { LiveBus } from './live/live.ts';
+import { eventRoutes } from './live/routes.ts';
+import { healthRoutes } from './ops/health.ts';
 import type { Services } from './services.ts';
 import { snapshotRoutes } from './snapshots/index.ts';
+import { uiRoutes } from './ui/routes.ts';
 
 export interface HttpDeps {
   readonly services: Services;
@@ -26,32 +28,30 @@ export interface HttpDeps {
 }
 
 export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
+  const s = d.services;
   const app = await createHttpKernel({
     logger: d.logger,
-    authenticate: (token) => d.services.auth.authenticate(token),
-    isPublic: isPublicRoute,
+    authenticate: (token) => s.auth.authenticate(token),
   });
-  healthRoutes(app, d.ready);
-  authRoutes(app, d.services.auth);
-  cellRoutes(app, d.services.cells);
-  eventRoutes(app, d.live);
-  notebookRoutes(app, d.services.cells, { now: d.now });
-  auditRoutes(app, d.services.audit);
-  actionRoutes(app, { actions: d.services.actions, now: d.now });
-  await app.register(snapshotRoutes, { service: d.services.snapshots });
-  proposalRoutes(app, {
-    store: d.services.cells,
-    snapshots: d.services.snapshots,
-    actions: d.services.actions,
-    now: d.now,
+  const registered: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) registered.push({ method, url: r.url });
   });
-  groupRuleRoutes(app, {
-    snapshots: d.services.snapshots,
-    audit: d.services.audit,
-    now: d.now,
-    tx: (work) => d.services.sql.tx(work),
-  });
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await healthRoutes(app, d.ready);
+  await authRoutes(app, s.auth);
+  await cellRoutes(app, { cells: s.cells, now: d.now });
+  await eventRoutes(app, d.live);
+  await auditRoutes(app, s.audit);
+  await keyRoutes(app, s.keyring);
+  await actionRoutes(app, { actions: s.actions, now: d.now });
+  await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
+  await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
+  route(app, API.openapi, () => app.swagger());
   await uiRoutes(app);
+  const gaps = contractGaps(API, registered);
+  if (gaps.missing.length + gaps.undeclared.length > 0)
+    throw new Error(
+      `the HTTP routes differ from the contract (packages/protocol/src/http/api.ts): missing ${gaps.missing.join(', ') || 'none'}; undeclared ${gaps.undeclared.join(', ') || 'none'}`,
+    );
   return app;
 }

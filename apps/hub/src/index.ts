@@ -3,18 +3,11 @@
 // only this file, and scripts/check-imports.ts refuses deep imports).
 
 export type { HubConfig } from '@cellfleet/protocol';
-export { proposeFromSnapshots } from './api/proposals.ts';
+export { proposeFromSnapshots } from './actions/proposals.ts';
 export { EMITTER_CONCURRENCY, indexRetainedByTopic, type RetainedStore } from './broker/embedded.ts';
 export { writeMosquittoFiles } from './cells/broker-files.ts';
 export { enrollCell } from './cells/enroll.ts';
 export { type CellStore, type Enrollment, openCellStore, withCellStore } from './cells/store.ts';
 export { type HubDatabase, openHubDatabase } from './db/open.ts';
 export { buildHub, type Hub, type HubDeps, startHub } from './hub.ts';
-export {
-  createSnapshotService,
-  enrolledSisters,
-  openSqliteSnapshotStore,
-  openSqlSnapshotStore,
-  type SnapshotStore,
-  snapshotRoutes,
-} from './snapshots/index.ts';
+export { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';

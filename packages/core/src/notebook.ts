@@ -30,10 +30,10 @@ export interface NotebookEntry {
   readonly watchUntil: number | null;
   readonly closedAt: number | null;
   /** Distinct diagnosis codes in the order they first appeared. */
-  readonly codes: readonly string[];
+  readonly codes: string[];
   readonly recurrences: number;
   readonly flapping: boolean;
-  readonly events: readonly NotebookEvent[];
+  readonly events: NotebookEvent[];
 }
 
 export interface NotebookOptions {

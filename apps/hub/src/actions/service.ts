@@ -271,7 +271,6 @@ export async function openActionService(deps: ActionServiceDeps) {
 
   return {
     windows,
-    keys: () => keyring.list(),
     get: async (id: string): Promise<ActionRecord> => known(id, await store.get(id)),
     list: (q?: ListActionsQuery) => store.list(q),
 

@@ -2,4 +2,5 @@
 export * from './broker-files.ts';
 export * from './cli.ts';
 export * from './enroll.ts';
+export * from './routes.ts';
 export * from './store.ts';

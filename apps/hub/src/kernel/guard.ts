@@ -5,7 +5,7 @@
 import type { Actor } from '@cellfleet/core';
 import { hasRole } from '@cellfleet/core';
 import type { Role } from '@cellfleet/protocol';
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
 
 declare module 'fastify' {
@@ -55,8 +55,8 @@ export function installAuth(
   });
 }
 
-/** preHandler: the caller must hold `role` or a higher one (viewer < engineer < approver < admin). */
-export function requireRole(role: Role): preHandlerHookHandler {
+/** preValidation: the caller must hold `role` or a higher one (viewer < engineer < approver < admin). */
+export function requireRole(role: Role): preValidationHookHandler {
   return async (req) => {
     const actor = actorOf(req);
     if (!hasRole(actor.role, role))

@@ -10,6 +10,5 @@ export function testKernel(auth: {
   return createHttpKernel({
     logger: pino({ level: 'silent' }),
     authenticate: (token) => auth.authenticate(token),
-    isPublic: (url) => url === '/api/auth/login',
   });
 }

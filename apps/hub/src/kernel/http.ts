@@ -2,6 +2,8 @@
 // one error handler that turns an AppError into its status and `{ code, message, field? }`,
 // the caller check (guard.ts), and OpenAPI generated from the routes' schemas. Features add
 // their routes as plugins; hub.ts assembles them.
+
+import { API } from '@cellfleet/protocol';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
@@ -18,9 +20,14 @@ import { installValidation } from './validation.ts';
 export interface HttpKernelOptions {
   readonly logger: Logger;
   readonly authenticate: Authenticate;
-  /** /api routes anyone may call (login). */
-  readonly isPublic: (routeUrl: string) => boolean;
 }
+
+/** The /api routes the contract declares public (login). */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(
+  Object.values(API)
+    .filter((r) => r.role === 'public')
+    .map((r) => r.path),
+);
 
 export async function createHttpKernel(o: HttpKernelOptions): Promise<FastifyInstance> {
   // Per-request lines are info level; the hub logs requests only when they warn or fail.
@@ -40,7 +47,7 @@ export async function createHttpKernel(o: HttpKernelOptions): Promise<FastifyIns
   });
   installValidation(app);
   installErrorHandler(app);
-  installAuth(app, o.authenticate, o.isPublic);
+  installAuth(app, o.authenticate, (url) => PUBLIC_PATHS.has(url));
   return app;
 }
 

@@ -2,3 +2,4 @@
 // `keys` command. Actions sign with it; enrollment pins its public keys on each agent.
 export * from './cli.ts';
 export * from './keyring.ts';
+export * from './routes.ts';

@@ -1,95 +1,97 @@
-// HTTP routes for snapshots, drift and sister comparison (fastify 5 plugin). Register with
-// `app.register(snapshotRoutes, { service })`; authentication and roles are the caller's
-// (hooks on the parent scope apply to these routes too).
-import { isReportFormat, REPORT_CONTENT_TYPES, renderComparison } from '@cellfleet/core';
-import { PinGoldenRequest } from '@cellfleet/protocol';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+// Snapshots, drift and the sister comparison over HTTP (a fastify plugin; roles and schemas
+// come from the protocol's contract). Changing what a group is compared against — its rules,
+// its golden baseline — is an engineer's decision and is audited with the change, in one
+// transaction.
+
+import { type Json, REPORT_CONTENT_TYPES, renderComparison } from '@cellfleet/core';
+import { API } from '@cellfleet/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/index.ts';
+import type { Sql } from '../db/sql.ts';
+import { AppError } from '../kernel/errors.ts';
+import { actorOf } from '../kernel/guard.ts';
+import { route, sendFile } from '../kernel/routes.ts';
 import type { SnapshotService } from './service.ts';
 
-export interface SnapshotRoutesOptions {
-  readonly service: SnapshotService;
+export interface SnapshotRouteDeps {
+  readonly snapshots: SnapshotService;
+  readonly audit: AuditLog;
+  readonly sql: Sql;
+  readonly now: () => number;
 }
 
-const str = { type: 'string' } as const;
-const cellParams = { type: 'object', properties: { id: str }, required: ['id'] } as const;
-const groupParams = { type: 'object', properties: { group: str }, required: ['group'] } as const;
+const notFound = (what: string) => new AppError('not-found', what);
 
-export const snapshotRoutes: FastifyPluginAsync<SnapshotRoutesOptions> = async (
-  app: FastifyInstance,
-  opts,
-) => {
-  const { service } = opts;
-  const notFound = (what: string) => ({ code: 'not-found', message: what });
+export async function snapshotRoutes(app: FastifyInstance, d: SnapshotRouteDeps): Promise<void> {
+  const { snapshots } = d;
+  /** A change and its audit record commit together (same database, one transaction). */
+  const audited = <T>(actor: string, event: string, subject: string, change: () => Promise<T>) =>
+    d.sql.tx(async () => {
+      const out = await change();
+      await d.audit.append({ actor, event, subject, data: out as Json }, d.now());
+      return out;
+    });
 
-  app.get<{ Params: { group: string }; Querystring: { format?: string; endpoint?: string } }>(
-    '/api/groups/:group/comparison',
-    {
-      schema: {
-        params: groupParams,
-        querystring: { type: 'object', properties: { format: str, endpoint: str } },
-      },
-    },
-    async (req, reply) => {
-      const format = req.query.format ?? 'json';
-      if (!isReportFormat(format)) {
-        return reply.code(400).send({ code: 'bad-format', message: 'format must be json, html, csv or md' });
-      }
-      const endpoint = req.query.endpoint;
-      const comparison = await service.compare(req.params.group, endpoint === undefined ? {} : { endpoint });
-      if (format === 'json') return comparison;
-      reply.type(REPORT_CONTENT_TYPES[format]);
-      if (format === 'csv')
-        reply.header('content-disposition', `attachment; filename="${req.params.group}-comparison.csv"`);
-      return renderComparison(comparison, format);
-    },
-  );
+  route(app, API.getComparison, async (req, reply) => {
+    const { format = 'json', endpoint } = req.query;
+    const comparison = await snapshots.compare(req.params.group, endpoint === undefined ? {} : { endpoint });
+    if (format === 'json') return comparison;
+    return sendFile(reply, {
+      type: REPORT_CONTENT_TYPES[format],
+      body: renderComparison(comparison, format),
+      ...(format === 'csv' ? { filename: `${req.params.group}-comparison.csv` } : {}),
+    });
+  });
 
-  app.get<{ Params: { id: string }; Querystring: { endpoint?: string } }>(
-    '/api/cells/:id/snapshots',
-    { schema: { params: cellParams } },
-    async (req) => ({ versions: await service.versions(req.params.id, req.query.endpoint) }),
-  );
+  route(app, API.getGroupRules, async (req) => (await snapshots.groupRules(req.params.group)) ?? {});
 
-  app.get<{ Params: { id: string; hash: string }; Querystring: { endpoint?: string } }>(
-    '/api/cells/:id/snapshots/:hash',
-    async (req, reply) => {
-      const found = await service.snapshot(req.params.id, req.params.hash, req.query.endpoint);
-      return found ?? reply.code(404).send(notFound(`no snapshot ${req.params.hash} for ${req.params.id}`));
-    },
-  );
+  route(app, API.putGroupRules, async (req) => {
+    const { group } = req.params;
+    return audited(actorOf(req).name, 'group-rules.set', `group:${group}`, async () => {
+      await snapshots.setGroupRules(group, req.body);
+      return req.body;
+    });
+  });
 
-  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; endpoint?: string } }>(
-    '/api/cells/:id/diff',
-    { schema: { params: cellParams } },
-    async (req, reply) => {
-      const { from, to, endpoint } = req.query;
-      const versions = await service.versions(req.params.id, endpoint);
-      const prev = versions.at(-2)?.hash;
-      const d = await service.diff(req.params.id, from ?? prev ?? 'latest', to ?? 'latest', endpoint);
-      return d ?? reply.code(404).send(notFound('one of the two snapshots does not exist'));
-    },
-  );
+  route(app, API.pinGolden, async (req) => {
+    const { group } = req.params;
+    const { cell } = req.body;
+    // A baseline from outside the group would make "align with sisters" push another group's values.
+    if (!(await snapshots.isMember(group, cell)))
+      throw new AppError('conflict', `${cell} is not in sister group "${group}"`, { field: 'cell' });
+    return audited(actorOf(req).name, 'golden.pinned', `group:${group}`, async () => {
+      const pin = await snapshots.pinGolden(group, req.body);
+      if (!pin) throw notFound(`no snapshot of ${cell} to pin`);
+      return pin;
+    });
+  });
 
-  app.get<{ Params: { id: string }; Querystring: { endpoint?: string; since?: string; limit?: string } }>(
-    '/api/cells/:id/drift',
-    { schema: { params: cellParams } },
-    async (req) => {
-      const q = req.query;
-      const opts = {
-        ...(q.endpoint ? { endpoint: q.endpoint } : {}),
-        ...(q.since ? { since: Number(q.since) } : {}),
-        ...(q.limit ? { limit: Math.min(1000, Number(q.limit)) } : {}),
-      };
-      return { events: await service.drift(req.params.id, opts) };
-    },
-  );
+  route(app, API.listSnapshots, async (req) => ({
+    versions: await snapshots.versions(req.params.id, req.query.endpoint),
+  }));
 
-  app.post<{ Params: { group: string }; Body: PinGoldenRequest }>(
-    '/api/groups/:group/golden',
-    { schema: { params: groupParams, body: PinGoldenRequest } },
-    async (req, reply) => {
-      const pin = await service.pinGolden(req.params.group, req.body);
-      return pin ?? reply.code(404).send(notFound(`no snapshot of ${req.body.cell} to pin`));
-    },
-  );
-};
+  route(app, API.getSnapshot, async (req) => {
+    const found = await snapshots.snapshot(req.params.id, req.params.hash, req.query.endpoint);
+    if (!found) throw notFound(`no snapshot ${req.params.hash} for ${req.params.id}`);
+    return found;
+  });
+
+  route(app, API.getDiff, async (req) => {
+    const { from, to, endpoint } = req.query;
+    const versions = await snapshots.versions(req.params.id, endpoint);
+    const prev = versions.at(-2)?.hash;
+    const d2 = await snapshots.diff(req.params.id, from ?? prev ?? 'latest', to ?? 'latest', endpoint);
+    if (!d2) throw notFound('one of the two snapshots does not exist');
+    return d2;
+  });
+
+  route(app, API.listDrift, async (req) => {
+    const { endpoint, since, limit } = req.query;
+    const opts = {
+      ...(endpoint ? { endpoint } : {}),
+      ...(since === undefined ? {} : { since }),
+      ...(limit === undefined ? {} : { limit }),
+    };
+    return { events: await snapshots.drift(req.params.id, opts) };
+  });
+}

@@ -215,6 +215,10 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     async preload(group: string): Promise<number> {
       return (await latestSnapshots(group)).snapshots.length;
     },
+    /** Whether `cell` is in sister group `group` (enrollment decides). */
+    async isMember(group: string, cell: string): Promise<boolean> {
+      return (await sisters.cellsInGroup(group)).includes(cell);
+    },
     async pinGolden(
       group: string,
       req: { cell: string; hash?: string; endpoint?: string },

@@ -1,9 +1,8 @@
 // "Align with sister baseline": a comparison row becomes a parameter write. Only node values
 // (`…#value` keys) can be written back; server identity, endpoints and certificates cannot.
-import type { ParameterWrite, WriteSource } from '@cellfleet/protocol';
-import type { ComparisonRow } from './types.ts';
+import type { ComparisonRowView, ParameterWrite, WriteSource } from '@cellfleet/protocol';
 
-export function alignWrite(row: ComparisonRow, cell: string): ParameterWrite | null {
+export function alignWrite(row: ComparisonRowView, cell: string): ParameterWrite | null {
   if (!row.key.endsWith('#value') || row.status !== 'outliers' || row.baseline === undefined) return null;
   const b = row.baseline;
   if (typeof b === 'object' && b !== null && !Array.isArray(b)) return null;

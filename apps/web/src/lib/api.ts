@@ -1,6 +1,6 @@
 // The one place the UI talks HTTP. The session cookie set at login authenticates every call
 // (and the EventSource, which cannot send headers), so no token is kept in script reach.
-import type { ErrorBody } from '@cellfleet/protocol';
+import type { Api, ErrorBody, Method, Static, TSchema } from '@cellfleet/protocol';
 
 /** Why a call failed, in the words the UI shows. `unreachable`: no answer from the hub at all. */
 export class ApiError extends Error {
@@ -31,7 +31,7 @@ export function onUnauthenticated(fn: () => void): () => void {
   return () => authListeners.delete(fn);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -61,11 +61,59 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return data as T;
 }
 
+// The client is typed by the hub's HTTP contract (@cellfleet/protocol, http/api.ts): a path is
+// one the contract declares for that method, the input is what its schemas say, and the
+// result is its success response. Types only: nothing of the contract reaches the bundle.
+type Route = Api[keyof Api];
+type RouteAt<M extends Method, P extends string> = Extract<Route, { method: M; path: P }>;
+type PathFor<M extends Method> = Extract<Route, { method: M }>['path'];
+type Part<R, K extends string, As extends string, Opt extends boolean> = R extends {
+  [k in K]: infer S extends TSchema;
+}
+  ? Opt extends true
+    ? { [a in As]?: Static<S> }
+    : { [a in As]: Static<S> }
+  : unknown;
+/** `params` fill the path's `:names`; `query` becomes the query string; `body` is sent as JSON. */
+export type Input<R> = Part<R, 'params', 'params', false> &
+  Part<R, 'query', 'query', true> &
+  Part<R, 'body', 'body', false>;
+export type Output<R> = R extends { responses: infer Rs }
+  ? Static<Extract<Rs[Extract<keyof Rs, 200 | 201 | 202 | 204>], TSchema>>
+  : never;
+/** The input argument may be left out when a route takes none. */
+type Args<R> = Record<never, never> extends Input<R> ? [input?: Input<R>] : [input: Input<R>];
+
+/** `/api/cells/:id` with `{ id: 'a.b.c' }` → `/api/cells/a.b.c`; `query` values appended, undefined ones left out. */
+export function urlOf(path: string, input: { params?: object; query?: object } = {}): string {
+  const params = (input.params ?? {}) as Record<string, string | number>;
+  const filled = path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const q = Object.entries((input.query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return q.length === 0 ? filled : `${filled}?${new URLSearchParams(q.map(([k, v]) => [k, String(v)]))}`;
+}
+
+/** A call of one method: `api.get('/api/cells/:id', { params: { id } })`. */
+type Caller<M extends Method> = <P extends PathFor<M>>(
+  path: P,
+  ...args: Args<RouteAt<M, P>>
+) => Promise<Output<RouteAt<M, P>>>;
+
+function caller<M extends Method>(method: M): Caller<M> {
+  const send = (path: string, input: { params?: object; query?: object; body?: unknown } = {}) =>
+    request(
+      method,
+      urlOf(path, input),
+      method === 'GET' || method === 'DELETE' ? undefined : (input.body ?? {}),
+    );
+  return send as Caller<M>;
+}
+
 export const api = {
-  get: <T>(path: string) => request<T>('GET', path),
-  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  del: <T>(path: string) => request<T>('DELETE', path),
+  get: caller('GET'),
+  post: caller('POST'),
+  put: caller('PUT'),
+  patch: caller('PATCH'),
+  del: caller('DELETE'),
 };
 
 /** A failure as one line for the page. */

@@ -20,7 +20,7 @@ let started = false;
 
 export async function refreshFleet(): Promise<void> {
   try {
-    fleet.cells = await api.get<CellSummary[]>('/api/cells');
+    fleet.cells = await api.get('/api/cells');
     fleet.error = null;
     fleet.at = Date.now();
   } catch (err) {

@@ -70,3 +70,9 @@ export function download(name: string, text: string, type: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** A snapshot value as one line: strings as they are, anything else as JSON; `(missing)` when absent. */
+export function show(v: unknown): string {
+  if (v === undefined) return '(missing)';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

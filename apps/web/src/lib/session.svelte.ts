@@ -1,6 +1,6 @@
 // Who is signed in, and what their role lets them do. The UI offers an action only when the
-// role allows it; the hub checks again (auth/plugin.ts), so hiding a button is courtesy, not security.
-import type { LoginResponse, Role, UserView } from '@cellfleet/protocol';
+// role allows it; the hub checks again (its role guard), so hiding a button is courtesy, not security.
+import type { Role, UserView } from '@cellfleet/protocol';
 import { ApiError, api } from './api.ts';
 
 const RANK: Record<Role, number> = { viewer: 0, engineer: 1, approver: 2, admin: 3 };
@@ -14,7 +14,7 @@ export function can(role: Role): boolean {
 /** Asks the hub who the session cookie belongs to; a 401 just means "not signed in". */
 export async function restoreSession(): Promise<void> {
   try {
-    session.user = await api.get<UserView>('/api/auth/me');
+    session.user = await api.get('/api/auth/me');
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 401) throw err;
     session.user = null;
@@ -24,7 +24,7 @@ export async function restoreSession(): Promise<void> {
 }
 
 export async function signIn(name: string, password: string): Promise<void> {
-  const r = await api.post<LoginResponse>('/api/auth/login', { name, password });
+  const r = await api.post('/api/auth/login', { body: { name, password } });
   session.user = r.user;
 }
 

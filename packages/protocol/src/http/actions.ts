@@ -1,7 +1,6 @@
-// HTTP DTOs for actions, maintenance windows, auth and audit (issue 5).
+// HTTP DTOs for maintenance-window actions (issue 5), and their routes.
 import Type from 'typebox';
-import { CELL_ID_PATTERN } from './envelope.ts';
-import { SEGMENT_PATTERN } from './ids.ts';
+import { SEGMENT_PATTERN } from '../ids.ts';
 import {
   ActionId,
   ActionOutcome,
@@ -9,13 +8,9 @@ import {
   ApprovalRecord,
   TimeRange,
   TypedParams,
-} from './messages/action.ts';
-
-const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Millis = Type.Integer({ minimum: 0 });
-const CellIdString = Type.String({ pattern: CELL_ID_PATTERN });
-export const USER_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
-const UserName = Type.String({ pattern: USER_NAME_PATTERN });
+} from '../messages/action.ts';
+import { CellIdString, ErrorBody, Millis, Nullable } from './common.ts';
+import { defineRoutes } from './route.ts';
 
 // ── maintenance windows ────────────────────────────────────────────────────────────────────
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, 24 h' });
@@ -161,89 +156,6 @@ export const ApproveRequest = Type.Object({ comment: Type.Optional(Type.String({
 export const ReasonRequest = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 2000 }) });
 export const IdParams = Type.Object({ id: ActionId });
 
-// ── auth ───────────────────────────────────────────────────────────────────────────────────
-export const ROLES = ['viewer', 'engineer', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const RoleSchema = Type.Union([
-  Type.Literal('viewer'),
-  Type.Literal('engineer'),
-  Type.Literal('approver'),
-  Type.Literal('admin'),
-]);
-
-export const LoginRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 64 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
-});
-export type LoginRequest = Type.Static<typeof LoginRequest>;
-
-export const UserView = Type.Object({
-  name: Type.String(),
-  role: RoleSchema,
-  disabled: Type.Boolean(),
-  createdAt: Millis,
-});
-export type UserView = Type.Static<typeof UserView>;
-
-export const LoginResponse = Type.Object({ token: Type.String(), expiresAt: Millis, user: UserView });
-export type LoginResponse = Type.Static<typeof LoginResponse>;
-
-export const CreateUserRequest = Type.Object({ name: UserName, role: RoleSchema });
-export type CreateUserRequest = Type.Static<typeof CreateUserRequest>;
-
-/** The generated password and API token are shown here once and never again. */
-export const CreateUserResponse = Type.Object({
-  user: UserView,
-  password: Type.String(),
-  token: Type.String(),
-});
-export type CreateUserResponse = Type.Static<typeof CreateUserResponse>;
-
-export const UpdateUserRequest = Type.Object({
-  role: Type.Optional(RoleSchema),
-  disabled: Type.Optional(Type.Boolean()),
-});
-export type UpdateUserRequest = Type.Static<typeof UpdateUserRequest>;
-
-// ── audit ──────────────────────────────────────────────────────────────────────────────────
-export const AuditEntryView = Type.Object({
-  seq: Type.Integer({ minimum: 1 }),
-  at: Millis,
-  actor: Type.String(),
-  event: Type.String(),
-  subject: Type.String(),
-  data: Type.Unknown(),
-  prevHash: Type.String(),
-  hash: Type.String(),
-});
-export type AuditEntryView = Type.Static<typeof AuditEntryView>;
-
-export const AuditQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-  subject: Type.Optional(Type.String({ maxLength: 128 })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jsonl'), Type.Literal('csv')])),
-});
-export type AuditQuery = Type.Static<typeof AuditQuery>;
-
-export const AuditVerifyResponse = Type.Object({
-  ok: Type.Boolean(),
-  count: Type.Integer({ minimum: 0 }),
-  head: Type.String(),
-  problem: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
-});
-export type AuditVerifyResponse = Type.Static<typeof AuditVerifyResponse>;
-
-// ── signing keys ───────────────────────────────────────────────────────────────────────────
-/** A hub signing key as agents pin it: `active` signs; `next` is staged; `retired` signed before. */
-export const HubKeyView = Type.Object({
-  keyId: Type.String(),
-  publicKeyPem: Type.String(),
-  state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired')]),
-  createdAt: Millis,
-});
-export type HubKeyView = Type.Static<typeof HubKeyView>;
-
 /**
  * POST /api/cells/:id/proposals: a write-parameters action built from snapshot data, either
  * "align with the sister baseline" or "restore from snapshot `hash`".
@@ -266,3 +178,148 @@ export const ProposeFromSnapshotsResponse = Type.Object({
   skipped: Type.Array(Type.Object({ key: Type.String(), reason: Type.String() })),
 });
 export type ProposeFromSnapshotsResponse = Type.Static<typeof ProposeFromSnapshotsResponse>;
+
+const ACTION_ERRORS = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+};
+const WindowParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const tags = ['actions'];
+
+// Action decisions check the caller's role in the service, not before it, so that a refused
+// approval (wrong role, own action) is written to the audit log too.
+export const ACTION_ROUTES = defineRoutes({
+  proposeAction: {
+    method: 'POST',
+    path: '/api/actions',
+    summary: 'Propose an action (engineer)',
+    tags,
+    role: 'engineer',
+    roleCheck: 'service',
+    audited: true,
+    body: ProposeActionRequest,
+    responses: { 201: ActionView, ...ACTION_ERRORS },
+  },
+  listActions: {
+    method: 'GET',
+    path: '/api/actions',
+    summary: 'Actions, newest first',
+    tags,
+    role: 'viewer',
+    audited: false,
+    query: ListActionsQuery,
+    responses: { 200: Type.Array(ActionView), ...ACTION_ERRORS },
+  },
+  getAction: {
+    method: 'GET',
+    path: '/api/actions/:id',
+    summary: 'One action with its runs',
+    tags,
+    role: 'viewer',
+    audited: false,
+    params: IdParams,
+    responses: { 200: ActionView, ...ACTION_ERRORS },
+  },
+  approveAction: {
+    method: 'POST',
+    path: '/api/actions/:id/approve',
+    summary: 'Approve (approver; never the proposer)',
+    tags,
+    role: 'approver',
+    roleCheck: 'service',
+    audited: true,
+    params: IdParams,
+    body: ApproveRequest,
+    responses: { 200: ActionView, ...ACTION_ERRORS },
+  },
+  rejectAction: {
+    method: 'POST',
+    path: '/api/actions/:id/reject',
+    summary: 'Reject (approver)',
+    tags,
+    role: 'approver',
+    roleCheck: 'service',
+    audited: true,
+    params: IdParams,
+    body: ReasonRequest,
+    responses: { 200: ActionView, ...ACTION_ERRORS },
+  },
+  cancelAction: {
+    method: 'POST',
+    path: '/api/actions/:id/cancel',
+    summary: 'Cancel before dispatch (its proposer, or an approver)',
+    tags,
+    role: 'engineer',
+    roleCheck: 'service',
+    audited: true,
+    params: IdParams,
+    body: ReasonRequest,
+    responses: { 200: ActionView, ...ACTION_ERRORS },
+  },
+  proposeFromSnapshots: {
+    method: 'POST',
+    path: '/api/cells/:id/proposals',
+    summary: 'Propose writes that align a cell with its sister baseline, or restore one of its snapshots',
+    tags,
+    role: 'engineer',
+    roleCheck: 'service',
+    audited: true,
+    params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+    body: ProposeFromSnapshotsRequest,
+    responses: { 201: ProposeFromSnapshotsResponse, ...ACTION_ERRORS },
+  },
+  listWindows: {
+    method: 'GET',
+    path: '/api/windows',
+    summary: 'Maintenance windows',
+    tags: ['windows'],
+    role: 'viewer',
+    audited: false,
+    responses: { 200: Type.Array(MaintenanceWindow), ...ACTION_ERRORS },
+  },
+  getWindow: {
+    method: 'GET',
+    path: '/api/windows/:id',
+    summary: 'One maintenance window',
+    tags: ['windows'],
+    role: 'viewer',
+    audited: false,
+    params: WindowParams,
+    responses: { 200: MaintenanceWindow, ...ACTION_ERRORS },
+  },
+  createWindow: {
+    method: 'POST',
+    path: '/api/windows',
+    summary: 'Create a maintenance window (approver)',
+    tags: ['windows'],
+    role: 'approver',
+    audited: true,
+    body: MaintenanceWindowInput,
+    responses: { 201: MaintenanceWindow, ...ACTION_ERRORS },
+  },
+  updateWindow: {
+    method: 'PUT',
+    path: '/api/windows/:id',
+    summary: 'Change a maintenance window (approver)',
+    tags: ['windows'],
+    role: 'approver',
+    audited: true,
+    params: WindowParams,
+    body: MaintenanceWindowInput,
+    responses: { 200: MaintenanceWindow, ...ACTION_ERRORS },
+  },
+  deleteWindow: {
+    method: 'DELETE',
+    path: '/api/windows/:id',
+    summary: 'Delete a maintenance window (approver)',
+    tags: ['windows'],
+    role: 'approver',
+    audited: true,
+    params: WindowParams,
+    responses: { 204: Type.Null(), ...ACTION_ERRORS },
+  },
+});

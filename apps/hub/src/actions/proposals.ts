@@ -1,18 +1,15 @@
-// POST /api/cells/:id/proposals: propose a write-parameters action from snapshot data, the two
+// Propose a write-parameters action from snapshot data, the two
 // ways the issue names: align the cell with its sisters' baseline, or restore a snapshot. The
 // action then follows the normal path (approval by someone else, window, signed dispatch).
 import { type Actor, alignWrites, type ProposedWrites, restoreWrites } from '@cellfleet/core';
-import { ProposeFromSnapshotsRequest, ProposeFromSnapshotsResponse } from '@cellfleet/protocol';
-import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
-import type { ActionService } from '../actions/index.ts';
+import type { ProposeFromSnapshotsRequest } from '@cellfleet/protocol';
 import type { CellStore } from '../cells/store.ts';
 import { AppError } from '../kernel/errors.ts';
-import { actorOf } from '../kernel/guard.ts';
 import type { SnapshotService } from '../snapshots/index.ts';
+import type { ActionService } from './service.ts';
 
 export interface ProposalDeps {
-  readonly store: CellStore;
+  readonly cells: CellStore;
   readonly snapshots: SnapshotService;
   readonly actions: ActionService;
   readonly now: () => number;
@@ -25,7 +22,7 @@ export async function proposeFromSnapshots(
   cellId: string,
   b: ProposeFromSnapshotsRequest,
 ) {
-  const cell = await d.store.getCell(cellId, 0);
+  const cell = await d.cells.getCell(cellId, 0);
   if (!cell) throw new AppError('not-found', `no cell "${cellId}" is enrolled`);
   const latest = await d.snapshots.snapshot(cell.id, 'latest', b.endpoint);
   if (!latest)
@@ -63,23 +60,4 @@ export async function proposeFromSnapshots(
     d.now(),
   );
   return { action, skipped: planned.skipped };
-}
-
-export function proposalRoutes(app: FastifyInstance, d: ProposalDeps): void {
-  app.post<{ Params: { id: string }; Body: ProposeFromSnapshotsRequest }>(
-    '/api/cells/:id/proposals',
-    {
-      schema: {
-        tags: ['actions'],
-        summary: 'Propose writes that align a cell with its sister baseline, or restore one of its snapshots',
-        params: Type.Object({ id: Type.String() }),
-        body: ProposeFromSnapshotsRequest,
-        response: { 201: ProposeFromSnapshotsResponse },
-      },
-    },
-    async (req, reply) => {
-      const { action, skipped } = await proposeFromSnapshots(d, actorOf(req), req.params.id, req.body);
-      return reply.code(201).send({ action, skipped });
-    },
-  );
 }

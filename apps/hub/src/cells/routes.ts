@@ -1,0 +1,52 @@
+// The fleet over HTTP: every cell, one cell, and one cell's fault notebook (core/notebook.ts,
+// built from its stored probes, as JSON or as Markdown to attach to a work order).
+import { buildNotebook, DEFAULT_WATCH_MS, notebookMarkdown } from '@cellfleet/core';
+import { API } from '@cellfleet/protocol';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../kernel/errors.ts';
+import { route, sendFile } from '../kernel/routes.ts';
+import type { CellStore } from './store.ts';
+
+/** Probes read for a notebook: enough for weeks of history at one probe a minute. */
+const HISTORY_LIMIT = 10_000;
+
+export interface CellRouteDeps {
+  readonly cells: CellStore;
+  readonly now: () => number;
+  readonly watchMs?: number;
+}
+
+const notEnrolled = (id: string) => new AppError('not-found', `no cell "${id}" is enrolled`);
+
+export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promise<void> {
+  route(app, API.listCells, () => d.cells.listCells());
+
+  route(app, API.getCell, async (req) => {
+    const cell = await d.cells.getCell(req.params.id);
+    if (!cell) throw notEnrolled(req.params.id);
+    return cell;
+  });
+
+  route(app, API.getNotebook, async (req, reply) => {
+    const cell = await d.cells.getCell(req.params.id, HISTORY_LIMIT);
+    if (!cell) throw notEnrolled(req.params.id);
+    const points = cell.probes.map((p) => ({
+      at: p.at,
+      endpoint: p.endpoint,
+      ok: p.ok,
+      code: p.diagnosis.code,
+      summary: p.diagnosis.summary,
+    }));
+    const now = d.now();
+    const watchMs = d.watchMs ?? DEFAULT_WATCH_MS;
+    const entries = buildNotebook(points, { now, watchMs });
+    if (req.query.format === 'md') {
+      return sendFile(reply, {
+        type: 'text/markdown; charset=utf-8',
+        filename: `${cell.id}-notebook.md`,
+        body: notebookMarkdown(cell.id, entries, now),
+      });
+    }
+    return { cell: cell.id, watchMs, entries };
+  });
+}

@@ -1,0 +1,123 @@
+// HTTP DTOs for the fleet's cells (liveness, probes, the fault notebook), and their routes.
+import Type from 'typebox';
+import { BuildInfo, DiagnosisSummary, ProbeStep } from '../messages/probe.ts';
+import { HealthBody } from '../messages/state.ts';
+import { ErrorBody, Nullable } from './common.ts';
+import { defineRoutes } from './route.ts';
+
+export const LastProbe = Type.Object({
+  endpoint: Type.String(),
+  url: Type.String(),
+  ok: Type.Boolean(),
+  at: Type.Integer(),
+  durationMs: Type.Number(),
+  diagnosis: DiagnosisSummary,
+  findings: Type.Array(DiagnosisSummary),
+  steps: Type.Array(ProbeStep),
+});
+export type LastProbe = Type.Static<typeof LastProbe>;
+
+export const CellSummary = Type.Object({
+  id: Type.String({ description: 'site.line.cell' }),
+  site: Type.String(),
+  line: Type.String(),
+  cell: Type.String(),
+  sisterGroup: Type.String(),
+  online: Type.Boolean(),
+  /** When the cell last changed between online and offline (ms since epoch); null if never seen. */
+  since: Nullable(Type.Integer()),
+  lastSeen: Nullable(Type.Integer()),
+  agentVersion: Nullable(Type.String()),
+  buildInfo: Nullable(BuildInfo),
+  lastProbe: Nullable(LastProbe),
+});
+export type CellSummary = Type.Static<typeof CellSummary>;
+
+export const CellDetail = Type.Object({
+  ...CellSummary.properties,
+  endpoints: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })),
+  session: Type.Integer(),
+  health: Nullable(HealthBody),
+  probes: Type.Array(LastProbe),
+});
+export type CellDetail = Type.Static<typeof CellDetail>;
+
+const NotebookEvent = Type.Object({
+  at: Type.Integer(),
+  kind: Type.Union([
+    Type.Literal('opened'),
+    Type.Literal('changed'),
+    Type.Literal('recovered'),
+    Type.Literal('recurred'),
+  ]),
+  code: Type.String(),
+  summary: Type.String(),
+});
+
+/** One story of the cell's fault history (core/notebook.ts). */
+export const NotebookEntryView = Type.Object({
+  endpoint: Type.String(),
+  openedAt: Type.Integer(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('watching'), Type.Literal('closed')]),
+  lastSeenFailing: Type.Integer(),
+  watchUntil: Nullable(Type.Integer()),
+  closedAt: Nullable(Type.Integer()),
+  codes: Type.Array(Type.String()),
+  recurrences: Type.Integer({ minimum: 0 }),
+  flapping: Type.Boolean(),
+  events: Type.Array(NotebookEvent),
+});
+export type NotebookEntryView = Type.Static<typeof NotebookEntryView>;
+
+export const NotebookView = Type.Object({
+  cell: Type.String(),
+  watchMs: Type.Integer(),
+  entries: Type.Array(NotebookEntryView),
+});
+export type NotebookView = Type.Static<typeof NotebookView>;
+
+export const CellParams = Type.Object({ id: Type.String({ description: 'site.line.cell', maxLength: 200 }) });
+
+export const CELL_ROUTES = defineRoutes({
+  listCells: {
+    method: 'GET',
+    path: '/api/cells',
+    summary: 'Every enrolled cell with its liveness, server identity and last probe',
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    responses: { 200: Type.Array(CellSummary) },
+  },
+  getCell: {
+    method: 'GET',
+    path: '/api/cells/:id',
+    summary: 'One cell, with its endpoints, outbox health and recent probes',
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: CellParams,
+    responses: { 200: CellDetail, 404: ErrorBody },
+  },
+  getNotebook: {
+    method: 'GET',
+    path: '/api/cells/:id/notebook',
+    summary: "The cell's fault history: when it broke, what the diagnosis was, when it recovered",
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: CellParams,
+    query: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) }),
+    responses: { 200: NotebookView, 404: ErrorBody },
+    produces: ['text/markdown'],
+  },
+  events: {
+    method: 'GET',
+    path: '/api/events',
+    summary: 'Live updates: a `cells` event names the cells whose state changed (text/event-stream)',
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    responses: {},
+    produces: ['text/event-stream'],
+  },
+});

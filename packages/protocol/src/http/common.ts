@@ -1,0 +1,19 @@
+// Pieces every HTTP DTO uses.
+import Type from 'typebox';
+import { CELL_ID_PATTERN } from '../envelope.ts';
+
+export const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Millis = Type.Integer({ minimum: 0 });
+export const CellIdString = Type.String({ pattern: CELL_ID_PATTERN });
+/** Any JSON value (configuration values, audit data): typed `unknown`, serialized as is. */
+export const JsonValue = Type.Unknown();
+
+export const ErrorBody = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  field: Type.Optional(Type.String()),
+});
+export type ErrorBody = Type.Static<typeof ErrorBody>;
+
+/** The error answers every guarded route may give (bad input, no caller, wrong role). */
+export const GUARDED_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } as const;
