@@ -10,15 +10,18 @@
 // 10,000 sockets on each side need `ulimit -n` above 10,000 (this machine: see the report).
 // The whole run is bounded (BUDGET_MS): a step that does not finish fails the bench with what
 // it had reached, and every child process is killed.
+
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
+import {
+  createFleet,
+  enrollFleet,
+  type Fleet,
+  peakPerSecond,
+  type SimCredentials,
+} from '@cellfleet/fleetsim';
 import { withCellStore } from '@cellfleet/hub';
-import { enrollFleet } from '../apps/fleetsim/src/enroll.ts';
-import { createFleet, type Fleet } from '../apps/fleetsim/src/fleet.ts';
-import type { SimCredentials } from '../apps/fleetsim/src/sim-agent.ts';
-import { peakPerSecond } from '../apps/fleetsim/src/stats.ts';
-import { removeDir, tempDir } from '../tests/src/support/hub.ts';
-import { freePort } from '../tests/src/support/mosquitto.ts';
+import { freePort, removeDir, tempDir } from '@cellfleet/testkit';
 import { type Child, cpuPercent, type ProcSample, sample, startChild } from './lib/proc.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 

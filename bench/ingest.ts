@@ -4,15 +4,11 @@
 // Load: 200 simulated agents (apps/fleetsim). Throughput: a burst of 100 probe results per
 // agent, timed until every one is acknowledged (the hub acks only after commit). Latency: 200
 // probes/s for 8 s, publish → ack, which bounds "visible in the API" from above by one hop.
+
 import { join } from 'node:path';
+import { createFleet, enrollFleet, probeBody, type SimCredentials, simCell } from '@cellfleet/fleetsim';
 import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
-import { enrollFleet, simCell } from '../apps/fleetsim/src/enroll.ts';
-import { createFleet } from '../apps/fleetsim/src/fleet.ts';
-import { probeBody } from '../apps/fleetsim/src/messages.ts';
-import type { SimCredentials } from '../apps/fleetsim/src/sim-agent.ts';
-import { removeDir, tempDir } from '../tests/src/support/hub.ts';
-import { startMosquitto } from '../tests/src/support/mosquitto.ts';
-import { startPostgres } from '../tests/src/support/postgres.ts';
+import { removeDir, startMosquitto, startPostgres, tempDir } from '@cellfleet/testkit';
 import { type Child, startChild } from './lib/proc.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 

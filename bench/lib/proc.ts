@@ -1,7 +1,7 @@
 // Child processes for benchmarks (a hub, a raw broker + acker) and their CPU/RSS from /proc.
 import { readFileSync } from 'node:fs';
 
-export { type Child, startChild } from '../../tests/src/support/child.ts';
+export { type Child, startChild } from '@cellfleet/testkit';
 
 export interface ProcSample {
   readonly at: number;

@@ -3,8 +3,13 @@
 // the same input in the same process, alternating, several times; the tables give medians and
 // their ratio, because the dev VMs are shared with other test runs.
 import { deepStrictEqual } from 'node:assert/strict';
-import { type CompareInput, canonicalJson, compareSisters, type SnapshotEntries } from '@cellfleet/core';
-import { compareSistersReference } from '../../packages/core/src/compare/reference.ts';
+import {
+  type CompareInput,
+  canonicalJson,
+  compareSisters,
+  compareSistersReference,
+  type SnapshotEntries,
+} from '@cellfleet/core';
 
 const NODE = '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}T';
 const DAY = 86_400_000;

@@ -4,12 +4,14 @@
 // The kill points come from the test-only pauses CELLFLEET_TEST_PAUSE_AFTER_SNAPSHOT_MS and
 // CELLFLEET_TEST_PAUSE_AFTER_WRITE_MS (apps/agent/src/actions/executor.ts).
 // One enrolled agent is restarted from test to test, so each restart also settles the previous kill.
+
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCell } from '@cellfleet/cellsim';
 import type { ActionView } from '@cellfleet/protocol';
+import { waitFor } from '@cellfleet/testkit';
 import {
   type ActionRig,
   approve,
@@ -22,7 +24,7 @@ import {
   type Users,
   windowIn,
 } from './support/actions.ts';
-import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
+import { type AgentProcess, spawnAgent, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;

@@ -1,10 +1,12 @@
 // An action approved and dispatched while its agent is offline is not lost: agents use clean
 // MQTT sessions, so the hub re-sends unanswered runs when the cell's birth arrives, and the
 // agent's ledger makes sure a repeat never runs twice.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCell } from '@cellfleet/cellsim';
 import type { ActionView, CellDetail } from '@cellfleet/protocol';
+import { waitFor } from '@cellfleet/testkit';
 import {
   type ActionRig,
   approve,
@@ -17,7 +19,7 @@ import {
   windowIn,
   writeSpeed,
 } from './support/actions.ts';
-import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
+import { type AgentProcess, spawnAgent, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;

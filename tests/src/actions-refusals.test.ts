@@ -4,10 +4,12 @@
 // the hub's signer: after signing (a man in the middle: forged signature, tampered parameters,
 // a replayed message) or before signing with the hub's real key (a compromised or buggy hub:
 // another cell, no approvals, another window), so the agent's own checks are what stop them.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCell } from '@cellfleet/cellsim';
 import type { ActionBody, ActionView, CellDetail, ProposeActionRequest } from '@cellfleet/protocol';
+import { waitFor } from '@cellfleet/testkit';
 import {
   type ActionRig,
   api,
@@ -25,7 +27,7 @@ import {
   type Users,
   windowIn,
 } from './support/actions.ts';
-import { type AgentProcess, spawnAgent, type TestHub, waitFor } from './support/hub.ts';
+import { type AgentProcess, spawnAgent, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;

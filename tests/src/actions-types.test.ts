@@ -2,6 +2,7 @@
 // second), real agent processes, an emulated Kepware cell. Each action is proposed by erin,
 // approved by ann, dispatched signed at its window and reported back through the outbox;
 // writes are checked on the cell itself (readParameter), before and after.
+
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCell } from '@cellfleet/cellsim';
 import type { CellDetail, ProposeActionRequest } from '@cellfleet/protocol';
+import { tempDir, waitFor } from '@cellfleet/testkit';
 import {
   type ActionRig,
   approve,
@@ -20,7 +22,7 @@ import {
   type Users,
   windowIn,
 } from './support/actions.ts';
-import { type AgentProcess, enrollAgent, spawnAgent, type TestHub, tempDir, waitFor } from './support/hub.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, type TestHub } from './support/hub.ts';
 
 const SCAN = 'Channel1.Device1.Config.ScanRateMs';
 

@@ -1,11 +1,13 @@
 // The README's first command: the demo fleet as `npm run demo` starts it (a relative data dir,
 // default probe interval) shows every cell's true diagnosis, and seeds the example proposal.
+
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { CellSummary } from '@cellfleet/protocol';
+import { waitFor } from '@cellfleet/testkit';
 import { type DemoFleet, startDemoFleet } from '../../demo/fleet.ts';
-import { quietLogger, waitFor } from './support/hub.ts';
+import { quietLogger } from './support/hub.ts';
 
 const DATA = `.data/test-demo-${process.pid}`;
 let fleet: DemoFleet;

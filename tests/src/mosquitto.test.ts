@@ -1,6 +1,7 @@
 // Issue 2 on Mosquitto from Debian instead of the embedded aedes: the protocol is not tied to
 // one broker. The hub runs in external-broker mode with a shared subscription and generates
 // mosquitto's password file and ACL from its enrollments.
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,18 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { buildTopic, type CellDetail, createEnvelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
+import { type Mosquitto, removeDir, startMosquitto, tempDir, waitFor } from '@cellfleet/testkit';
 import mqtt from 'mqtt';
-import {
-  type AgentProcess,
-  enrollAgent,
-  removeDir,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  tempDir,
-  waitFor,
-} from './support/hub.ts';
-import { type Mosquitto, startMosquitto } from './support/mosquitto.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const dir = tempDir('mosq');
 let broker: Mosquitto;

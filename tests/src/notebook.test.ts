@@ -1,19 +1,14 @@
 // Issue 3, fleet side: a fault injected into a live cell opens a notebook entry at the hub, its
 // recovery puts it under watch, and the Markdown export tells the story. The endpoint's
 // password appears nowhere: not in the API, the export, nor the hub's database file.
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail } from '@cellfleet/protocol';
-import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
+import { waitFor } from '@cellfleet/testkit';
+import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const PASSWORD = 'Sup3r-s3cret-pa55word';
 let hub: TestHub;

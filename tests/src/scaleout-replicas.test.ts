@@ -3,14 +3,14 @@
 // restarted: every agent's messages are stored exactly once (seq 1..N, no gaps, no repeats),
 // because an agent keeps a message until a hub acknowledges it after commit, and the store is
 // idempotent by message id whichever replica writes it.
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { createFleet, type Fleet, type SimCredentials } from '@cellfleet/fleetsim';
 import { buildTopic, cellId, createEnvelope, encodeMessage } from '@cellfleet/protocol';
-import { createFleet, type Fleet } from '../../apps/fleetsim/src/fleet.ts';
-import type { SimCredentials } from '../../apps/fleetsim/src/sim-agent.ts';
-import { removeDir, tempDir, waitFor } from './support/hub.ts';
+import { removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import { type ScaleoutRig, startScaleoutRig } from './support/scaleout.ts';
 
 const AGENTS = 20;

@@ -5,13 +5,14 @@
 //  - an action goes out exactly once although the replica dispatching it is killed (by a
 //    failpoint, so the kill lands at the chosen step every run) after committing the dispatch
 //    and before publishing it, or right after publishing it.
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { createFleet, type Fleet } from '@cellfleet/fleetsim';
 import { buildTopic, cellId, createEnvelope, encodeMessage } from '@cellfleet/protocol';
-import { createFleet, type Fleet } from '../../apps/fleetsim/src/fleet.ts';
-import { removeDir, tempDir, waitFor } from './support/hub.ts';
+import { removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import type { Replica } from './support/replica.ts';
 import { type ScaleoutRig, startScaleoutRig } from './support/scaleout.ts';
 

@@ -1,11 +1,13 @@
 // Issue 2 security: per-agent credentials and topic ACL on the embedded broker. Each refusal
 // is paired with the same action done legitimately, so a broken path cannot pass as a refusal.
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { buildTopic, createEnvelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
+import { waitFor } from '@cellfleet/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
-import { enrollAgent, startTestHub, type TestHub, waitFor } from './support/hub.ts';
+import { enrollAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 let a: { id: string; secret: string };

@@ -1,19 +1,14 @@
 // Issue 4 through the whole stack: real agent processes snapshot emulated Kepware cells and
 // send them over MQTT; a parameter changed live on one cell becomes a drift event at the hub
 // and an outlier in the sister comparison; unchanged cycles cost only a hash on the wire.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { Comparison } from '@cellfleet/core';
+import { waitFor } from '@cellfleet/testkit';
 import { SPEED } from './support/actions.ts';
-import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 const cells = new Map<string, RunningCell>();

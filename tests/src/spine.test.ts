@@ -1,18 +1,13 @@
 // Issue 2 end to end: a real hub (embedded aedes + SQLite), real agent processes, and an
 // emulated Kepware cell (node-opcua server). Liveness, exactly-once delivery across a hub
 // outage, and no loss when an agent is killed with a full outbox.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail, CellSummary } from '@cellfleet/protocol';
-import {
-  type AgentProcess,
-  enrollAgent,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from './support/hub.ts';
+import { waitFor } from '@cellfleet/testkit';
+import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
 let cell: RunningCell;

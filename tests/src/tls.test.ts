@@ -1,5 +1,6 @@
 // The embedded broker over TLS: an agent that pins the hub's CA comes online over mqtts://;
 // a client that does not trust the certificate, or that speaks plain MQTT, gets nowhere.
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,17 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail } from '@cellfleet/protocol';
+import { removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import mqtt from 'mqtt';
-import {
-  type AgentProcess,
-  enrollAgent,
-  removeDir,
-  spawnAgent,
-  startTestHub,
-  type TestHub,
-  tempDir,
-  waitFor,
-} from './support/hub.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const dir = tempDir('tls');
 const certFile = join(dir, 'hub-cert.pem');

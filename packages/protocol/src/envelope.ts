@@ -2,7 +2,7 @@
 // `seq` orders one agent's messages, `session` counts the agent's MQTT connections so a
 // stale Last Will can be told from a current one.
 import Type from 'typebox';
-import { SEGMENT_PATTERN } from './ids.ts';
+import { CELL_ID_PATTERN, MESSAGE_ID_PATTERN } from './ids.ts';
 import type { BodyOf, MessageKind } from './registry.ts';
 
 /** Major.minor. A receiver accepts any minor of its major and ignores fields it does not know. */
@@ -11,10 +11,6 @@ export const PROTOCOL_MAJOR = 1;
 
 /** Hard cap on one MQTT payload. Large snapshots are chunked below it. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-
-const segment = SEGMENT_PATTERN.slice(1, -1);
-export const MESSAGE_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
-export const CELL_ID_PATTERN = `^${segment}\\.${segment}\\.${segment}$`;
 
 export const EnvelopeSchema = Type.Object({
   v: Type.String({ pattern: '^\\d+\\.\\d+$' }),

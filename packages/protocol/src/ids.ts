@@ -31,3 +31,7 @@ export function parseCellId(id: string): CellRef | undefined {
   if ([site, line, cell].some((s) => segmentProblem(s) !== undefined)) return undefined;
   return { site, line, cell };
 }
+
+const segment = SEGMENT_PATTERN.slice(1, -1);
+export const MESSAGE_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
+export const CELL_ID_PATTERN = `^${segment}\\.${segment}\\.${segment}$`;

@@ -12,7 +12,8 @@ import type {
   ProposeActionRequest,
   SignedAction,
 } from '@cellfleet/protocol';
-import { type AgentSetup, enrollAgent, startTestHub, type TestHub, waitFor } from './hub.ts';
+import { waitFor } from '@cellfleet/testkit';
+import { type AgentSetup, enrollAgent, startTestHub, type TestHub } from './hub.ts';
 
 /** The emulated Kepware cell's recipe speed (100 at start): its cellsim path and snapshot key. */
 export const SPEED = 'Channel1.Device1.Recipe.Speed';

@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@cellfleet/testkit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type DemoFleet, startDemoFleet } from '../../../demo/fleet.ts';
-import { quietLogger, tempDir } from './hub.ts';
+import { quietLogger } from './hub.ts';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 

@@ -2,10 +2,10 @@
 // enrollment into agent config files, and real agent processes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { enrollCell, type Hub, type HubConfig, startHub } from '@cellfleet/hub';
+import { tempDir } from '@cellfleet/testkit';
 import pino from 'pino';
 import { stringify } from 'yaml';
 
@@ -22,10 +22,6 @@ export interface TestHub {
   restart(): Promise<void>;
   stop(): Promise<void>;
   get<T>(path: string): Promise<T>;
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `cellfleet-${prefix}-`));
 }
 
 export async function startTestHub(
@@ -160,29 +156,4 @@ export function spawnAgent(configPath: string, options: { env?: Record<string, s
       await exited;
     },
   };
-}
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
-  );
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }

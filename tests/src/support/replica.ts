@@ -1,6 +1,6 @@
 // A hub replica as a real process (`cellfleet-hub serve` with an external broker and all its
 // state in PostgreSQL), so a test can SIGKILL it the way a crashed machine would stop it.
-import { type Child, startChild } from './child.ts';
+import { type Child, startChild } from '@cellfleet/testkit';
 
 export interface ReplicaOptions {
   readonly brokerUrl: string;

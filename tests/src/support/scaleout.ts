@@ -2,7 +2,9 @@
 // enrolled in it, Mosquitto configured from those enrollments (passwd + ACL, as
 // `cellfleet-hub broker-config` writes them), and hub replicas started on demand as real
 // processes with all their state in PostgreSQL.
+
 import { join } from 'node:path';
+import { enrollFleet, type SimCredentials } from '@cellfleet/fleetsim';
 import {
   type CellStore,
   type HubDatabase,
@@ -11,11 +13,8 @@ import {
   writeMosquittoFiles,
 } from '@cellfleet/hub';
 import { cellId } from '@cellfleet/protocol';
+import { type Mosquitto, type Postgres, startMosquitto, startPostgres } from '@cellfleet/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
-import { enrollFleet } from '../../../apps/fleetsim/src/enroll.ts';
-import type { SimCredentials } from '../../../apps/fleetsim/src/sim-agent.ts';
-import { type Mosquitto, startMosquitto } from './mosquitto.ts';
-import { type Postgres, startPostgres } from './postgres.ts';
 import { type Replica, type ReplicaOptions, startReplica } from './replica.ts';
 
 export interface ScaleoutRig {

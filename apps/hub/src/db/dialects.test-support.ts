@@ -1,9 +1,10 @@
 // Runs one set of test cases on both SQL dialects, unchanged: SQLite in memory and a
-// throwaway PostgreSQL server (Debian's packages, started by tests/src/support/postgres.ts,
+// throwaway PostgreSQL server (Debian's packages, started by @cellfleet/testkit,
 // which owns process handling for every external server), with a fresh database per case.
 // Every service built on Sql uses this, so "works on PostgreSQL" is tested, not assumed.
+
 import { after, before, describe, type TestContext } from 'node:test';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
+import { type Postgres, startPostgres } from '@cellfleet/testkit';
 import { openPgSql } from './pg-sql.ts';
 import type { Sql } from './sql.ts';
 import { openSqliteSql } from './sqlite-sql.ts';

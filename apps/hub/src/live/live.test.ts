@@ -1,9 +1,10 @@
 // Live events between replicas: payloads fit NOTIFY, two bridges on one database hear each
 // other and not themselves, and a listener that loses its connection comes back.
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { type Postgres, startPostgres } from '@cellfleet/testkit';
 import pino from 'pino';
-import { type Postgres, startPostgres } from '../../../../tests/src/support/postgres.ts';
 import { createPgPool } from '../db/pg-sql.ts';
 import { type CellsEvent, createLiveBus } from './live.ts';
 import { bridgeLiveBus, notifyPayloads, parsePayload } from './pg-bridge.ts';

@@ -1,6 +1,6 @@
 // Pieces every HTTP DTO uses.
 import Type from 'typebox';
-import { CELL_ID_PATTERN } from '../envelope.ts';
+import { CELL_ID_PATTERN } from '../ids.ts';
 
 export const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Millis = Type.Integer({ minimum: 0 });

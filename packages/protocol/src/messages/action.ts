@@ -2,7 +2,7 @@
 // `cmd`) and the agent's report (`action-result`, agent → hub on `result`).
 // Actions are typed, never free-form shell: each type has its own parameter schema.
 import Type from 'typebox';
-import { CELL_ID_PATTERN } from '../envelope.ts';
+import { CELL_ID_PATTERN } from '../ids.ts';
 
 export const ACTION_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 export const ActionId = Type.String({ pattern: ACTION_ID_PATTERN });

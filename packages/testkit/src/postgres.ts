@@ -8,7 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './mosquitto.ts';
+import { freePort } from './ports.ts';
 
 export interface Postgres {
   readonly port: number;
