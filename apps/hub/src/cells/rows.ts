@@ -1,7 +1,19 @@
 // Database rows → API shapes for the cell store. Drivers disagree on types (SQLite: 0/1 for booleans; pg: true/false),
 // so every field is normalised here.
 import type { CellDetail, CellSummary, LastProbe } from '@cellfleet/protocol';
-import type { Enrollment } from './store.ts';
+
+/** An enrolled cell: where it is, its sister group, and its agent's credentials (hashed). */
+export interface Enrollment {
+  readonly id: string;
+  readonly site: string;
+  readonly line: string;
+  readonly cell: string;
+  readonly sisterGroup: string;
+  readonly secretHash: string;
+  /** The same secret hashed for an external broker's password file (mosquitto `$7$`). */
+  readonly brokerHash?: string;
+  readonly enrolledAt: number;
+}
 
 export type Row = Record<string, unknown>;
 

@@ -14,19 +14,9 @@ import { type CellChange, foldCell, type Liveness } from '@cellfleet/core';
 import type { CellDetail, CellSummary, Envelope } from '@cellfleet/protocol';
 import { type DatabaseChoice, openHubDatabase } from '../db/open.ts';
 import type { Migrations, Sql, SqlValue } from '../db/sql.ts';
-import { detailOf, enrollmentOf, num, type Row, summaryOf, truthy } from './rows.ts';
+import { detailOf, type Enrollment, enrollmentOf, num, type Row, summaryOf, truthy } from './rows.ts';
 
-export interface Enrollment {
-  readonly id: string;
-  readonly site: string;
-  readonly line: string;
-  readonly cell: string;
-  readonly sisterGroup: string;
-  readonly secretHash: string;
-  /** The same secret hashed for an external broker's password file (mosquitto `$7$`). */
-  readonly brokerHash?: string;
-  readonly enrolledAt: number;
-}
+export type { Enrollment };
 
 export interface IngestOutcome {
   /** Messages stored by this call; the others in the batch were already stored (resends). */

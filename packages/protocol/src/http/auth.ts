@@ -1,19 +1,10 @@
 // HTTP DTOs for sign-in, users, the audit log and the action-signing keys, and their routes.
 import Type from 'typebox';
-import { ErrorBody, Millis } from './common.ts';
+import { ErrorBody, Millis, RoleSchema } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 export const USER_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
 const UserName = Type.String({ pattern: USER_NAME_PATTERN });
-
-export const ROLES = ['viewer', 'engineer', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const RoleSchema = Type.Union([
-  Type.Literal('viewer'),
-  Type.Literal('engineer'),
-  Type.Literal('approver'),
-  Type.Literal('admin'),
-]);
 
 export const LoginRequest = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 64 }),

@@ -5,7 +5,7 @@
 // `role` column of every declaration (api.ts), checked by a test that calls every route with
 // every role.
 import type { TSchema } from 'typebox';
-import type { Role } from './auth.ts';
+import type { Role } from './common.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
