@@ -17,6 +17,7 @@ import { memoryIo } from '../kernel/cli.test-support.ts';
 import { runCommand } from '../kernel/cli.ts';
 import { compareCommand } from './cli.ts';
 import { sha256Hex } from './ingest.ts';
+import { chunks as chunksOf, hashOf } from './messages.test-support.ts';
 import { createSnapshotService } from './service.ts';
 import { spySql } from './sql-spy.test-support.ts';
 import { openSqlSnapshotStore } from './sql-store.ts';
@@ -34,29 +35,7 @@ const snap = (version: string, extra: Snapshot['entries'] = {}): Snapshot => ({
   status: { state: 'complete', nodes: 0 },
   entries: { 'server.softwareVersion': version, ...extra },
 });
-const hashOf = (s: Snapshot) => sha256Hex(canonicalSnapshot(s));
-
-function chunks(cell: string, s: Snapshot, pieces = 3) {
-  const gz = gzipSync(canonicalSnapshot(s));
-  const size = Math.ceil(gz.length / pieces);
-  return Array.from({ length: pieces }, (_, index) =>
-    createEnvelope({
-      kind: 'snapshot-chunk',
-      id: id(),
-      cell,
-      ts: 1,
-      body: {
-        endpoint: 'kepware',
-        hash: hashOf(s),
-        takenAt: s.takenAt,
-        index,
-        count: pieces,
-        encoding: 'gzip+base64',
-        data: gz.subarray(index * size, (index + 1) * size).toString('base64'),
-      },
-    }),
-  );
-}
+const chunks = (cell: string, s: Snapshot, pieces = 3) => chunksOf(cell, s, pieces, id);
 
 const delta = (cell: string, from: Snapshot, to: Snapshot): Envelope =>
   createEnvelope({
