@@ -96,23 +96,26 @@ function pick(vars: readonly Found[], specs: readonly HealthSignalSpec[]): Pick[
     const spec = specs.find((s) => matchesSignal(s, f.path));
     if (!spec) continue;
     const names = [spec.secondsInError, spec.text].filter((n): n is string => Boolean(n));
-    const siblings = vars.filter((v) => v.parent === f.parent && names.includes(v.name) && sameFolder(v, f));
+    const siblings = vars.filter((v) => names.includes(v.name) && folderOf(v) === folderOf(f));
     out.push({ spec, found: f, siblings });
     taken.add(f.path);
   }
+  // A health item speaks for its folder: its siblings (Ignition's State, Hostname, Port…) are
+  // driver diagnostics, not device tags, so tag quality is sampled elsewhere.
+  const healthFolders = new Set(out.map((p) => folderOf(p.found)));
   const samples = vars.filter(
     (f) =>
       !taken.has(f.path) &&
+      !healthFolders.has(folderOf(f)) &&
       !/^[_$]/.test(f.name) &&
-      f.name !== 'Connected' &&
       !f.path.split('/').some((seg) => seg.startsWith('_')),
   );
   for (const f of samples.slice(0, MAX_SAMPLES)) out.push({ found: f, siblings: [] });
   return out;
 }
 
-function sameFolder(a: Found, b: Found): boolean {
-  return a.path.slice(0, a.path.lastIndexOf('/')) === b.path.slice(0, b.path.lastIndexOf('/'));
+function folderOf(f: Found): string {
+  return f.path.slice(0, f.path.lastIndexOf('/'));
 }
 
 /** Breadth-first from Objects, vendor namespaces only, bounded in depth and width. */

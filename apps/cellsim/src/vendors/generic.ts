@@ -42,6 +42,9 @@ const TAGS: TagDef[] = [
 ];
 
 export const generic: VendorProfile = {
+  resourcePath: '',
+  defaultPort: 4840,
+  maxSessions: undefined,
   namespaceUri: 'urn:acme:plc',
   vendorNamespaceIsServerNamespace: false,
   applicationUri: (name) => `urn:acme:plc:${name}`,

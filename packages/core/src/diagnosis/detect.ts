@@ -127,7 +127,10 @@ export function detectPlatform(ev: ProbeEvidence, hint?: string): VendorDetectio
   const ranked = [...score.entries()].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
   const winner = ranked[0]?.[0];
   if (!winner) return generic(ev, identified, clues);
-  const mine = clues.filter((c) => c.vendor === winner).sort((a, b) => b.weight - a.weight);
+  // Strongest first; among equals, a clue that names the product line says more.
+  const mine = clues
+    .filter((c) => c.vendor === winner)
+    .sort((a, b) => b.weight - a.weight || Number(Boolean(b.product)) - Number(Boolean(a.product)));
   const top = Math.max(...mine.map((c) => c.weight));
   const product = productOf(mine);
   const profile = profileOf(winner);
