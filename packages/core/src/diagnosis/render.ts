@@ -78,10 +78,10 @@ export function render(v: Verdict, ctx: RenderContext, asFinding = false): Diagn
     causes: [...(v.pitfall ? [v.pitfall.cause] : []), ...vendorCauses(v.code, det), ...generic]
       .map(fill)
       .filter(unique),
-    remediation: [...(v.pitfall ? [v.pitfall.fix] : []), ...blocks].map((r) => ({
-      ...r,
-      steps: r.steps.map(fill),
-    })),
+    // One block per product: a pitfall's own fix replaces the code's usual one for that product.
+    remediation: [...(v.pitfall ? [v.pitfall.fix] : []), ...blocks]
+      .filter((r, i, all) => all.findIndex((x) => x.vendor === r.vendor && x.product === r.product) === i)
+      .map((r) => ({ ...r, steps: r.steps.map(fill) })),
     otherClientsShow: clientsShowFor(v.code, det.vendor),
     verification: fill(k.verification),
     rankedFor: {
