@@ -147,12 +147,15 @@ export function detectPlatform(ev: ProbeEvidence, hint?: string): VendorDetectio
   };
 }
 
-/** The product named by the strongest clues; a version clue (weight 0) decides between lines. */
+/** The product named by the strongest tier of clues; a version clue (weight 0) decides between lines. */
 function productOf(mine: readonly VendorClue[]): string | undefined {
   const byVersion = mine.find((c) => c.weight === 0 && c.product)?.product;
   if (byVersion) return byVersion;
+  const named = mine.filter((c) => c.product);
+  const top = Math.max(...named.map((c) => c.weight));
   const score = new Map<string, number>();
-  for (const c of mine) if (c.product) score.set(c.product, (score.get(c.product) ?? 0) + c.weight);
+  for (const c of named.filter((x) => x.weight === top))
+    score.set(c.product ?? '', (score.get(c.product ?? '') ?? 0) + 1);
   return [...score.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 

@@ -20,7 +20,8 @@ export const kepware: VendorProfile = {
   detect: {
     texts: [
       { pattern: 'Kepware Edge', product: 'kepware-edge', source: 'research-kepware' },
-      { pattern: 'kepware|kepserver|\\bPTC\\b', product: 'kepserverex', source: 'research-kepware' },
+      { pattern: 'KEPServerEX', product: 'kepserverex', source: 'research-kepware' },
+      { pattern: 'kepware|\\bPTC\\b', source: 'research-kepware' },
     ],
     paths: [],
     names: [
