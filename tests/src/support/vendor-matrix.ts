@@ -45,7 +45,7 @@ interface Step {
   readonly faults?: Fault[];
   readonly endpoint?: Partial<EndpointConfig>;
   /** Runs after the probe, before the faults are cleared (the tech trusting a certificate). */
-  readonly then?: (ctx: Ctx) => Promise<void>;
+  readonly afterProbe?: (ctx: Ctx) => Promise<void>;
   readonly check?: (r: ProbeResult, c: VendorCase) => void;
 }
 
@@ -67,7 +67,7 @@ const STEPS: readonly Step[] = [
     fault: 'TOFU, certificate already in rejected/',
     expected: 'server-cert-untrusted',
     as: 'primary',
-    then: async ({ pki }) => {
+    afterProbe: async ({ pki }) => {
       for (const c of pki.listRejected()) await pki.trust(c.der); // the tech runs `trust`
     },
     check: (r) => assert.match(r.body.diagnosis.summary, /rejected\/.*cellfleet-agent trust [0-9a-f]{8}/),
@@ -207,7 +207,7 @@ async function runKind(c: VendorCase, dir: string): Promise<{ rows: MatrixRow[];
         { pki, timeoutMs: TIMEOUT },
       );
       const ms = Math.round(performance.now() - t0);
-      await step.then?.({ cell, pki });
+      await step.afterProbe?.({ cell, pki });
       if (step.faults) await cell.setFaults([]);
       const problems = judge(step, c, r);
       failures.push(...problems.map((p) => `${c.kind} / ${step.fault}: ${p}`));

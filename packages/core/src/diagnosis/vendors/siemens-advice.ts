@@ -6,7 +6,7 @@ const CERTSTORE = 'C:\\ProgramData\\SCADAProjects\\Certstore';
 const RT_SETTINGS = 'TIA Portal → Runtime settings → OPC UA server';
 const TRACE =
   'the Runtime trace (WinCCUnified\\bin\\RTILtraceViewer.exe; traces under [ProgramData]/Siemens/Automation/Logfiles)';
-const OA_RESTART = 'Restart the OPC UA Server manager in the WinCC OA console.';
+const OA_RESTART = 'Restart the OPC UA Server manager of the WinCC OA project.';
 const OA_CERT_PANEL = 'System Management → Driver OPC → OPC UA Certificate';
 
 const TRUST_AGENT = {
@@ -77,7 +77,7 @@ export const SIEMENS_ADVICE = advise({
       ),
       'wincc-oa': fix(
         ['oa-server'],
-        'Check that the "OPC UA Server (DA/AC/HA)" manager runs in the WinCC OA console and that the licence has the "OPC UA Server" option.',
+        'Check that the "OPC UA Server (DA/AC/HA)" manager of the project runs and that the licence has the "OPC UA Server" option.',
         'It listens on TCP 4840 by default (extra instances on other ports): allow the port inbound.',
       ),
     },
