@@ -1,13 +1,11 @@
 import {
-  counter,
   deviceChangedAt,
   extraIndexPath,
-  profileTable,
+  lineTags,
   splitDotted,
   type TagContext,
   type TagDef,
   type VendorProfile,
-  wave,
 } from './model.ts';
 
 // An AVEVA OI Server (ABCIP driver) seen over OPC UA. From research (vendors.md §2.2): the
@@ -42,26 +40,19 @@ const TAGS: TagDef[] = [
     role: 'diagnostic',
     compute: (ctx) => (down(ctx) ? 'PLC1: no response from 192.168.10.21 (cellsim)' : ''),
   },
-  { path: `${DEV}.Recipe.Speed`, type: 'Double', role: 'parameter', device: DEV, value: 100 },
-  { path: `${DEV}.Recipe.Temperature`, type: 'Double', role: 'parameter', device: DEV, value: 180.5 },
-  { path: `${DEV}.Recipe.CycleTimeMs`, type: 'Int32', role: 'parameter', device: DEV, value: 1200 },
-  { path: `${DEV}.Recipe.Profile`, type: 'FloatArray', role: 'config', device: DEV, compute: profileTable },
-  { path: `${DEV}.Config.Mode`, type: 'String', role: 'parameter', device: DEV, value: 'Auto' },
-  { path: `${DEV}.Config.Password`, type: 'String', role: 'parameter', device: DEV, value: 'plc-s3cret!' },
-  {
-    path: `${DEV}.Process.PartCount`,
-    type: 'UInt32',
-    role: 'process',
-    device: DEV,
-    compute: counter(`${DEV}.Recipe.CycleTimeMs`, 1200),
-  },
-  {
-    path: `${DEV}.Process.ActualSpeed`,
-    type: 'Double',
-    role: 'process',
-    device: DEV,
-    compute: (ctx) => Number(ctx.parameter(`${DEV}.Recipe.Speed`)) + wave(0, 1.5, 7)(ctx),
-  },
+  ...lineTags(
+    {
+      speed: `${DEV}.Recipe.Speed`,
+      temperature: `${DEV}.Recipe.Temperature`,
+      cycleTimeMs: `${DEV}.Recipe.CycleTimeMs`,
+      profile: `${DEV}.Recipe.Profile`,
+      mode: `${DEV}.Config.Mode`,
+      password: `${DEV}.Config.Password`,
+      partCount: `${DEV}.Process.PartCount`,
+      actualSpeed: `${DEV}.Process.ActualSpeed`,
+    },
+    DEV,
+  ),
 ];
 
 export const aveva: VendorProfile = {

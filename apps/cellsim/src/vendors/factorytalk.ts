@@ -1,13 +1,4 @@
-import {
-  counter,
-  extraIndexPath,
-  profileTable,
-  splitBracketed,
-  type TagContext,
-  type TagDef,
-  type VendorProfile,
-  wave,
-} from './model.ts';
+import { extraIndexPath, lineTags, splitBracketed, type TagDef, type VendorProfile, wave } from './model.ts';
 
 // Rockwell FactoryTalk Linx Gateway 6.50 as a third-party client sees it. From research
 // (vendors.md §1.1–1.2): endpoint opc.tcp://<host>:4990/FactoryTalkLinxGateway1, node ids
@@ -22,29 +13,21 @@ const S2 = '[PLC2]';
 const MAIN = `${S1}Program:MainProgram`;
 
 const TAGS: TagDef[] = [
-  { path: `${S1}Recipe.Speed`, type: 'Double', role: 'parameter', device: S1, value: 100 },
-  { path: `${S1}Recipe.Temperature`, type: 'Double', role: 'parameter', device: S1, value: 180.5 },
-  { path: `${S1}Recipe.Pressure`, type: 'Double', role: 'parameter', device: S1, value: 6.2 },
-  { path: `${S1}Recipe.CycleTimeMs`, type: 'Int32', role: 'parameter', device: S1, value: 1200 },
-  { path: `${S1}Recipe.Profile`, type: 'FloatArray', role: 'config', device: S1, compute: profileTable },
+  ...lineTags(
+    {
+      speed: `${S1}Recipe.Speed`,
+      temperature: `${S1}Recipe.Temperature`,
+      pressure: `${S1}Recipe.Pressure`,
+      cycleTimeMs: `${S1}Recipe.CycleTimeMs`,
+      profile: `${S1}Recipe.Profile`,
+      mode: `${S1}Config.Mode`,
+      password: `${S1}Config.Password`,
+      partCount: `${MAIN}.PartCount`,
+      actualSpeed: `${MAIN}.ActualSpeed`,
+    },
+    S1,
+  ),
   { path: `${S1}Config.ScanRateMs`, type: 'Int32', role: 'parameter', device: S1, value: 100 },
-  { path: `${S1}Config.Mode`, type: 'String', role: 'parameter', device: S1, value: 'Auto' },
-  // a secret the snapshotter must redact
-  { path: `${S1}Config.Password`, type: 'String', role: 'parameter', device: S1, value: 'plc-s3cret!' },
-  {
-    path: `${MAIN}.PartCount`,
-    type: 'UInt32',
-    role: 'process',
-    device: S1,
-    compute: counter(`${S1}Recipe.CycleTimeMs`, 1200),
-  },
-  {
-    path: `${MAIN}.ActualSpeed`,
-    type: 'Double',
-    role: 'process',
-    device: S1,
-    compute: (ctx: TagContext) => Number(ctx.parameter(`${S1}Recipe.Speed`)) + wave(0, 1.5, 7)(ctx),
-  },
   { path: `${MAIN}.Running`, type: 'Boolean', role: 'process', device: S1, value: true },
   { path: `${S2}Drive.SpeedSetpoint`, type: 'Double', role: 'parameter', device: S2, value: 50 },
   { path: `${S2}Drive.RampTimeS`, type: 'Double', role: 'parameter', device: S2, value: 2.5 },

@@ -143,3 +143,41 @@ export function splitBracketed(root: string): (path: string) => { parent: string
       : { parent: device + address.slice(0, i), name: address.slice(i + 1) };
   };
 }
+
+/** Where a profile keeps the tags every emulated line has (recipe, config, counters, process). */
+export interface LinePaths {
+  speed: string;
+  temperature: string;
+  pressure?: string;
+  cycleTimeMs: string;
+  profile: string;
+  mode: string;
+  /** a secret the snapshotter must redact */
+  password: string;
+  partCount: string;
+  actualSpeed: string;
+}
+
+/** The recipe, config and process tags of one device, at the vendor's paths. */
+export function lineTags(p: LinePaths, device: string | undefined): TagDef[] {
+  const dev = device === undefined ? {} : { device };
+  return [
+    { path: p.speed, type: 'Double', role: 'parameter', ...dev, value: 100 },
+    { path: p.temperature, type: 'Double', role: 'parameter', ...dev, value: 180.5 },
+    ...(p.pressure
+      ? [{ path: p.pressure, type: 'Double', role: 'parameter', ...dev, value: 6.2 } as TagDef]
+      : []),
+    { path: p.cycleTimeMs, type: 'Int32', role: 'parameter', ...dev, value: 1200 },
+    { path: p.profile, type: 'FloatArray', role: 'config', ...dev, compute: profileTable },
+    { path: p.mode, type: 'String', role: 'parameter', ...dev, value: 'Auto' },
+    { path: p.password, type: 'String', role: 'parameter', ...dev, value: 'plc-s3cret!' },
+    { path: p.partCount, type: 'UInt32', role: 'process', ...dev, compute: counter(p.cycleTimeMs, 1200) },
+    {
+      path: p.actualSpeed,
+      type: 'Double',
+      role: 'process',
+      ...dev,
+      compute: (ctx) => Number(ctx.parameter(p.speed)) + wave(0, 1.5, 7)(ctx),
+    },
+  ];
+}

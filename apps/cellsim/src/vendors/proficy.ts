@@ -1,12 +1,10 @@
 import {
-  counter,
   extraIndexPath,
-  profileTable,
+  lineTags,
   splitDotted,
   type TagContext,
   type TagDef,
   type VendorProfile,
-  wave,
 } from './model.ts';
 
 // GE Vernova's OPC UA Server for iFIX on a SCADA node that also runs a Proficy Historian
@@ -46,26 +44,19 @@ const TAGS: TagDef[] = [
     role: 'diagnostic',
     compute: (ctx) => (down(ctx) ? 0 : 120),
   },
-  { path: `${NODE}.SPEED_SP.F_CV`, type: 'Double', role: 'parameter', device: IO, value: 100 },
-  { path: `${NODE}.TEMP_SP.F_CV`, type: 'Double', role: 'parameter', device: IO, value: 180.5 },
-  { path: `${NODE}.CYCLE_MS.F_CV`, type: 'Int32', role: 'parameter', device: IO, value: 1200 },
-  { path: `${NODE}.PROFILE.F_CV`, type: 'FloatArray', role: 'config', device: IO, compute: profileTable },
-  { path: `${NODE}.MODE.A_CV`, type: 'String', role: 'parameter', device: IO, value: 'Auto' },
-  { path: `${NODE}.PLC_PASSWORD.A_CV`, type: 'String', role: 'parameter', device: IO, value: 'plc-s3cret!' },
-  {
-    path: `${NODE}.PART_COUNT.F_CV`,
-    type: 'UInt32',
-    role: 'process',
-    device: IO,
-    compute: counter(`${NODE}.CYCLE_MS.F_CV`, 1200),
-  },
-  {
-    path: `${NODE}.SPEED_PV.F_CV`,
-    type: 'Double',
-    role: 'process',
-    device: IO,
-    compute: (ctx) => Number(ctx.parameter(`${NODE}.SPEED_SP.F_CV`)) + wave(0, 1.5, 7)(ctx),
-  },
+  ...lineTags(
+    {
+      speed: `${NODE}.SPEED_SP.F_CV`,
+      temperature: `${NODE}.TEMP_SP.F_CV`,
+      cycleTimeMs: `${NODE}.CYCLE_MS.F_CV`,
+      profile: `${NODE}.PROFILE.F_CV`,
+      mode: `${NODE}.MODE.A_CV`,
+      password: `${NODE}.PLC_PASSWORD.A_CV`,
+      partCount: `${NODE}.PART_COUNT.F_CV`,
+      actualSpeed: `${NODE}.SPEED_PV.F_CV`,
+    },
+    IO,
+  ),
 ];
 
 export const proficy: VendorProfile = {

@@ -1,13 +1,11 @@
 import {
-  counter,
   deviceChangedAt,
   extraIndexPath,
-  profileTable,
+  lineTags,
   splitDotted,
   type TagContext,
   type TagDef,
   type VendorProfile,
-  wave,
 } from './model.ts';
 
 // Siemens WinCC OA's OPC UA Server manager. From research (vendors.md §3.2): port 4840, 50
@@ -27,26 +25,19 @@ const TAGS: TagDef[] = [
     compute: (ctx) => (down(ctx) ? 1 : 256),
     timestamp: deviceChangedAt,
   },
-  { path: `${DP}.Recipe.Speed`, type: 'Double', role: 'parameter', device: CONN, value: 100 },
-  { path: `${DP}.Recipe.Temperature`, type: 'Double', role: 'parameter', device: CONN, value: 180.5 },
-  { path: `${DP}.Recipe.CycleTimeMs`, type: 'Int32', role: 'parameter', device: CONN, value: 1200 },
-  { path: `${DP}.Recipe.Profile`, type: 'FloatArray', role: 'config', device: CONN, compute: profileTable },
-  { path: `${DP}.Config.Mode`, type: 'String', role: 'parameter', device: CONN, value: 'Auto' },
-  { path: `${DP}.Config.Password`, type: 'String', role: 'parameter', device: CONN, value: 'plc-s3cret!' },
-  {
-    path: `${DP}.Process.PartCount`,
-    type: 'UInt32',
-    role: 'process',
-    device: CONN,
-    compute: counter(`${DP}.Recipe.CycleTimeMs`, 1200),
-  },
-  {
-    path: `${DP}.Process.ActualSpeed`,
-    type: 'Double',
-    role: 'process',
-    device: CONN,
-    compute: (ctx) => Number(ctx.parameter(`${DP}.Recipe.Speed`)) + wave(0, 1.5, 7)(ctx),
-  },
+  ...lineTags(
+    {
+      speed: `${DP}.Recipe.Speed`,
+      temperature: `${DP}.Recipe.Temperature`,
+      cycleTimeMs: `${DP}.Recipe.CycleTimeMs`,
+      profile: `${DP}.Recipe.Profile`,
+      mode: `${DP}.Config.Mode`,
+      password: `${DP}.Config.Password`,
+      partCount: `${DP}.Process.PartCount`,
+      actualSpeed: `${DP}.Process.ActualSpeed`,
+    },
+    CONN,
+  ),
 ];
 
 export const winccOa: VendorProfile = {

@@ -1,13 +1,4 @@
-import {
-  counter,
-  extraIndexPath,
-  profileTable,
-  splitDotted,
-  type TagContext,
-  type TagDef,
-  type VendorProfile,
-  wave,
-} from './model.ts';
+import { extraIndexPath, lineTags, splitDotted, type TagDef, type VendorProfile } from './model.ts';
 
 // Siemens WinCC Unified PC Runtime as its OPC UA server. From research (vendors.md §3.1): port
 // 4890, endpoint opc.tcp://[HostName]:[Port] without a path, 100 sessions by default, tags of
@@ -18,27 +9,20 @@ import {
 const C1 = 'HMI_Connection_1';
 
 const TAGS: TagDef[] = [
-  { path: `${C1}.Recipe_Speed`, type: 'Double', role: 'parameter', device: C1, value: 100 },
-  { path: `${C1}.Recipe_Temperature`, type: 'Double', role: 'parameter', device: C1, value: 180.5 },
-  { path: `${C1}.Recipe_Pressure`, type: 'Double', role: 'parameter', device: C1, value: 6.2 },
-  { path: `${C1}.Recipe_CycleTimeMs`, type: 'Int32', role: 'parameter', device: C1, value: 1200 },
-  { path: `${C1}.Recipe_Profile`, type: 'FloatArray', role: 'config', device: C1, compute: profileTable },
-  { path: `${C1}.Config_Mode`, type: 'String', role: 'parameter', device: C1, value: 'Auto' },
-  { path: `${C1}.Config_Password`, type: 'String', role: 'parameter', device: C1, value: 'plc-s3cret!' },
-  {
-    path: `${C1}.Process_PartCount`,
-    type: 'UInt32',
-    role: 'process',
-    device: C1,
-    compute: counter(`${C1}.Recipe_CycleTimeMs`, 1200),
-  },
-  {
-    path: `${C1}.Process_ActualSpeed`,
-    type: 'Double',
-    role: 'process',
-    device: C1,
-    compute: (ctx: TagContext) => Number(ctx.parameter(`${C1}.Recipe_Speed`)) + wave(0, 1.5, 7)(ctx),
-  },
+  ...lineTags(
+    {
+      speed: `${C1}.Recipe_Speed`,
+      temperature: `${C1}.Recipe_Temperature`,
+      pressure: `${C1}.Recipe_Pressure`,
+      cycleTimeMs: `${C1}.Recipe_CycleTimeMs`,
+      profile: `${C1}.Recipe_Profile`,
+      mode: `${C1}.Config_Mode`,
+      password: `${C1}.Config_Password`,
+      partCount: `${C1}.Process_PartCount`,
+      actualSpeed: `${C1}.Process_ActualSpeed`,
+    },
+    C1,
+  ),
 ];
 
 export const winccUnified: VendorProfile = {
