@@ -11,6 +11,7 @@ import type { TextClue, VendorProfile } from './vendors/types.ts';
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface VendorClue {
+  readonly kind: 'server' | 'address-space' | 'version' | 'path' | 'name' | 'port';
   readonly vendor: Vendor;
   readonly product?: string;
   /** `port 4890 is WinCC Unified's default (a guess)`. */
@@ -72,23 +73,24 @@ export function collectClues(ev: ProbeEvidence): { clues: VendorClue[]; identifi
   const clues: VendorClue[] = [];
   const texts = serverTexts(ev);
   for (const p of VENDOR_PROFILES) {
-    const add = (clue: TextClue | undefined, text: string, weight: number) => {
+    const add = (kind: VendorClue['kind'], clue: TextClue | undefined, text: string, weight: number) => {
       if (clue)
-        clues.push({ vendor: p.id, ...(clue.product ? { product: clue.product } : {}), text, weight });
+        clues.push({ kind, vendor: p.id, ...(clue.product ? { product: clue.product } : {}), text, weight });
     };
     for (const t of texts) {
       const c = matchText(p.detect.texts, t.text);
-      add(c, `${t.where} "${t.text}" → ${labelOf(p, c?.product)}`, WEIGHT.server);
+      add('server', c, `${t.where} "${t.text}" → ${labelOf(p, c?.product)}`, WEIGHT.server);
     }
     const version = ev.buildInfo?.softwareVersion;
     if (version) {
       const c = matchText(p.detect.versions ?? [], version);
-      add(c, `version ${version} → ${labelOf(p, c?.product)}`, 0);
+      add('version', c, `version ${version} → ${labelOf(p, c?.product)}`, 0);
     }
     for (const spec of p.health) {
       const hit = (ev.deviceHealth ?? []).find((d) => d.source === spec.id);
       if (hit)
         clues.push({
+          kind: 'address-space',
           vendor: p.id,
           text: `address space has ${spec.label} (${hit.node})`,
           weight: WEIGHT.addressSpace,
@@ -96,14 +98,15 @@ export function collectClues(ev: ProbeEvidence): { clues: VendorClue[]; identifi
     }
     const path = urlPath(ev.url);
     const pc = path.length > 1 ? matchText(p.detect.paths, path) : undefined;
-    add(pc, `URL path ${path} is ${labelOf(p, pc?.product)}'s`, WEIGHT.path);
+    add('path', pc, `URL path ${path} is ${labelOf(p, pc?.product)}'s`, WEIGHT.path);
     if (ev.endpointName) {
       const c = matchText(p.detect.names, ev.endpointName);
-      add(c, `endpoint name "${ev.endpointName}" → ${labelOf(p, c?.product)}`, WEIGHT.name);
+      add('name', c, `endpoint name "${ev.endpointName}" → ${labelOf(p, c?.product)}`, WEIGHT.name);
     }
     for (const port of p.detect.ports.filter((x) => x.port === ev.port)) {
       const text = `port ${port.port} is ${labelOf(p, port.product)}'s default${port.guess ? ' (a guess: other servers use it too)' : ''}`;
       clues.push({
+        kind: 'port',
         vendor: p.id,
         ...(port.product ? { product: port.product } : {}),
         text,
@@ -118,8 +121,8 @@ export function collectClues(ev: ProbeEvidence): { clues: VendorClue[]; identifi
 export function detectPlatform(ev: ProbeEvidence, hint?: string): VendorDetection {
   const { clues: all, identified } = collectClues(ev);
   // A server that named itself and matched no profile is not made a vendor by its port alone.
-  const serverMatched = all.some((c) => c.weight >= WEIGHT.addressSpace);
-  const clues = identified && !serverMatched ? all.filter((c) => !c.text.startsWith('port ')) : all;
+  const serverMatched = all.some((c) => c.kind === 'server' || c.kind === 'address-space');
+  const clues = identified && !serverMatched ? all.filter((c) => c.kind !== 'port') : all;
   const chosen = hint ? resolveVendorChoice(hint) : undefined;
   if (chosen) return fromHint(chosen, clues);
   const score = new Map<Vendor, number>();
