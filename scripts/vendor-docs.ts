@@ -2,7 +2,7 @@
 // (packages/core/src/diagnosis/vendors). `--check` exits 1 when the file is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCS_BEGIN, DOCS_END, vendorDocs } from '../packages/core/src/diagnosis/vendors/docs.ts';
+import { DOCS_BEGIN, DOCS_END, vendorDocs } from '@cellfleet/core';
 
 const file = join(import.meta.dirname, '..', 'docs', 'diagnosis.md');
 const text = readFileSync(file, 'utf8');

@@ -14,5 +14,6 @@ export {
 } from './render.ts';
 export * from './search.ts';
 export * from './select.ts';
+export { DOCS_BEGIN, DOCS_END, vendorDocs } from './vendors/docs.ts';
 export { profileOf, resolveVendorChoice, VENDOR_PROFILES, vendorChoices } from './vendors/index.ts';
 export type * from './vendors/types.ts';
