@@ -42,6 +42,26 @@ export const DEMO_CELLS: readonly DemoCell[] = [
       cell: { kind: 'ignition', name },
     }),
   ),
+  // A mixed plant (issue 13): a packing line behind FactoryTalk Linx Gateway, a filling line on
+  // WinCC Unified panels. Their agents detect the platform and rank its fix steps first.
+  ...['pack-01', 'pack-02'].map(
+    (name): DemoCell => ({
+      site: 'plant1',
+      line: 'line-c',
+      sisterGroup: 'packers',
+      endpointName: 'ftlg',
+      cell: { kind: 'factorytalk', name },
+    }),
+  ),
+  ...['fill-01', 'fill-02'].map(
+    (name): DemoCell => ({
+      site: 'plant1',
+      line: 'line-d',
+      sisterGroup: 'fillers',
+      endpointName: 'wincc-unified',
+      cell: { kind: 'wincc-unified', name },
+    }),
+  ),
 ].map((d) => {
   switch (d.cell.name) {
     case 'press-03':
@@ -63,6 +83,23 @@ export const DEMO_CELLS: readonly DemoCell[] = [
         ...d,
         cell: { ...d.cell, faults: ['device-not-communicating'] },
         story: 'PLC behind the server not communicating',
+      };
+    case 'pack-01':
+      return {
+        ...d,
+        story: 'FactoryTalk Linx Gateway certificate URI with spaces: Ignition clients refuse it',
+      };
+    case 'pack-02':
+      return {
+        ...d,
+        cell: { ...d.cell, faults: ['anonymous-disabled'] },
+        story: 'the gateway refuses anonymous login (its user settings are not documented: the fix says so)',
+      };
+    case 'fill-02':
+      return {
+        ...d,
+        cell: { ...d.cell, faults: ['port-closed'] },
+        story: 'WinCC Unified Runtime UA server down (on a real panel: check its certificate first)',
       };
     case 'press-05':
       return {

@@ -6,8 +6,8 @@ import { DEMO_CELLS, startDemoFleet } from './fleet.ts';
 
 const HELP = `npm run demo [-- --http-port N] [--mqtt-port N] [--data DIR]
 
-Starts a hub (embedded MQTT broker + SQLite) and ${DEMO_CELLS.length} emulated OPC UA cells in two sister
-groups, each with its own agent, then prints the URL to open. Ctrl-C stops everything.
+Starts a hub (embedded MQTT broker + SQLite) and ${DEMO_CELLS.length} emulated OPC UA cells (Kepware, Ignition,
+FactoryTalk, WinCC) in four sister groups, each with its own agent, then prints the URL to open. Ctrl-C stops everything.
 Defaults: --http-port 8080, --mqtt-port 1883 (0 picks free ports), --data .data/demo (wiped at start).
 `;
 

@@ -40,7 +40,26 @@ test('every demo cell reports its true diagnosis, and the example proposal is se
     'weld-01': 'ok',
     'weld-02': 'ok',
     'weld-03': 'device-not-communicating',
+    'pack-01': 'ok',
+    'pack-02': 'anonymous-disabled',
+    'fill-01': 'ok',
+    'fill-02': 'port-closed',
   });
+  // The mixed plant: the FactoryTalk and WinCC cells' fixes come first for their platform, and
+  // say why, through the hub as the UI reads them.
+  const res = await fetch(`${fleet.hub.httpUrl}/api/cells`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const byCell = new Map(((await res.json()) as CellSummary[]).map((c) => [c.cell, c.lastProbe?.diagnosis]));
+  for (const [cell, vendor, product] of [
+    ['pack-02', 'rockwell', 'FactoryTalk Linx Gateway'],
+    ['fill-02', 'siemens', 'WinCC Unified'],
+  ] as const) {
+    const d = byCell.get(cell);
+    assert.equal(d?.remediation?.[0]?.vendor, vendor, `${cell}: first fix block`);
+    assert.equal(d?.rankedFor?.product, product, `${cell}: ranked for`);
+    assert.ok(d?.rankedFor?.why, `${cell}: says why`);
+  }
   await fleet.seedExample();
   const actions = await fleet.hub.services.actions.list();
   assert.ok(

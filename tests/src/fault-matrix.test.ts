@@ -1,7 +1,8 @@
 // The fault matrix of issue 3: every injected fault → the expected diagnosis code, through the
 // real ladder (probeEndpoint) and a real server — an emulated cell from @cellfleet/cellsim — or
 // a raw TCP peer where the emulator has no such fault. Printed as a table; docs/diagnosis.md
-// documents the same matrix.
+// documents the same matrix. Issue 13 adds the same faults on every emulated platform
+// (support/vendor-matrix.ts): code, detected vendor and the vendor's fix block first.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { type Fault, type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { EndpointConfig } from '@cellfleet/protocol';
 import { type AgentPki, openAgentPki } from '../../apps/agent/src/pki/index.ts';
 import { type ProbeResult, probeEndpoint, startRawPeer } from '../../apps/agent/src/probe/index.ts';
+import { MATRIX_STEPS, runVendorMatrix, VENDOR_CASES } from './support/vendor-matrix.ts';
 
 const TIMEOUT = 2500;
 const DAY = 86_400_000;
@@ -362,4 +364,15 @@ test('fault matrix: every injected fault gives its code through the real ladder'
   console.log(`${proven.size} distinct codes proven: ${[...proven].sort().join(', ')}`);
   assert.deepEqual(failures, []);
   assert.ok(proven.size >= 20, `only ${proven.size} codes proven`);
+});
+
+test('fault matrix per platform: every fault × every emulated vendor gives the code, the vendor and its fix first', {
+  timeout: 300_000,
+}, async () => {
+  const t0 = performance.now();
+  const { rows, failures } = await runVendorMatrix(dir);
+  console.log(`\nFault matrix per platform (issue 13), ${Math.round(performance.now() - t0)} ms:`);
+  console.table(rows);
+  assert.equal(rows.length, VENDOR_CASES.length * MATRIX_STEPS);
+  assert.deepEqual(failures, []);
 });

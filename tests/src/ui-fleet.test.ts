@@ -31,21 +31,28 @@ const tileCount = async (page: import('playwright-core').Page, state: string) =>
 
 test('the fleet loads and shows the right counts per state', async () => {
   const { context, page } = await signedIn(browser, fleet, 'erin');
-  await page.getByTestId('fleet-total').filter({ hasText: '8 cells' }).waitFor();
-  await until('two faulted cells', async () => (await tileCount(page, 'fault')) === 2);
-  assert.equal(await tileCount(page, 'all'), 8);
-  assert.equal(await tileCount(page, 'ok'), 6);
+  await page.getByTestId('fleet-total').filter({ hasText: '12 cells' }).waitFor();
+  await until('four faulted cells', async () => (await tileCount(page, 'fault')) === 4);
+  assert.equal(await tileCount(page, 'all'), 12);
+  assert.equal(await tileCount(page, 'ok'), 7);
+  // pack-01: FactoryTalk Linx Gateway's certificate URI pitfall, a finding
+  assert.equal(await tileCount(page, 'warning'), 1);
   assert.equal(await tileCount(page, 'offline'), 0);
   assert.equal(await tileCount(page, 'never'), 0);
-  // Grouped by sister group, worst first: both groups listed, the faulted cells marked.
+  // Grouped by sister group, worst first: every group listed, the faulted cells marked.
   const faulted = await page
     .locator('[data-state="fault"][data-cell]')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')));
-  assert.deepEqual(faulted.sort(), ['plant1.line-a.press-05', 'plant1.line-b.weld-03']);
+  assert.deepEqual(faulted.sort(), [
+    'plant1.line-a.press-05',
+    'plant1.line-b.weld-03',
+    'plant1.line-c.pack-02',
+    'plant1.line-d.fill-02',
+  ]);
   const groups = await page.locator('.gname').allTextContents();
   assert.deepEqual(
     groups.map((g) => g.trim()),
-    ['presses', 'welders'],
+    ['fillers', 'packers', 'presses', 'welders'],
   );
   assert.match(
     (await page.locator('[data-cell="plant1.line-a.press-05"]').textContent()) ?? '',
@@ -56,7 +63,7 @@ test('the fleet loads and shows the right counts per state', async () => {
   await page.getByTestId('fleet-shown').filter({ hasText: '3 shown' }).waitFor();
   await page.getByPlaceholder('cell, group, diagnosis code').fill('');
   await page.getByTestId('count-fault').click();
-  await page.getByTestId('fleet-shown').filter({ hasText: '2 shown' }).waitFor();
+  await page.getByTestId('fleet-shown').filter({ hasText: '4 shown' }).waitFor();
   await page.getByTestId('count-fault').click();
   await screenshot(page, 'ui-fleet-counts');
   await context.close();
@@ -84,6 +91,18 @@ test('a cell with an injected fault shows its diagnosis, vendor fix steps and ve
   await page.locator('[data-testid="diagnosis"][data-code="device-not-communicating"]').waitFor();
   assert.match((await page.getByTestId('fix-ignition').first().textContent()) ?? '', /Device Connections/);
   await screenshot(page, 'ui-cell-weld-03-device');
+
+  // A FactoryTalk cell: the gateway's steps first, and why the page thinks it is one (issue 13).
+  await page.goto(`${fleet.hub.httpUrl}/#/cell/plant1.line-c.pack-02`);
+  await page.locator('[data-testid="diagnosis"][data-code="anonymous-disabled"]').waitFor();
+  const ftlg = page.getByTestId('fix-rockwell').first();
+  assert.equal(await ftlg.getAttribute('open'), '');
+  assert.match((await ftlg.textContent()) ?? '', /FactoryTalk Linx Gateway.*matches this cell's server/s);
+  assert.match(
+    (await page.getByTestId('ranked-for').first().textContent()) ?? '',
+    /FactoryTalk Linx Gateway first: .+/,
+  );
+  await screenshot(page, 'ui-cell-pack-02-factorytalk');
   await context.close();
 });
 

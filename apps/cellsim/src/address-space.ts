@@ -113,7 +113,8 @@ function currentValue(tag: TagDef, state: CellState): DataValue {
       : tag.compute
         ? tag.compute(state.context)
         : (tag.value ?? 0);
-  return new DataValue({ value: toVariant(tag, value), sourceTimestamp: now, serverTimestamp: now });
+  const sourceTimestamp = tag.timestamp ? tag.timestamp(state.context) : now;
+  return new DataValue({ value: toVariant(tag, value), sourceTimestamp, serverTimestamp: now });
 }
 
 function addTag(ns: Namespace, parent: UAObject, tag: TagDef, state: CellState): void {

@@ -90,7 +90,7 @@ export async function startCell(options: CellOptions): Promise<RunningCell> {
 
   let stopped = false;
   return {
-    endpointUrl: `opc.tcp://${advertised.host}:${front.port}`,
+    endpointUrl: `opc.tcp://${advertised.host}:${front.port}${state.profile.resourcePath}`,
     port: front.port,
     options,
     setFaults(faults) {

@@ -34,6 +34,18 @@ describe('parseCli', () => {
     assert.equal(r.options.name, 'p1');
   });
 
+  it("--port default takes the vendor's documented port", () => {
+    for (const [kind, port] of [
+      ['wincc-unified', 4890],
+      ['factorytalk', 4990],
+      ['kepware', 49320],
+    ] as const) {
+      const r = parseCli(['--kind', kind, '--port', 'default']);
+      assert.ok(r.kind === 'run');
+      assert.equal(r.options.port, port);
+    }
+  });
+
   it('parses drift and clock options', () => {
     const r = parseCli([
       '--kind',
@@ -53,7 +65,11 @@ describe('parseCli', () => {
   });
 
   for (const [argv, message] of [
-    [['--kind', 'siemens'], /--kind: expected one of kepware, ignition, generic, got "siemens"/],
+    [
+      ['--kind', 'siemens'],
+      /--kind: expected one of kepware, ignition, generic, factorytalk, .*, got "siemens"/,
+    ],
+    [['--kind', 'aveva', '--port', 'default'], /--port default: no documented default port for --kind aveva/],
     [['--kind', 'kepware', '--fault', 'meltdown'], /--fault: unknown fault "meltdown"/],
     [['--kind', 'kepware', '--port', '70000'], /--port: expected a whole number 0-65535, got "70000"/],
     [['--kind', 'kepware', '--param', 'Speed'], /--param: expected key=value, got "Speed"/],

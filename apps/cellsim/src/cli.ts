@@ -11,14 +11,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `Usage: cellsim --kind kepware|ignition|generic [options]
+export const USAGE = `Usage: cellsim --kind ${CELL_KINDS.join('|')} [options]
 
 Starts one emulated OPC UA cell and prints "cellsim: <name> listening on <url>" first.
 
 Options:
-  --kind K               kepware | ignition | generic (required)
+  --kind K               ${CELL_KINDS.join(' | ')} (required)
   --name N               cell name, e.g. press-01 (default: <kind>-01)
-  --port P               public port, 0 = pick a free one (default 0)
+  --port P               public port, 0 = pick a free one (default 0); 'default' = the
+                         vendor's documented port (${defaultPorts()})
   --host H               bind address (default 127.0.0.1)
   --fault F              start with fault F; repeatable
   --software-version V   BuildInfo.SoftwareVersion
@@ -61,6 +62,20 @@ function pairs(flag: string, values: string[] | undefined): [string, string][] {
   });
 }
 
+function defaultPorts(): string {
+  return CELL_KINDS.flatMap((k) => {
+    const p = PROFILES[k].defaultPort;
+    return p === undefined ? [] : [`${k} ${p}`];
+  }).join(', ');
+}
+
+function port(kind: CellKind, value: string | undefined): number {
+  if (value !== 'default') return integer('--port', value, 0, 65535) ?? 0;
+  const p = PROFILES[kind].defaultPort;
+  if (p === undefined) throw new UsageError(`--port default: no documented default port for --kind ${kind}`);
+  return p;
+}
+
 export function parseCli(argv: string[]): CliRequest {
   let values: ReturnType<typeof parse>['values'];
   try {
@@ -83,7 +98,7 @@ export function parseCli(argv: string[]): CliRequest {
   const options: CellOptions = {
     kind: kind as CellKind,
     name: values.name ?? `${kind}-01`,
-    port: integer('--port', values.port, 0, 65535) ?? 0,
+    port: port(kind as CellKind, values.port),
     faults,
     parameters: Object.fromEntries(pairs('--param', values.param)) as Record<string, ParameterValue>,
     ...(values.host ? { host: values.host } : {}),

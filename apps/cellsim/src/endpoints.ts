@@ -10,6 +10,8 @@ import type { Fault } from './types.ts';
 export interface EndpointPlan {
   hostname: string;
   port: number;
+  /** URL path of the vendor's endpoint (`/FactoryTalkLinxGateway1`), '' for none */
+  resourcePath: string;
   /** 'full': a None endpoint for sessions; 'restricted': None for discovery only (Part 4 §5.4.4) */
   none: 'full' | 'restricted';
   securePolicies: SecurityPolicy[];
@@ -35,7 +37,7 @@ export function unresolvableHost(cellName: string): string {
 
 export function endpointPlan(
   faults: ReadonlySet<Fault>,
-  advertised: { host: string; port: number; cellName: string },
+  advertised: { host: string; port: number; cellName: string; resourcePath?: string },
 ): EndpointPlan {
   const noneOnly = faults.has('security-none-only');
   const deprecated = faults.has('deprecated-security-only');
@@ -48,6 +50,7 @@ export function endpointPlan(
       ? unresolvableHost(advertised.cellName)
       : advertised.host,
     port: advertised.port,
+    resourcePath: advertised.resourcePath ?? '',
     none: deprecated && !noneOnly ? 'restricted' : 'full',
     securePolicies,
     userTokenTypes,
@@ -72,7 +75,7 @@ export function applyEndpointPlan(server: OPCUAServer, plan: EndpointPlan): void
       advertisedPort: plan.port,
       securityPolicies: plan.tokenPolicies,
       userTokenTypes: plan.userTokenTypes,
-      resourcePath: '',
+      resourcePath: plan.resourcePath,
     };
     if (plan.none === 'full')
       endpoint.addEndpointDescription(MessageSecurityMode.None, SecurityPolicy.None, options);

@@ -67,6 +67,7 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
     port: 0,
     host: '127.0.0.1',
     hostname: o.advertised.host,
+    resourcePath: profile.resourcePath,
     serverCertificateManager: cm,
     userCertificateManager: cm,
     ...certificate,
@@ -89,6 +90,7 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
       isValidUser: (user: string, password: string) => Object.hasOwn(users, user) && users[user] === password,
     },
     transportSettings: { adjustTransportLimits: transportLimits(state) },
+    ...(profile.maxSessions ? { serverCapabilities: { maxSessions: profile.maxSessions } } : {}),
   });
   await server.initialize();
   const addressSpace = server.engine.addressSpace;
@@ -108,7 +110,14 @@ export async function startInnerServer(o: InnerServerOptions): Promise<InnerServ
   if (port === undefined) throw new Error(`cell ${cell.name}: inner server has no endpoint`);
 
   const applyFaults = async (): Promise<void> => {
-    applyEndpointPlan(server, endpointPlan(state.faults, { ...o.advertised, cellName: cell.name }));
+    applyEndpointPlan(
+      server,
+      endpointPlan(state.faults, {
+        ...o.advertised,
+        cellName: cell.name,
+        resourcePath: profile.resourcePath,
+      }),
+    );
     cm.automaticallyAcceptUnknownCertificate = !strict();
     if (strict()) await forgetAutoTrusted(cm, o.trusted());
     for (const der of o.trusted()) await cm.trustCertificate(der);

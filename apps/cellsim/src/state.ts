@@ -85,6 +85,7 @@ export function createCellState(profile: VendorProfile, options: CellOptions): C
   const startedAt = Date.now();
   const faults = new Set<Fault>();
   const faultSince = new Map<Fault, number>();
+  const faultChanged = new Map<Fault, number>();
   let sessionCount = (): number => 0;
   const skew = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const version = options.softwareVersion ?? profile.buildInfo.softwareVersion;
@@ -99,6 +100,7 @@ export function createCellState(profile: VendorProfile, options: CellOptions): C
       const since = faultSince.get(fault);
       return since === undefined ? undefined : Date.now() - since;
     },
+    faultChangedAt: (fault) => faultChanged.get(fault) ?? startedAt,
     cellName: options.name,
     softwareVersion: version,
     buildNumber:
@@ -112,11 +114,19 @@ export function createCellState(profile: VendorProfile, options: CellOptions): C
     faults,
     context,
     setFaults(next) {
-      for (const f of faults) if (!next.includes(f)) faultSince.delete(f);
+      const now = Date.now();
+      for (const f of faults) {
+        if (next.includes(f)) continue;
+        faultSince.delete(f);
+        faultChanged.set(f, now);
+      }
       faults.clear();
       for (const f of next) {
         faults.add(f);
-        if (!faultSince.has(f)) faultSince.set(f, Date.now());
+        if (!faultSince.has(f)) {
+          faultSince.set(f, now);
+          faultChanged.set(f, now);
+        }
       }
     },
     readParameter: (path) => {

@@ -1,9 +1,26 @@
 // Public types of the emulator. Kept in one file so index.ts can re-export them verbatim and
 // the e2e suites, the fault-matrix test and the demo depend on exactly one declaration.
 
-export type CellKind = 'kepware' | 'ignition' | 'generic';
+export type CellKind =
+  | 'kepware'
+  | 'ignition'
+  | 'generic'
+  | 'factorytalk'
+  | 'aveva'
+  | 'wincc-unified'
+  | 'wincc-oa'
+  | 'proficy';
 
-export const CELL_KINDS: readonly CellKind[] = ['kepware', 'ignition', 'generic'];
+export const CELL_KINDS: readonly CellKind[] = [
+  'kepware',
+  'ignition',
+  'generic',
+  'factorytalk',
+  'aveva',
+  'wincc-unified',
+  'wincc-oa',
+  'proficy',
+];
 
 export type Fault =
   | 'port-closed'
@@ -57,7 +74,7 @@ export interface CellOptions {
 }
 
 export interface RunningCell {
-  /** opc.tcp://127.0.0.1:<port>; stays the same across fault switches */
+  /** opc.tcp://127.0.0.1:<port>[/vendor path]; stays the same across fault switches */
   readonly endpointUrl: string;
   readonly port: number;
   readonly options: CellOptions;

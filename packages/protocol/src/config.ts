@@ -11,6 +11,32 @@ export const SecurityChoice = Type.Union([
 ]);
 export type SecurityChoice = Type.Static<typeof SecurityChoice>;
 
+const Scalar = Type.Union([Type.String({ maxLength: 128 }), Type.Number(), Type.Boolean()]);
+
+/**
+ * A vendor health item a site exposes (issue 13): found by browse path below Objects, a glob with
+ * `*` for one segment and `**` for any number (`**` + `/_System/_Error`). Same shape as core's
+ * HealthSignalSpec; every vendor profile brings its defaults.
+ */
+export const HealthSignalConfig = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 }),
+  label: Type.String({ minLength: 1, maxLength: 128 }),
+  path: Type.String({ minLength: 1, maxLength: 512 }),
+  /** Segments dropped from the end of the matched path to name the device (1 = its parent). */
+  device: Type.Integer({ minimum: 0, maximum: 16 }),
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 })),
+  minDepth: Type.Optional(Type.Integer({ minimum: 1, maximum: 32 })),
+  bad: Type.Union([
+    Type.Object({ equals: Type.Array(Scalar, { minItems: 1, maxItems: 32 }) }),
+    Type.Object({ below: Type.Number() }),
+    Type.Object({ olderThanS: Type.Number({ minimum: 1 }) }),
+  ]),
+  secondsInError: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  values: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 64 }))),
+});
+export type HealthSignalConfig = Type.Static<typeof HealthSignalConfig>;
+
 export const EndpointConfig = Type.Object({
   name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   url: Type.String({ pattern: '^opc\\.tcp://', maxLength: 512 }),
@@ -23,6 +49,15 @@ export const EndpointConfig = Type.Object({
   trustOnFirstUse: Type.Optional(Type.Boolean()),
   /** Snapshot roots: node ids (`ns=2;s=Channel1`) or browse paths (`/Objects/2:Channel1`). */
   snapshotRoots: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  /** Node budget of a snapshot (default 50,000); widen or narrow what the default roots take. */
+  snapshotMaxNodes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  /** Vendor health signals to read: a site's own, before (or, with `defaults: false`, instead of) the profiles'. */
+  health: Type.Optional(
+    Type.Object({
+      signals: Type.Optional(Type.Array(HealthSignalConfig, { maxItems: 32 })),
+      defaults: Type.Optional(Type.Boolean()),
+    }),
+  ),
   /**
    * Snapshot rules before the defaults, e.g. `include:readonly:Channel1/**\/Recipe/**` or
    * `volatile:**\/Counters/**` (docs/snapshots.md; `cellfleet-agent snapshot --show-rules`).

@@ -20,6 +20,24 @@ describe('agent config', () => {
     assert.equal(c.endpoints[0]?.name, 'kepware');
   });
 
+  test('a site health signal and a node budget per endpoint (issue 13)', () => {
+    const c = parseConfig(
+      valid.replace(
+        'url: opc.tcp://127.0.0.1:49320',
+        `url: opc.tcp://127.0.0.1:49320
+    snapshotMaxNodes: 5000
+    health:
+      defaults: false
+      signals:
+        - { id: fieldbus, label: Fieldbus OK, path: "PLC/Diagnostics/FieldbusOk", device: 2, bad: { equals: [false] } }`,
+      ),
+      '/etc/cellfleet/agent.yaml',
+    );
+    assert.equal(c.endpoints[0]?.snapshotMaxNodes, 5000);
+    assert.equal(c.endpoints[0]?.health?.defaults, false);
+    assert.deepEqual(c.endpoints[0]?.health?.signals?.[0]?.bad, { equals: [false] });
+  });
+
   const broken: Array<[string, string, RegExp]> = [
     [
       'a missing identity.cell',
@@ -50,6 +68,14 @@ describe('agent config', () => {
       'a password without a user',
       valid.replace('url: opc.tcp://127.0.0.1:49320', 'url: opc.tcp://127.0.0.1:49320\n    password: x'),
       /endpoints\[0\]\.password is set but endpoints\[0\]\.user is not/,
+    ],
+    [
+      'a health signal without a rule',
+      valid.replace(
+        'url: opc.tcp://127.0.0.1:49320',
+        'url: opc.tcp://127.0.0.1:49320\n    health: { signals: [{ id: plc-ok, label: PLC ok, path: PLC/Ok, device: 1 }] }',
+      ),
+      /endpoints\[0\]\.health\.signals\[0\]\.bad is required/,
     ],
   ];
   for (const [what, text, expected] of broken) {

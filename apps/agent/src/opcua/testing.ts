@@ -23,6 +23,8 @@ export interface TestServerOptions {
   readonly maxSessions?: number;
   readonly productName?: string;
   readonly manufacturerName?: string;
+  /** BuildInfo.BuildDate (node-opcua's default: 2020-02-01). */
+  readonly buildDate?: Date;
 }
 
 export interface TestServer {
@@ -58,6 +60,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
       manufacturerName: opts.manufacturerName ?? 'Cellfleet tests',
       softwareVersion: '1.0.0',
       buildNumber: '42',
+      ...(opts.buildDate ? { buildDate: opts.buildDate } : {}),
     },
   });
   await server.start();

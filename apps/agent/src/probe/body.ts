@@ -38,13 +38,23 @@ export function toProbeBody(o: {
         }
       : {}),
     vendor: d.vendor,
+    vendorDetection: {
+      vendor: d.detection.vendor,
+      ...(d.detection.product ? { product: d.detection.product } : {}),
+      ...(d.detection.productName ? { productName: d.detection.productName } : {}),
+      confidence: d.detection.confidence,
+      why: d.detection.why.slice(0, 512),
+      evidence: cap(d.detection.evidence, 16, 512),
+      conflicts: cap(d.detection.conflicts, 16, 512),
+    },
     ...(ev.chosen ? { security: `${ev.chosen.securityMode}/${ev.chosen.securityPolicy}` } : {}),
     ...(ev.agentCertificate ? { agentCertificate: cert(ev.agentCertificate) } : {}),
     ...(ev.serverCertificate ? { serverCertificate: cert(ev.serverCertificate) } : {}),
   };
 }
 
-const cap = (lines: readonly string[], n: number) => lines.slice(0, n).map((l) => l.slice(0, 2048));
+const cap = (lines: readonly string[], n: number, len = 2048) =>
+  lines.slice(0, n).map((l) => l.slice(0, len));
 
 function summary(d: Diagnosis): DiagnosisSummary {
   return {
@@ -58,6 +68,7 @@ function summary(d: Diagnosis): DiagnosisSummary {
       .map((r) => ({ vendor: r.vendor, product: r.product, steps: cap(r.steps, 16) })),
     otherClientsShow: cap(d.otherClientsShow, 8),
     verification: d.verification.slice(0, 2048),
+    ...(d.rankedFor ? { rankedFor: { ...d.rankedFor, why: d.rankedFor.why.slice(0, 512) } } : {}),
   };
 }
 

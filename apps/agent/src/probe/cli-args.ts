@@ -2,6 +2,7 @@
 // so exit code 2 is self-explanatory.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { vendorChoices } from '@cellfleet/core';
 import type { SecurityChoice } from '@cellfleet/protocol';
 
 export class UsageError extends Error {
@@ -19,13 +20,13 @@ export interface ProbeArgs {
   readonly pki: string;
   readonly timeoutMs: number;
   readonly json: boolean;
-  readonly vendor?: 'kepware' | 'ignition' | 'generic';
+  /** A vendor or product id (core vendorChoices()). */
+  readonly vendor?: string;
 }
 
 export const DEFAULT_PKI = join(homedir(), '.cellfleet', 'pki');
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const SECURITY: readonly SecurityChoice[] = ['auto', 'none', 'sign', 'sign-and-encrypt'];
-const VENDORS = ['kepware', 'ignition', 'generic'] as const;
 const VALUE_FLAGS = new Set(['--user', '--password', '--security', '--pki', '--timeout', '--vendor']);
 const BOOL_FLAGS = new Set(['--json', '--allow-none', '--trust-on-first-use', '--help', '-h']);
 
@@ -81,8 +82,8 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
     throw new UsageError(`--timeout ${timeoutText}: expected milliseconds between 100 and 600000`);
   }
   const vendor = flags.get('--vendor');
-  if (vendor !== undefined && !(VENDORS as readonly string[]).includes(vendor)) {
-    throw new UsageError(`--vendor ${vendor}: expected one of ${VENDORS.join(', ')}`);
+  if (vendor !== undefined && !vendorChoices().includes(vendor)) {
+    throw new UsageError(`--vendor ${vendor}: expected one of ${vendorChoices().join(', ')}`);
   }
   if (flags.has('--password') && !flags.has('--user'))
     throw new UsageError('--password given without --user');
@@ -97,7 +98,7 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
     json: flags.has('--json'),
     ...(flags.get('--user') ? { user: flags.get('--user') as string } : {}),
     ...(flags.has('--password') ? { password: flags.get('--password') as string } : {}),
-    ...(vendor ? { vendor: vendor as ProbeArgs['vendor'] & string } : {}),
+    ...(vendor ? { vendor } : {}),
   };
 }
 

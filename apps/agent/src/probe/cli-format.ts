@@ -1,6 +1,7 @@
 // Human output of `cellfleet-agent probe`: the ladder with ✓/✗ and times, then the diagnosis
-// with the fix steps for the detected vendor only (the JSON output carries all vendors).
-import { type Diagnosis, formatThumbprint, type Vendor } from '@cellfleet/core';
+// with the fix steps for the detected platform first and why we think it is that platform
+// (the JSON output carries every vendor's steps and the detection's evidence).
+import { type Diagnosis, formatThumbprint, type VendorDetection } from '@cellfleet/core';
 import type { AgentPki } from '../pki/pki.ts';
 import type { ProbeResult } from './ladder.ts';
 
@@ -14,7 +15,7 @@ export function formatProbe(r: ProbeResult, pki: AgentPki, pkiDir: string): stri
     const detail = (s.detail ?? '').replace(/\s+/g, ' ').slice(0, 160);
     out.push(`  ${s.ok ? '✓' : '✗'} ${s.name.padEnd(width)} ${String(s.ms).padStart(6)} ms  ${detail}`);
   }
-  out.push('', ...formatDiagnosis(r.diagnosis.primary, r.diagnosis.vendor));
+  out.push('', ...formatDiagnosis(r.diagnosis.primary, r.diagnosis.detection));
   if (AGENT_MUST_BE_TRUSTED.has(r.body.diagnosis.code)) out.push('', ...agentCertificate(pki));
   if (r.body.diagnosis.code === 'server-cert-untrusted' && r.body.serverCertificate) {
     const t = r.body.serverCertificate.thumbprint;
@@ -32,11 +33,16 @@ export function formatProbe(r: ProbeResult, pki: AgentPki, pkiDir: string): stri
       '',
       `Server: ${b.productName} ${b.softwareVersion} (build ${b.buildNumber}) by ${b.manufacturerName}`,
     );
-  out.push(`Vendor: ${r.diagnosis.vendor}   Took ${r.body.durationMs} ms`);
+  out.push(`${platformLine(r.diagnosis.detection)}   Took ${r.body.durationMs} ms`);
   return `${out.join('\n')}\n`;
 }
 
-function formatDiagnosis(d: Diagnosis, vendor: Vendor): string[] {
+function platformLine(d: VendorDetection): string {
+  const name = d.productName ?? (d.vendor === 'generic' ? 'a server without a vendor profile' : d.vendor);
+  return `Platform: ${name} (${d.confidence} confidence: ${d.why})`;
+}
+
+function formatDiagnosis(d: Diagnosis, det: VendorDetection): string[] {
   const mark = d.code === 'ok' ? '✓' : '✗';
   const out = [`${mark} ${d.code} (${d.severity}): ${d.summary}`];
   if (d.code === 'ok') return out;
@@ -44,8 +50,18 @@ function formatDiagnosis(d: Diagnosis, vendor: Vendor): string[] {
     out.push('', 'Likely causes:');
     out.push(...d.causes.map((c, i) => `  ${i + 1}. ${c}`));
   }
-  const mine = d.remediation.filter((r) => r.vendor === vendor);
-  for (const r of mine.length > 0 ? mine : d.remediation.filter((x) => x.vendor === 'generic')) {
+  // The detected platform's steps first (the diagnosis is already ranked for it); the generic
+  // steps too unless the platform is certain. --vendor overrides the detection.
+  const mine = d.remediation.filter((r) => r.vendor === det.vendor);
+  const generic = d.remediation.filter((r) => r.vendor === 'generic');
+  const shown = mine.length === 0 || det.confidence !== 'high' ? [...mine, ...generic] : mine;
+  if (shown.length > 0 && det.vendor !== 'generic') {
+    out.push(
+      '',
+      `Steps for ${det.productName ?? det.vendor} first: ${det.why} (${det.confidence} confidence; --vendor overrides).`,
+    );
+  }
+  for (const r of shown) {
     out.push('', `Fix (${r.product}):`);
     out.push(...r.steps.map((s, i) => `  ${i + 1}. ${s}`));
   }

@@ -3,7 +3,9 @@ export const PROBE_HELP = `Usage: cellfleet-agent probe <opc.tcp-url> [options]
 
 Walks the connection ladder to an OPC UA server (URL, DNS, TCP, Hello, GetEndpoints,
 endpoint choice, certificates, secure channel, session, reads), stops at the first failing
-step and says why, with fix steps for the server's vendor (Kepware, Ignition, generic).
+step and says why, with fix steps for the server's platform first: Kepware, Ignition,
+FactoryTalk, AVEVA, WinCC, Proficy or a generic server. The platform is detected from what the
+server says about itself, the URL path and the default port; the output says why.
 
 Examples:
   cellfleet-agent probe opc.tcp://127.0.0.1:49320
@@ -22,10 +24,12 @@ Options:
   --pki DIR              the agent's PKI folder (own/ trusted/ rejected/), created if missing
                          (default ~/.cellfleet/pki); keep it: servers trust this certificate
   --timeout MS           upper bound for the whole probe, 100..600000 (default 10000)
-  --vendor V             kepware | ignition | generic: which fix steps to show when the
-                         server cannot be identified (e.g. the port is closed)
+  --vendor V             override the detected platform: a vendor (kepware, ignition,
+                         rockwell, aveva, siemens, ge, generic) or a product line
+                         (ftlg, optix, wincc-unified, wincc-oa, oi-server, pi-opcua,
+                         ifix, historian, kepserverex, kepware-edge, ignition-81, ignition-83)
   --json                 print one JSON object: ok, steps[], diagnosis{code,…}, findings[],
-                         server.buildInfo, certificates
+                         server.buildInfo, vendorDetection{vendor,confidence,evidence}, certificates
   -h, --help             this text
 
 Exit codes:

@@ -81,6 +81,42 @@ test('closed port: exit 1, steps with ✓/✗, diagnosis and fix steps for the v
   assert.match(r.out, /Fix \(KEPServerEX 6\)/);
 });
 
+test('no flag: the platform from the URL path ranks its steps first and the output says why; --vendor overrides', async () => {
+  const port = await closedPort();
+  const url = `opc.tcp://127.0.0.1:${port}/FactoryTalkLinxGateway1`;
+  const r = await run(probeCommand, [url, '--pki', pkiDir, '--timeout', '2000']);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.out,
+    /Steps for FactoryTalk Linx Gateway first: URL path \/FactoryTalkLinxGateway1 is FactoryTalk Linx Gateway's/,
+  );
+  const ftlg = r.out.indexOf('Fix (FactoryTalk Linx Gateway)');
+  const generic = r.out.indexOf('Fix (PLC / other OPC UA server)');
+  assert.ok(ftlg > 0 && generic > ftlg, 'the gateway steps, then the generic ones (medium confidence)');
+  assert.doesNotMatch(r.out, /Fix \(KEPServerEX 6\)/);
+  const json = JSON.parse(
+    (await run(probeCommand, [url, '--pki', pkiDir, '--timeout', '2000', '--json'])).out,
+  );
+  assert.equal(json.vendor, 'rockwell');
+  assert.equal(json.vendorDetection.product, 'ftlg');
+  assert.equal(json.vendorDetection.confidence, 'medium');
+  assert.match(json.vendorDetection.evidence[0], /URL path/);
+  assert.equal(json.diagnosis.remediation[0].product, 'FactoryTalk Linx Gateway');
+  assert.equal(json.diagnosis.rankedFor.vendor, 'rockwell');
+  const over = await run(probeCommand, [
+    url,
+    '--pki',
+    pkiDir,
+    '--timeout',
+    '2000',
+    '--vendor',
+    'wincc-unified',
+  ]);
+  assert.match(over.out, /Steps for WinCC Unified first: --vendor wincc-unified was given/);
+  assert.match(over.out, /Fix \(WinCC Unified\)/);
+  assert.doesNotMatch(over.out, /Fix \(FactoryTalk Linx Gateway\)/);
+});
+
 test('untrusted server → trust list → trust <prefix> → probe --json ok; password never shown', async () => {
   const args = [server.url, '--pki', pkiDir, '--timeout', '3000', '--user', 'op', '--password', 'Pa55-w0rd!'];
   const first = await run(probeCommand, args);

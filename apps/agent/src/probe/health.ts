@@ -1,13 +1,20 @@
 // Vendor health signals, found by browsing rather than by guessed node ids (node ids differ
-// between vendors and installs; Ignition's are not documented, research §5):
-// - Kepware: <Channel>.<Device>._System._Error, true = communication failure (KB 2008)
-// - Ignition: Devices/[Name]/Connected, false = device disconnected (Ignition OPC UA Drivers)
-// - any server: the StatusCode of a few device tags (BadNoCommunication…, research §2.3 D20)
-import type { DeviceHealthEvidence } from '@cellfleet/core';
+// between vendors and installs; Ignition's are not documented, research §5). Which browse
+// paths are health items, and what a value means, comes from @cellfleet/core (each vendor
+// profile's defaults plus the endpoint's `health.signals`); this file only browses and reads.
+// Any server also gets the StatusCode of a few device tags (BadNoCommunication…, research §2.3 D20).
+import {
+  type DeviceHealthEvidence,
+  type HealthSignalSpec,
+  judgeHealth,
+  matchesSignal,
+  NO_COMMUNICATION,
+} from '@cellfleet/core';
 import {
   AttributeIds,
   BrowseDirection,
   type ClientSession,
+  type DataValue,
   NodeClass,
   type NodeId,
   type ReferenceDescription,
@@ -25,60 +32,90 @@ const MAX_DEPTH = 5;
 const MAX_PER_LEVEL = 24;
 const MAX_SAMPLES = 12;
 const BATCH = 8;
-/** Data-level "connected but bad" codes (research §1, rows marked "data-value quality"). */
-const NO_COMMS = new Set([
-  'BadNoCommunication',
-  'BadCommunicationError',
-  'BadWaitingForInitialData',
-  'BadNotConnected',
-  'BadDeviceFailure',
-  'BadSensorFailure',
-  'BadOutOfService',
-]);
 
-export async function readDeviceHealth(session: ClientSession, ms: number): Promise<DeviceHealthEvidence[]> {
+interface Pick {
+  readonly spec?: HealthSignalSpec;
+  readonly found: Found;
+  /** Sibling variables the spec reads along (seconds in error, error text), by browse name. */
+  readonly siblings: readonly Found[];
+}
+
+export async function readDeviceHealth(
+  session: ClientSession,
+  ms: number,
+  specs: readonly HealthSignalSpec[],
+): Promise<DeviceHealthEvidence[]> {
   const variables = await browseForVariables(session, ms);
-  const picks = pick(variables);
+  const picks = pick(variables, specs);
   if (picks.length === 0) return [];
+  const nodes = picks.flatMap((p) => [p.found, ...p.siblings]);
   const dvs = await withDeadline(
-    session.read(picks.map((p) => ({ nodeId: p.found.nodeId, attributeId: AttributeIds.Value }))),
+    session.read(nodes.map((f) => ({ nodeId: f.nodeId, attributeId: AttributeIds.Value }))),
     ms,
     'device health reads',
   );
-  return picks.map((p, i) => {
-    const dv = dvs[i];
+  const byPath = new Map(nodes.map((f, i) => [f.path, dvs[i]]));
+  const now = Date.now();
+  return picks.map((p) => {
+    const dv = byPath.get(p.found.path);
     const status = dv?.statusCode.name ?? 'BadUnknown';
-    const value = dv?.statusCode.isGood() ? dv.value.value : undefined;
-    return judge(p, status, value);
+    if (!p.spec) {
+      // Tag values are never recorded: a sampled tag may hold a secret (a PLC password).
+      return {
+        source: 'tag-quality',
+        node: p.found.path,
+        status,
+        bad: NO_COMMUNICATION.has(status),
+        device: p.found.path.split('/')[0] ?? p.found.path,
+      };
+    }
+    const siblings = Object.fromEntries(p.siblings.map((s) => [s.name, goodValue(byPath.get(s.path))]));
+    const ts = dv?.sourceTimestamp?.getTime();
+    return judgeHealth(
+      p.spec,
+      {
+        node: p.found.path,
+        status: status === 'Good' || dv?.statusCode.isGood() ? 'Good' : status,
+        value: goodValue(dv),
+        ...(ts ? { sourceTimestamp: ts } : {}),
+        siblings,
+      },
+      now,
+    );
   });
 }
 
-type Source = DeviceHealthEvidence['source'];
+function goodValue(dv: DataValue | undefined): unknown {
+  return dv?.statusCode.isGood() ? dv.value.value : undefined;
+}
 
-function pick(vars: readonly Found[]): { source: Source; found: Found }[] {
-  const out: { source: Source; found: Found }[] = [];
+function pick(vars: readonly Found[], specs: readonly HealthSignalSpec[]): Pick[] {
+  const out: Pick[] = [];
+  const taken = new Set<string>();
   for (const f of vars) {
-    if (f.name === '_Error' && f.parent === '_System') out.push({ source: 'kepware-error', found: f });
-    else if (f.name === 'Connected') out.push({ source: 'ignition-connected', found: f });
+    const spec = specs.find((s) => matchesSignal(s, f.path));
+    if (!spec) continue;
+    const names = [spec.secondsInError, spec.text].filter((n): n is string => Boolean(n));
+    const siblings = vars.filter((v) => names.includes(v.name) && folderOf(v) === folderOf(f));
+    out.push({ spec, found: f, siblings });
+    taken.add(f.path);
   }
+  // A health item speaks for its folder: its siblings (Ignition's State, Hostname, Port…) are
+  // driver diagnostics, not device tags, so tag quality is sampled elsewhere.
+  const healthFolders = new Set(out.map((p) => folderOf(p.found)));
   const samples = vars.filter(
-    (f) => !f.name.startsWith('_') && f.name !== 'Connected' && !f.parent.startsWith('_'),
+    (f) =>
+      !taken.has(f.path) &&
+      !healthFolders.has(folderOf(f)) &&
+      !/^[_$]/.test(f.name) &&
+      !f.path.split('/').some((seg) => seg.startsWith('_')),
   );
-  for (const f of samples.slice(0, MAX_SAMPLES)) out.push({ source: 'tag-quality', found: f });
+  for (const f of samples.slice(0, MAX_SAMPLES)) out.push({ found: f, siblings: [] });
   return out;
 }
 
-function judge(p: { source: Source; found: Found }, status: string, value: unknown): DeviceHealthEvidence {
-  const base = { source: p.source, node: p.found.path, status };
-  switch (p.source) {
-    case 'kepware-error':
-      return { ...base, value: String(value), bad: value === true || NO_COMMS.has(status) };
-    case 'ignition-connected':
-      return { ...base, value: String(value), bad: value === false || NO_COMMS.has(status) };
-    default:
-      // Tag values are never recorded: a sampled tag may hold a secret (a PLC password).
-      return { ...base, bad: NO_COMMS.has(status) };
-  }
+function folderOf(f: Found): string {
+  return f.path.slice(0, f.path.lastIndexOf('/'));
 }
 
 /** Breadth-first from Objects, vendor namespaces only, bounded in depth and width. */

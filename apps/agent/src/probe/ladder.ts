@@ -2,7 +2,7 @@
 // time, stops at the first failure, always closes what it opened, and hands the evidence to
 // the pure diagnose() of @cellfleet/core. The whole walk is bounded by `timeoutMs` (plus the
 // short cleanup of quietly()).
-import { type DiagnoseResult, diagnose, type ProbeEvidence, type Vendor } from '@cellfleet/core';
+import { type DiagnoseResult, diagnose, healthSignals, type ProbeEvidence } from '@cellfleet/core';
 import type { EndpointConfig, ProbeBody } from '@cellfleet/protocol';
 import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua';
 import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from '../opcua/client.ts';
@@ -21,7 +21,8 @@ export interface ProbeOptions {
   readonly pki: AgentPki;
   /** Upper bound for the whole probe, in ms. */
   readonly timeoutMs: number;
-  readonly vendorHint?: Vendor;
+  /** `--vendor`: a vendor id (`siemens`) or a product id (`wincc-unified`); overrides detection. */
+  readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
 }
 
@@ -40,6 +41,7 @@ export async function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions
   const rec = createRecorder({ secrets: endpoint.password ? [endpoint.password] : [] });
   const ev: Draft = {
     url: endpoint.url,
+    endpointName: endpoint.name,
     request: {
       security: endpoint.security ?? 'auto',
       allowSecurityNone: endpoint.allowSecurityNone ?? false,
@@ -180,7 +182,8 @@ async function reads(ctx: Ctx, session: ClientSession): Promise<string> {
   if (server.sessionCounts) ev.sessionCounts = server.sessionCounts;
   if (server.currentTime !== undefined) ev.serverTime = server.currentTime;
   ev.operationLimits = await readLimits(session, time.slice(1000));
-  ev.deviceHealth = await readDeviceHealth(session, time.slice(time.remaining()));
+  const signals = healthSignals(ctx.endpoint.health?.signals, ctx.endpoint.health?.defaults ?? true);
+  ev.deviceHealth = await readDeviceHealth(session, time.slice(time.remaining()), signals);
   const bad = ev.deviceHealth.filter((d) => d.bad).length;
   return `state ${server.state ?? '?'}, ${ev.namespaces?.length ?? 0} namespaces, ${ev.deviceHealth.length} health signals (${bad} bad)`;
 }

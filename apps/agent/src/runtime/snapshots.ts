@@ -50,6 +50,7 @@ export function createSnapshotDuty(o: SnapshotDutyOptions): SnapshotDuty {
             now,
             secretSalt: salt,
             ...(endpoint.snapshotRoots ? { roots: endpoint.snapshotRoots } : {}),
+            ...(endpoint.snapshotMaxNodes ? { maxNodes: endpoint.snapshotMaxNodes } : {}),
             ...(endpoint.snapshotRules ? { rules: rulesOf(endpoint.snapshotRules) } : {}),
           });
           const publication = publisher.publish(run.snapshot);

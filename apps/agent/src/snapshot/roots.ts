@@ -1,7 +1,11 @@
 // Where a snapshot starts. Configured roots are node ids (`ns=2;s=Channel1`) or browse paths
 // (`/Objects/2:Channel1`, `/Objects/{KEPServerEX}Channel1`, `/Objects/Channel1`). Without
-// configuration: every non-OPC-UA child of Objects; on Kepware-like servers without the
-// `_`-prefixed plug-in and system folders, i.e. the channels/devices tree (research §4).
+// configuration: every child of Objects that is not a standard node (the Server object and
+// the other namespace-0 nodes), whatever namespace its browse name is in: a PLC-embedded or
+// gateway server without a vendor profile is snapshotted by its Objects folder, bounded by the
+// node budget (issue 13; some stacks give their own objects namespace-0 browse names). On
+// Kepware-like servers the `_`-prefixed plug-in and system folders are left out, i.e. the
+// channels/devices tree remains (research §4).
 import { childKey, namePath } from '@cellfleet/core';
 import {
   AttributeIds,
@@ -78,7 +82,7 @@ export async function defaultRoots(ctx: RootContext): Promise<Root[]> {
   const refs = await children(ctx, OBJECTS);
   const kepware = ctx.namespaces.some((u) => KEPWARE_NAMESPACES.includes(u));
   return refs
-    .filter((r) => r.browseName.namespaceIndex !== 0 && (r.nodeClass === 1 || r.nodeClass === 2))
+    .filter((r) => r.nodeId.namespace !== 0 && (r.nodeClass === 1 || r.nodeClass === 2))
     .filter((r) => !(kepware && (r.browseName.name ?? '').startsWith('_')))
     .map((r) => toRoot(ctx, '/Objects', r))
     .sort((a, b) => (a.key < b.key ? -1 : 1));

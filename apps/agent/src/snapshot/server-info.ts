@@ -1,7 +1,7 @@
 // The server-level part of a snapshot: identity (BuildInfo), namespaces, operation limits,
 // endpoints with their security and token types, and the server certificate.
 import { createHash, X509Certificate } from 'node:crypto';
-import type { Json, SnapshotEntries } from '@cellfleet/core';
+import { BUILD_DATE_NOTE, buildDateFollowsStart, type Json, type SnapshotEntries } from '@cellfleet/core';
 import {
   AttributeIds,
   type ClientSession,
@@ -45,6 +45,8 @@ export interface ServerInfo {
   /** The server's own URI (ServerArray[0]); written as `{server}` in keys. */
   readonly serverUri: string | undefined;
   readonly limits: Record<string, number>;
+  /** Things the snapshot status should say (a volatile BuildDate left out). */
+  readonly notes: string[];
 }
 
 export async function readServerInfo(
@@ -56,6 +58,7 @@ export async function readServerInfo(
     VariableIds.Server_NamespaceArray,
     VariableIds.Server_ServerArray,
     ...LIMITS.map(([, id]) => id),
+    VariableIds.Server_ServerStatus_StartTime,
   ];
   counts.read++;
   const dvs = await session.read(
@@ -77,7 +80,13 @@ export async function readServerInfo(
   });
   for (const [name, v] of Object.entries(limits)) entries[`limits.${name}`] = v;
   entries['namespaces'] = namespaces.map((u) => (u === serverUri ? '{server}' : u)).sort();
-  return { entries, namespaces, serverUri, limits };
+  const notes: string[] = [];
+  const startTime = toJson(good(ids.length - 1));
+  if (buildDateFollowsStart(entries['server.buildDate'], startTime)) {
+    delete entries['server.buildDate'];
+    notes.push(BUILD_DATE_NOTE);
+  }
+  return { entries, namespaces, serverUri, limits, notes };
 }
 
 export interface LimitOptions {

@@ -103,3 +103,35 @@ test('roots by browse path and by node id give the same keys', async () => {
     '/Objects/{KEPServerEX}Channel1/{KEPServerEX}Device1/{KEPServerEX}Recipe' in byId.snapshot.entries,
   );
 });
+
+test('a server that reports its start as BuildDate: no drift after a restart (issue 13)', async () => {
+  const first = await snap({ buildDate: 'start' });
+  await new Promise((r) => setTimeout(r, 20)); // a later start, so a recorded BuildDate would differ
+  const restarted = await snap({ buildDate: 'start' });
+  assert.equal(first.snapshot.entries['server.buildDate'], undefined);
+  assert.ok(first.snapshot.status.notes?.some((n) => n.includes('follows ServerStatus.StartTime')));
+  assert.equal(
+    snapshotHash(restarted.snapshot),
+    snapshotHash(first.snapshot),
+    'the whole snapshot hashes the same',
+  );
+  const built = await snap({ buildDate: new Date('2024-11-05T00:00:00Z') });
+  assert.equal(
+    built.snapshot.entries['server.buildDate'],
+    '2024-11-05T00:00:00.000Z',
+    'a real build date is kept',
+  );
+});
+
+test('default roots: every non-standard child of Objects, even with a namespace-0 browse name', async () => {
+  const run = await snap({ ns0Folder: true });
+  const roots = run.snapshot.entries['roots'] as string[];
+  assert.ok(roots.includes('/Objects/PlcData'), JSON.stringify(roots));
+  assert.ok(!roots.some((r) => r.endsWith('/Server')), 'the standard Server object is left out');
+  assert.deepEqual(run.snapshot.entries['/Objects/PlcData/{KEPServerEX}Setpoint'], {
+    class: 'Variable',
+    dataType: 'Double',
+    access: 'RW',
+    value: 42,
+  });
+});

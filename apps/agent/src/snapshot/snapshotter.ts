@@ -118,7 +118,7 @@ export async function takeSnapshot(session: ClientSession, o: SnapshotOptions): 
     state: walked.truncated === undefined ? 'complete' : 'truncated',
     nodes: walked.nodes,
     ...(walked.truncated === undefined ? {} : { reason: walked.truncated }),
-    ...(walked.notes.length > 0 ? { notes: walked.notes } : {}),
+    ...(walked.notes.length + info.notes.length > 0 ? { notes: [...info.notes, ...walked.notes] } : {}),
   };
   const takenAt = o.now();
   return {

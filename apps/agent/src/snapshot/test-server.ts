@@ -12,10 +12,18 @@ export interface TreeOptions {
   readonly speed?: number;
   readonly cycle?: boolean;
   readonly extra?: number;
+  /** BuildInfo.BuildDate: a date, or `start` for the server's start time (as two other stacks do). */
+  readonly buildDate?: Date | 'start';
+  /** A folder whose browse name is in namespace 0, as some PLC stacks name their own objects. */
+  readonly ns0Folder?: boolean;
 }
 
 export async function startTreeServer(o: TreeOptions): Promise<TestServer> {
-  const server = await startTestServer({ dir: o.dir, productName: 'KEPServerEX/UA Server' });
+  const server = await startTestServer({
+    dir: o.dir,
+    productName: 'KEPServerEX/UA Server',
+    ...(o.buildDate ? { buildDate: o.buildDate === 'start' ? new Date() : o.buildDate } : {}),
+  });
   const space = server.server.engine.addressSpace!;
   const order = o.namespaces ?? ['KEPServerEX'];
   const spaces = new Map<string, Namespace>(order.map((uri) => [uri, space.registerNamespace(uri)]));
@@ -41,6 +49,14 @@ export async function startTreeServer(o: TreeOptions): Promise<TestServer> {
   variable(dev, 'Channel1.Device1.Password', 'Password', 'hunter2');
   variable(dev, 'Channel1.Device1.ActualSpeed', 'ActualSpeed', 99.5, false);
   folder(space.rootFolder.objects, '_System', '_System');
+  if (o.ns0Folder) {
+    const plc = ns.addObject({
+      organizedBy: space.rootFolder.objects,
+      nodeId: id('PlcData'),
+      browseName: { namespaceIndex: 0, name: 'PlcData' },
+    });
+    variable(plc, 'PlcData.Setpoint', 'Setpoint', 42);
+  }
   if (o.cycle) recipe.addReference({ referenceType: 'Organizes', nodeId: dev.nodeId });
   if (o.extra) {
     const extra = folder(dev, 'Channel1.Device1.Extra', 'Extra');

@@ -1,5 +1,6 @@
 import {
   counter,
+  deviceChangedAt,
   extraIndexPath,
   profileTable,
   splitDotted,
@@ -37,11 +38,20 @@ const TAGS: TagDef[] = [
     device: IO,
     compute: (ctx) => Number(ctx.parameter('PLC.Recipe.Speed')) + wave(0, 1.5, 7)(ctx),
   },
-  { path: 'PLC.Diagnostics.FieldbusOk', type: 'Boolean', role: 'diagnostic', compute: (ctx) => !down(ctx) },
+  {
+    path: 'PLC.Diagnostics.FieldbusOk',
+    type: 'Boolean',
+    role: 'diagnostic',
+    compute: (ctx) => !down(ctx),
+    timestamp: deviceChangedAt,
+  },
   { path: 'PLC.Diagnostics.CpuLoad', type: 'Double', role: 'diagnostic', compute: wave(35, 5, 11) },
 ];
 
 export const generic: VendorProfile = {
+  resourcePath: '',
+  defaultPort: 4840,
+  maxSessions: undefined,
   namespaceUri: 'urn:acme:plc',
   vendorNamespaceIsServerNamespace: false,
   applicationUri: (name) => `urn:acme:plc:${name}`,

@@ -1,7 +1,9 @@
 import {
   counter,
+  deviceChangedAt,
   extraIndexPath,
   profileTable,
+  splitBracketed,
   type TagContext,
   type TagDef,
   type VendorProfile,
@@ -21,7 +23,13 @@ const down = (ctx: TagContext): boolean => ctx.faults.has('device-not-communicat
 
 function diagnostics(device: string, host: string, port: number): TagDef[] {
   return [
-    { path: `${device}Connected`, type: 'Boolean', role: 'diagnostic', compute: (ctx) => !down(ctx) },
+    {
+      path: `${device}Connected`,
+      type: 'Boolean',
+      role: 'diagnostic',
+      compute: (ctx) => !down(ctx),
+      timestamp: deviceChangedAt,
+    },
     {
       path: `${device}State`,
       type: 'String',
@@ -82,20 +90,12 @@ const TAGS: TagDef[] = [
 ];
 
 /** `[PLC1]DB1.Speed` → parent `[PLC1]DB1`; `[PLC1]DB1` → `[PLC1]`; `[PLC1]` → `Devices`. */
-export function splitIgnition(path: string): { parent: string; name: string } {
-  if (path === 'Devices') return { parent: '', name: 'Devices' };
-  const m = /^(\[[^\]]+\])(.*)$/.exec(path);
-  if (!m) return { parent: '', name: path };
-  const device = m[1] ?? '';
-  const address = m[2] ?? '';
-  if (address === '') return { parent: 'Devices', name: device.slice(1, -1) };
-  const i = address.lastIndexOf('.');
-  return i < 0
-    ? { parent: device, name: address }
-    : { parent: device + address.slice(0, i), name: address.slice(i + 1) };
-}
+export const splitIgnition = splitBracketed('Devices');
 
 export const ignition: VendorProfile = {
+  resourcePath: '',
+  defaultPort: 62541,
+  maxSessions: undefined,
   namespaceUri: NAMESPACE,
   vendorNamespaceIsServerNamespace: true,
   applicationUri: (name) => `urn:inductiveautomation:ignition:opcua:${name}`,

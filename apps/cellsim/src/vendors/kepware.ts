@@ -1,5 +1,6 @@
 import {
   counter,
+  deviceChangedAt,
   extraIndexPath,
   profileTable,
   splitDotted,
@@ -25,7 +26,7 @@ function deviceSystemTags(device: string): TagDef[] {
   const s = `${device}._System`;
   return [
     // KB 2008 / CS294815: _Error 1 = communication failure, _NoError its inverse
-    { path: `${s}._Error`, type: 'Boolean', role: 'diagnostic', compute: down },
+    { path: `${s}._Error`, type: 'Boolean', role: 'diagnostic', compute: down, timestamp: deviceChangedAt },
     { path: `${s}._NoError`, type: 'Boolean', role: 'diagnostic', compute: (ctx) => !down(ctx) },
     { path: `${s}._Enabled`, type: 'Boolean', role: 'parameter', value: true },
     { path: `${s}._Simulated`, type: 'Boolean', role: 'diagnostic', value: false },
@@ -111,6 +112,9 @@ const TAGS: TagDef[] = [
 ];
 
 export const kepware: VendorProfile = {
+  resourcePath: '',
+  defaultPort: 49320,
+  maxSessions: undefined,
   namespaceUri: 'KEPServerEX',
   vendorNamespaceIsServerNamespace: false,
   // KEPServerEX's own URI has the host name and a URL-encoded space: urn:HOST:Kepware.KEPServerEX.V6:UA%20Server

@@ -27,6 +27,8 @@ export interface TagContext {
   sessionCount(): number;
   /** ms since the fault was switched on, undefined when it is off */
   faultAgeMs(fault: Fault): number | undefined;
+  /** when the fault was last switched on or off (the cell's start if never), ms since the epoch */
+  faultChangedAt(fault: Fault): number;
   cellName: string;
   softwareVersion: string;
   buildNumber: string;
@@ -41,6 +43,8 @@ export interface TagDef {
   /** default of a parameter, or the value of a static tag */
   value?: ParameterValue;
   compute?: (ctx: TagContext) => TagValue;
+  /** SourceTimestamp of the value (a health item's last change); default: the time of the read */
+  timestamp?: (ctx: TagContext) => Date;
   description?: string;
 }
 
@@ -53,6 +57,12 @@ export interface BuildInfoDefaults {
 }
 
 export interface VendorProfile {
+  /** endpoint URL path, e.g. `/FactoryTalkLinxGateway1`; '' for none */
+  resourcePath: string;
+  /** the vendor's documented default UA port, used by `cellsim --default-port`; undefined if unknown */
+  defaultPort: number | undefined;
+  /** ServerCapabilities.MaxSessions the product is known for; undefined = node-opcua's default */
+  maxSessions: number | undefined;
   /** namespace of the vendor's nodes, registered right after the server's own (or as ns=1) */
   namespaceUri: string;
   /** true when the vendor namespace itself must be ns=1 (Ignition) */
@@ -108,4 +118,66 @@ export function profileTable(ctx: TagContext): number[] {
 export function extraIndexPath(prefix: string, index: number): string {
   const group = String(Math.floor(index / 1000)).padStart(3, '0');
   return `${prefix}.G${group}.Tag${String(index).padStart(6, '0')}`;
+}
+
+/** The device-not-communicating fault's last switch: when a device went down or came back. */
+export function deviceChangedAt(ctx: TagContext): Date {
+  return new Date(ctx.faultChangedAt('device-not-communicating'));
+}
+
+/**
+ * Split bracketed item paths (`[PLC1]Recipe.Speed` → `[PLC1]Recipe`; `[PLC1]` → `root`), the
+ * form Ignition and FactoryTalk Linx Gateway use for device or shortcut items.
+ */
+export function splitBracketed(root: string): (path: string) => { parent: string; name: string } {
+  return (path) => {
+    if (root !== '' && path === root) return { parent: '', name: root };
+    const m = /^(\[[^\]]+\])(.*)$/.exec(path);
+    if (!m) return { parent: '', name: path };
+    const device = m[1] ?? '';
+    const address = m[2] ?? '';
+    if (address === '') return { parent: root, name: device.slice(1, -1) };
+    const i = address.lastIndexOf('.');
+    return i < 0
+      ? { parent: device, name: address }
+      : { parent: device + address.slice(0, i), name: address.slice(i + 1) };
+  };
+}
+
+/** Where a profile keeps the tags every emulated line has (recipe, config, counters, process). */
+export interface LinePaths {
+  speed: string;
+  temperature: string;
+  pressure?: string;
+  cycleTimeMs: string;
+  profile: string;
+  mode: string;
+  /** a secret the snapshotter must redact */
+  password: string;
+  partCount: string;
+  actualSpeed: string;
+}
+
+/** The recipe, config and process tags of one device, at the vendor's paths. */
+export function lineTags(p: LinePaths, device: string | undefined): TagDef[] {
+  const dev = device === undefined ? {} : { device };
+  return [
+    { path: p.speed, type: 'Double', role: 'parameter', ...dev, value: 100 },
+    { path: p.temperature, type: 'Double', role: 'parameter', ...dev, value: 180.5 },
+    ...(p.pressure
+      ? [{ path: p.pressure, type: 'Double', role: 'parameter', ...dev, value: 6.2 } as TagDef]
+      : []),
+    { path: p.cycleTimeMs, type: 'Int32', role: 'parameter', ...dev, value: 1200 },
+    { path: p.profile, type: 'FloatArray', role: 'config', ...dev, compute: profileTable },
+    { path: p.mode, type: 'String', role: 'parameter', ...dev, value: 'Auto' },
+    { path: p.password, type: 'String', role: 'parameter', ...dev, value: 'plc-s3cret!' },
+    { path: p.partCount, type: 'UInt32', role: 'process', ...dev, compute: counter(p.cycleTimeMs, 1200) },
+    {
+      path: p.actualSpeed,
+      type: 'Double',
+      role: 'process',
+      ...dev,
+      compute: (ctx) => Number(ctx.parameter(p.speed)) + wave(0, 1.5, 7)(ctx),
+    },
+  ];
 }

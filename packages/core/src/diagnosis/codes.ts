@@ -39,11 +39,16 @@ export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
 export type Severity = 'ok' | 'info' | 'warning' | 'error' | 'critical';
 
-export type Vendor = 'kepware' | 'ignition' | 'generic';
+/**
+ * Platform vendors with a profile in ./vendors (one module each); `generic` when no profile
+ * matched. Stored by hubs and searched by techs: never rename one.
+ */
+export const VENDOR_IDS = ['kepware', 'ignition', 'rockwell', 'aveva', 'siemens', 'ge', 'generic'] as const;
+export type Vendor = (typeof VENDOR_IDS)[number];
 
 export interface Remediation {
   readonly vendor: Vendor;
-  /** `KEPServerEX 6`, `Kepware Edge`, `Ignition 8.1`, `Ignition 8.3`, `PLC / other server`. */
+  /** `KEPServerEX 6`, `Ignition 8.3`, `WinCC Unified`, `PLC / other OPC UA server`, … */
   readonly product: string;
   readonly steps: readonly string[];
 }
@@ -63,4 +68,15 @@ export interface Diagnosis {
   readonly otherClientsShow: readonly string[];
   /** The check that proves the fix. */
   readonly verification: string;
+  /** For which platform causes and fixes were ranked, and why (vendor detection). */
+  readonly rankedFor?: RankedFor;
+}
+
+export interface RankedFor {
+  readonly vendor: Vendor;
+  /** Product line name, as on its fix block (`WinCC Unified`). */
+  readonly product?: string;
+  readonly confidence: 'high' | 'medium' | 'low';
+  /** `port 4890 is WinCC Unified's default`. */
+  readonly why: string;
 }

@@ -69,20 +69,31 @@ export interface BuildInfoEvidence {
   readonly buildDate?: string;
 }
 
-/** A vendor health signal read after the session opened. */
+/** A vendor health signal read after the session opened (judged by health.ts). */
 export interface DeviceHealthEvidence {
-  readonly source: 'kepware-error' | 'ignition-connected' | 'ignition-status' | 'tag-quality';
-  /** Node id or browse path the value came from. */
+  /** The health signal's id (`kepware-device-error`, a site's own), or `tag-quality`. */
+  readonly source: string;
+  /** Browse path below Objects the value came from. */
   readonly node: string;
   readonly value?: string;
   /** Status code name of the read. */
   readonly status: string;
   /** The rule-relevant verdict, decided where the raw value is understood. */
   readonly bad: boolean;
+  /** The device (or collector) the signal speaks for, as a browse path. */
+  readonly device?: string;
+  /** Since when it is bad (ms since the epoch): the vendor's seconds-in-error or the value's timestamp. */
+  readonly since?: number;
+  /** The vendor's own error text, verbatim. */
+  readonly text?: string;
+  /** What the signal is, for a tech: `Kepware device _System._Error`. */
+  readonly label?: string;
 }
 
 export interface ProbeEvidence {
   readonly url: string;
+  /** The endpoint's name in the agent config: a vendor clue before any server answer. */
+  readonly endpointName?: string;
   readonly host?: string;
   readonly port?: number;
   readonly request: {

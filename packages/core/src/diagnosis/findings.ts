@@ -10,10 +10,13 @@ import type { Verdict } from './rules.ts';
 export interface FindingOptions {
   readonly now: number;
   readonly expiryWarningDays: number;
+  /** Vendor pitfalls (pitfalls.ts): they win over a generic finding of the same code. */
+  readonly extra?: readonly Verdict[];
 }
 
 export function findingVerdicts(ev: ProbeEvidence, primary: DiagnosisCode, opts: FindingOptions): Verdict[] {
   const out = [
+    ...(opts.extra ?? []),
     noneOnly(ev),
     hostnameMismatch(ev),
     uriMismatch(ev),

@@ -4,7 +4,7 @@
 
 import { describeValidity, validityAt } from './certs.ts';
 import { classify, type Signal, statusIn } from './classify.ts';
-import type { DiagnosisCode } from './codes.ts';
+import type { DiagnosisCode, Remediation } from './codes.ts';
 import type { ProbeEvidence, StepEvidence } from './evidence.ts';
 import { afterSession } from './rules-after.ts';
 import { selectEndpoint } from './select.ts';
@@ -15,6 +15,18 @@ export interface Verdict {
   readonly detail: string;
   /** Evidence lines beyond the step log. */
   readonly evidence: readonly string[];
+  /** More `{name}` values for the texts (`{device}`). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** A sentence appended to the summary (why trust on first use did not apply). */
+  readonly note?: string;
+  /** A vendor pitfall's own summary, cause and fix, shown before the code's generic ones. */
+  readonly pitfall?: PitfallText;
+}
+
+export interface PitfallText {
+  readonly summary: string;
+  readonly cause: string;
+  readonly fix: Remediation;
 }
 
 export interface RuleOptions {
@@ -130,6 +142,13 @@ function certificateVerdict(ev: ProbeEvidence, opts: RuleOptions, detail: string
   if (server && validityAt(server, opts.now) !== 'valid') {
     const line = describeValidity('server certificate', server, opts.now);
     return verdict('server-cert-expired', line, [line]);
+  }
+  if (ev.serverCertificateTrust === 'rejected' && ev.request.trustOnFirstUse && server) {
+    // Trust on first use trusts only a certificate never seen; one in rejected/ was seen and left
+    // untrusted (apps/agent/src/opcua/trust.ts), so say so and name the command that moves it.
+    const command = `cellfleet-agent trust ${server.thumbprint.slice(0, 8)}`;
+    const note = `Trust on first use does not apply: an earlier probe put this certificate into the agent's rejected/ folder. If the thumbprint is the server's, move it with: ${command}`;
+    return { code: 'server-cert-untrusted', detail, evidence: [note], note };
   }
   if (ev.serverCertificateTrust === 'rejected' || ev.serverCertificateTrust === 'unknown') {
     return verdict('server-cert-untrusted', detail);

@@ -53,10 +53,11 @@ export function selectEndpoint(
   if (request.security === 'none') {
     const none = endpoints.find(isSessionNone);
     if (none) return { ok: true, endpoint: none, insecure: true };
+    const discoveryOnly = endpoints.some(isNone) ? ' (None for discovery only: it accepts no session)' : '';
     return {
       ok: false,
       code: 'security-policy-mismatch',
-      reason: `SecurityMode None requested; offered: ${offer}`,
+      reason: `SecurityMode None requested; offered: ${offer}${discoveryOnly}`,
     };
   }
   const wantMode =

@@ -5,4 +5,5 @@ export * from './glob.ts';
 export * from './keys.ts';
 export * from './rules.ts';
 export * from './types.ts';
+export * from './volatile.ts';
 export * from './words.ts';

@@ -33,11 +33,27 @@ export const DiagnosisCode = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', 
 
 const Line = Type.String({ maxLength: 2048 });
 
-/** Fix steps for one server product (KEPServerEX 6, Kepware Edge, Ignition 8.1/8.3, generic). */
+/**
+ * A platform vendor id (`kepware`, `siemens`, `generic`…; core VENDOR_IDS). 1.0 listed three
+ * literals; a pattern lets a receiver take a vendor added later without a schema change.
+ */
+export const VendorId = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 });
+
+export const Confidence = Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]);
+
+/** Fix steps for one server product (KEPServerEX 6, Ignition 8.3, WinCC Unified, generic…). */
 export const RemediationSchema = Type.Object({
-  vendor: Type.Union([Type.Literal('kepware'), Type.Literal('ignition'), Type.Literal('generic')]),
+  vendor: VendorId,
   product: Type.String({ maxLength: 64 }),
   steps: Type.Array(Line, { maxItems: 16 }),
+});
+
+/** For which platform the causes and fixes were ranked, and why (added in 1.1, optional). */
+export const RankedFor = Type.Object({
+  vendor: VendorId,
+  product: Type.Optional(Type.String({ maxLength: 64 })),
+  confidence: Confidence,
+  why: Type.String({ maxLength: 512 }),
 });
 
 // code/severity/summary are what every receiver relies on; the rest (added in 1.1) is the
@@ -51,6 +67,7 @@ export const DiagnosisSummary = Type.Object({
   remediation: Type.Optional(Type.Array(RemediationSchema, { maxItems: 8 })),
   otherClientsShow: Type.Optional(Type.Array(Line, { maxItems: 8 })),
   verification: Type.Optional(Line),
+  rankedFor: Type.Optional(RankedFor),
 });
 export type DiagnosisSummary = Type.Static<typeof DiagnosisSummary>;
 
@@ -80,8 +97,19 @@ export const ProbeBody = Type.Object({
     }),
   ),
   /** Detected server vendor: which remediation applies. */
-  vendor: Type.Optional(
-    Type.Union([Type.Literal('kepware'), Type.Literal('ignition'), Type.Literal('generic')]),
+  vendor: Type.Optional(VendorId),
+  /** How the vendor was detected: the evidence, what pointed elsewhere, how sure (added in 1.1). */
+  vendorDetection: Type.Optional(
+    Type.Object({
+      vendor: VendorId,
+      /** Product line id (`wincc-unified`) and its display name. */
+      product: Type.Optional(Type.String({ maxLength: 64 })),
+      productName: Type.Optional(Type.String({ maxLength: 64 })),
+      confidence: Confidence,
+      why: Type.String({ maxLength: 512 }),
+      evidence: Type.Array(Type.String({ maxLength: 512 }), { maxItems: 16 }),
+      conflicts: Type.Array(Type.String({ maxLength: 512 }), { maxItems: 16 }),
+    }),
   ),
   /** `SignAndEncrypt/Basic256Sha256` and so on: what the probe used or would have used. */
   security: Type.Optional(Type.String({ maxLength: 128 })),

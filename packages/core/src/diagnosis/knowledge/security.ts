@@ -89,10 +89,7 @@ export const SECURITY: Partial<Record<DiagnosisCode, Knowledge>> = {
         'OPC UA Server Settings → Security Policies: use Basic256Sha256 or the Aes policies.',
         IGNITION_RESTART,
       ]),
-      generic([
-        'Update the firmware to one that supports Basic256Sha256.',
-        'If impossible, and only on an isolated network, allow None for this endpoint (allowSecurityNone).',
-      ]),
+      generic(['Update the firmware to one that supports Basic256Sha256.', '{allowNone}']),
     ],
     otherClientsShow: [
       'Ignition 8.x: Bad_SecurityPolicyRejected for Basic128Rsa15',
@@ -184,6 +181,9 @@ export const SECURITY: Partial<Record<DiagnosisCode, Knowledge>> = {
       { text: 'First contact with this server: its certificate has not been approved.' },
       {
         text: 'The server certificate was regenerated (Kepware logs "The UA Server certificate has been reissued").',
+      },
+      {
+        text: "An earlier probe put this certificate into the agent's rejected/ folder: trust on first use never trusts a rejected certificate (cellfleet-agent trust moves it).",
       },
     ],
     remediation: [

@@ -1,6 +1,7 @@
 // The shape of what the engine knows about one code. Texts are written for a tech on the
-// floor; `{host}`, `{port}`, `{detail}`, `{thumbprint}` and `{agentUri}` are filled in when
-// a diagnosis is rendered (see render.ts).
+// floor; `{host}`, `{port}`, `{detail}`, `{thumbprint}`, `{agentUri}`, `{device}` and
+// `{allowNone}` (the step about SecurityMode None that fits this server) are filled in when a
+// diagnosis is rendered (see render.ts).
 import type { Remediation, Severity, Vendor } from '../codes.ts';
 
 export interface Cause {
