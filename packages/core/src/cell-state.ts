@@ -30,6 +30,16 @@ export function lastProbeOf(m: Envelope<'probe'>): LastProbe {
     diagnosis: b.diagnosis,
     findings: b.findings,
     steps: b.steps,
+    ...(b.vendorDetection
+      ? {
+          vendor: {
+            vendor: b.vendorDetection.vendor,
+            ...(b.vendorDetection.product ? { product: b.vendorDetection.product } : {}),
+          },
+        }
+      : b.vendor
+        ? { vendor: { vendor: b.vendor } }
+        : {}),
   };
 }
 

@@ -1,7 +1,13 @@
 // The fleet over HTTP: every cell, one cell, and one cell's fault notebook (core/notebook.ts,
 // built from its stored probes, as JSON or as Markdown to attach to a work order).
-import { buildNotebook, DEFAULT_WATCH_MS, notebookMarkdown } from '@cellfleet/core';
-import { API } from '@cellfleet/protocol';
+import {
+  buildNotebook,
+  DEFAULT_WATCH_MS,
+  matchesSearch,
+  notebookMarkdown,
+  searchTerms,
+} from '@cellfleet/core';
+import { API, type CellSummary } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
 import { route, sendFile } from '../kernel/routes.ts';
@@ -19,7 +25,11 @@ export interface CellRouteDeps {
 const notEnrolled = (id: string) => new AppError('not-found', `no cell "${id}" is enrolled`);
 
 export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promise<void> {
-  route(app, API.listCells, () => d.cells.listCells());
+  route(app, API.listCells, async (req) => {
+    const cells = await d.cells.listCells();
+    const q = req.query.q?.trim();
+    return q ? cells.filter((c) => matchesSearch(cellSearchTerms(c), q)) : cells;
+  });
 
   route(app, API.getCell, async (req) => {
     const cell = await d.cells.getCell(req.params.id);
@@ -49,4 +59,21 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
     }
     return { cell: cell.id, watchMs, entries };
   });
+}
+
+/** What a cell is found by: its place and group, and its platform and diagnosis (core/search.ts). */
+export function cellSearchTerms(c: CellSummary): string[] {
+  const p = c.lastProbe;
+  const codes = p ? [p.diagnosis.code, ...p.findings.map((f) => f.code)] : [];
+  return [
+    c.id,
+    c.sisterGroup,
+    ...searchTerms({
+      ...(p?.vendor
+        ? { vendor: p.vendor.vendor, ...(p.vendor.product ? { product: p.vendor.product } : {}) }
+        : {}),
+      ...(c.buildInfo ? { buildInfo: c.buildInfo } : {}),
+      codes,
+    }),
+  ];
 }

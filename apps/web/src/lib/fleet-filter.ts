@@ -58,6 +58,11 @@ export interface FleetQuery {
   readonly text: string;
   readonly state: StateFilter;
   readonly by: GroupBy;
+  /**
+   * Cells the hub found for the same text (GET /api/cells?q=): by platform, product, or what a
+   * client shows for their diagnosis (Bad_ConnectionRejected, 0x80130000).
+   */
+  readonly found?: ReadonlySet<string>;
 }
 
 /** Rows with state, the matching subset, and the list with a header per group. */
@@ -67,7 +72,9 @@ export function buildList(cells: readonly CellSummary[], q: FleetQuery) {
   const matching = all.filter(
     (r) =>
       (q.state === 'all' || r.state === q.state) &&
-      (words.length === 0 || words.every((w) => haystack(r.cell).includes(w))),
+      (words.length === 0 ||
+        words.every((w) => haystack(r.cell).includes(w)) ||
+        (q.found?.has(r.cell.id) ?? false)),
   );
   const groups = new Map<string, FleetRow[]>();
   for (const r of matching) {

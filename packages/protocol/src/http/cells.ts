@@ -14,6 +14,8 @@ export const LastProbe = Type.Object({
   diagnosis: DiagnosisSummary,
   findings: Type.Array(DiagnosisSummary),
   steps: Type.Array(ProbeStep),
+  /** The server's platform as the probe detected it (issue 13), for search and fix steps. */
+  vendor: Type.Optional(Type.Object({ vendor: Type.String(), product: Type.Optional(Type.String()) })),
 });
 export type LastProbe = Type.Static<typeof LastProbe>;
 
@@ -86,6 +88,15 @@ export const CELL_ROUTES = defineRoutes({
     tags: ['cells'],
     role: 'viewer',
     audited: false,
+    query: Type.Object({
+      q: Type.Optional(
+        Type.String({
+          maxLength: 200,
+          description:
+            'Only cells this finds, the way a tech types: vendor or product, server version, or what any client shows for the diagnosis (Bad_ConnectionRejected, BadSecurityChecksFailed, 0x80130000)',
+        }),
+      ),
+    }),
     responses: { 200: Type.Array(CellSummary) },
   },
   getCell: {
