@@ -42,6 +42,9 @@ export interface AgentPki {
   dispose(): Promise<void>;
 }
 
+/** Where `run` keeps its PKI: `trust --config` and `service status` look in the same folder. */
+export const runtimePkiDir = (dataDir: string): string => join(dataDir, 'pki');
+
 /** A host-independent URI: the CLI on any IPC presents itself the same way. */
 export const DEFAULT_APPLICATION_URI = 'urn:cellfleet:agent:cli';
 export const DEFAULT_APPLICATION_NAME = 'Cellfleet Agent';

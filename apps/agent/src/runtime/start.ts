@@ -10,7 +10,7 @@ import { createActionExecutor, testPauses } from '../actions/executor.ts';
 import { openLedger } from '../actions/ledger.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { openOutbox } from '../outbox/outbox.ts';
-import { type AgentPki, openAgentPki } from '../pki/index.ts';
+import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
 import { probeEndpoint } from '../probe/index.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { createSnapshotDuty } from './snapshots.ts';
@@ -36,7 +36,7 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
   const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
   // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
   const pki = await openAgentPki({
-    dir: join(config.dataDir, 'pki'),
+    dir: runtimePkiDir(config.dataDir),
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
