@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OPCUACertificateManager } from 'node-opcua';
+import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { type CertificateInfo, normaliseThumbprint, readCertificateInfo } from './certificate-info.ts';
 
 export interface AgentPkiOptions {
