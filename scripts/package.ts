@@ -2,14 +2,14 @@
 // directory with no Node and no node_modules (issue 14; docs/install.md):
 //   dist/cellfleet-agent-linux-x64, dist/cellfleet-agent-win-x64.exe
 // Options: --target linux-x64|win-x64 (repeatable; default both), --out DIR (default dist).
-// Steps: esbuild bundle → SEA blob (the pinned Node 24, which must be the one running this) →
-// postject into the official node binary of each platform, fetched by npm into
-// node_modules/.cache/cellfleet-package. Takes ~15 s per target once the binaries are cached.
+// Steps: esbuild bundle → SEA blob per platform (the pinned Node 24, which must be the one running
+// this; Windows' carries the service wrapper) → postject into the official node binary of each
+// platform, fetched by npm into node_modules/.cache/cellfleet-package. Takes ~15 s per target once the binaries are cached.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleAgent, gitCommit } from './package/bundle.ts';
-import { nodeBinary, TARGETS, type Target } from './package/node-binary.ts';
+import { nodeBinary, npmPackage, TARGETS, type Target } from './package/node-binary.ts';
 import { injectBlob, writeBlob } from './package/sea.ts';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -21,6 +21,9 @@ const readJson = (file: string) => JSON.parse(readFileSync(join(repo, file), 'ut
  * message rates (bench/agent-memory.ts measures both).
  */
 export const AGENT_EXEC_ARGV = ['--max-semi-space-size=2'] as const;
+
+/** WinSW 1.17 (.NET Framework 4, built into Windows 10 and Server 2016 on). */
+const NODE_WINDOWS = '1.0.0-beta.8';
 
 const { values } = parseArgs({
   options: { target: { type: 'string', multiple: true }, out: { type: 'string' } },
@@ -48,13 +51,25 @@ const info = {
   ).toISOString(),
 };
 
+/**
+ * The Windows service wrapper travels inside the .exe (apps/agent/src/service/winsw.ts says why
+ * WinSW): its binary and .NET runtime config from the node-windows package, fetched like the
+ * node binaries.
+ */
+function windowsAssets(): Record<string, string> {
+  const dir = join(npmPackage(cache, `node-windows@${NODE_WINDOWS}`), 'bin', 'winsw');
+  return { 'winsw.exe': join(dir, 'winsw.exe'), 'winsw.exe.config': join(dir, 'winsw.exe.config') };
+}
+
 const started = Date.now();
 const main = join(work, 'cellfleet-agent.cjs');
 await bundleAgent({ entry: join(repo, 'apps/agent/src/bundle-main.ts'), outfile: main, info });
-const blob = join(work, 'cellfleet-agent.blob');
-writeBlob({ main, blob, configFile: join(work, 'sea-config.json'), execArgv: AGENT_EXEC_ARGV });
 for (const target of targets) {
   const file = join(out, TARGETS[target].out);
+  const blob = join(work, `cellfleet-agent-${target}.blob`);
+  const assets = target === 'win-x64' ? windowsAssets() : undefined;
+  const configFile = join(work, `sea-config-${target}.json`);
+  writeBlob({ main, blob, configFile, execArgv: AGENT_EXEC_ARGV, ...(assets ? { assets } : {}) });
   await injectBlob({ base: nodeBinary(cache, target, nodeVersion), blob, out: file });
   const mb = (statSync(file).size / 1e6).toFixed(0);
   process.stdout.write(`${file} (${mb} MB): cellfleet-agent ${info.version} ${info.commit} ${info.date}\n`);

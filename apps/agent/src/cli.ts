@@ -27,6 +27,10 @@ const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./trust/cli.ts')).trustCommand,
     summary: 'trust list|show|accept|reject   server certificates this agent refused or trusts',
   },
+  service: {
+    load: async () => (await import('./service/cli.ts')).serviceCommand,
+    summary: 'service install|uninstall|status --config FILE   run at boot as a system service',
+  },
 };
 
 const HELP = `cellfleet-agent — probe, diagnose and snapshot OPC UA servers; report to a Cellfleet hub
