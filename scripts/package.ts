@@ -9,18 +9,12 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleAgent, gitCommit } from './package/bundle.ts';
+import { AGENT_EXEC_ARGV } from './package/exec-argv.ts';
 import { nodeBinary, npmPackage, TARGETS, type Target } from './package/node-binary.ts';
 import { injectBlob, writeBlob } from './package/sea.ts';
 
 const repo = resolve(import.meta.dirname, '..');
 const readJson = (file: string) => JSON.parse(readFileSync(join(repo, file), 'utf8'));
-
-/**
- * The young generation (V8's semi-spaces) grows to 16 MB × 3 by default on a 64-bit machine;
- * capped at 2 MB the agent's steady RSS drops by ~30 MB for no measurable CPU cost at its
- * message rates (bench/agent-memory.ts measures both).
- */
-export const AGENT_EXEC_ARGV = ['--max-semi-space-size=2'] as const;
 
 /** WinSW 1.17 (.NET Framework 4, built into Windows 10 and Server 2016 on). */
 const NODE_WINDOWS = '1.0.0-beta.8';
