@@ -2,23 +2,15 @@
 // `npm exec -- cellfleet-agent …` (and the hub's) work in a checkout.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import pkg from '../package.json' with { type: 'json' };
 import { main } from './cli.ts';
+import { runCli } from './cli-testing.ts';
 import { formatVersion } from './version.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 
-async function agent(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { code: await main(argv, { stdout, stderr }), out, err };
-}
+const agent = (...argv: string[]) => runCli(main, argv);
 
 test('--version from a checkout names the version and says it is not a packaged build', async () => {
   const r = await agent('--version');

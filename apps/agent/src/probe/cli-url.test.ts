@@ -1,21 +1,12 @@
 // A URL the ladder could never dial is bad usage (exit 2) with the real fault named, before any
 // socket opens (issue 14: `opc.tcp://host:99999` was reported as "not a URL" and exited 1).
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { runCli } from '../cli-testing.ts';
 import { probeCommand } from './cli.ts';
 import { parseOpcTcpUrl } from './network.ts';
 
-async function probe(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await probeCommand(argv, { stdout, stderr });
-  return { code, out, err };
-}
+const probe = (argv: string[]) => runCli(probeCommand, argv);
 
 const CASES = [
   { url: 'opc.tcp://host:99999', message: /port 99999 out of range \(expected 1\.\.65535\)/ },

@@ -19,10 +19,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { main } from '../cli.ts';
+import { runCli } from '../cli-testing.ts';
 import { lookupUser } from './passwd.ts';
 import { LINUX_LAYOUT as L } from './systemd-unit.ts';
 
@@ -32,15 +32,9 @@ const source = join(dir, 'press-01.yaml');
 const asRoot = process.getuid?.() === 0;
 const has = (tool: string) => spawnSync(tool, ['--version']).status === 0;
 
-async function agent(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { code: await main(argv, { stdout, stderr }), out, err };
-}
+const agent = (...argv: string[]) => runCli(main, argv);
+const install = () =>
+  agent('service', 'install', '--config', source, '--root', root, '--binary', process.execPath);
 
 before(() => {
   mkdirSync(root);
@@ -59,16 +53,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('install --root: layout, 600 config owned by the service user, unit enabled', {
   skip: !has('systemctl') && 'systemctl missing',
 }, async () => {
-  const r = await agent(
-    'service',
-    'install',
-    '--config',
-    source,
-    '--root',
-    root,
-    '--binary',
-    process.execPath,
-  );
+  const r = await install();
   assert.equal(r.code, 0, r.err + r.out);
   assert.match(r.err, /press-01\.yaml is mode 644: it holds the hub password and must be 600/);
   const config = statSync(join(root, L.config));
@@ -117,16 +102,7 @@ test('status: sound after install; a world-readable config is a problem (exit 1)
 });
 
 test('install again over an installed service: same layout, still 600', async () => {
-  const r = await agent(
-    'service',
-    'install',
-    '--config',
-    source,
-    '--root',
-    root,
-    '--binary',
-    process.execPath,
-  );
+  const r = await install();
   assert.equal(r.code, 0, r.err);
   assert.equal(statSync(join(root, L.config)).mode & 0o777, 0o600);
 });

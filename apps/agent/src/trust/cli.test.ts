@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { main } from '../cli.ts';
+import { runCli } from '../cli-testing.ts';
 import { openAgentPki, runtimePkiDir } from '../pki/pki.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cellfleet trust-'));
@@ -16,22 +16,13 @@ const dataDir = join(root, 'state');
 const mainTs = new URL('../main.ts', import.meta.url).pathname;
 let thumbprint = '';
 
-async function agent(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(argv, { stdout, stderr });
-  return { code, out, err };
-}
-
 /** Runs a command line as printed, through a real shell, with `cellfleet-agent` → this checkout. */
 function paste(line: string): string {
   const command = line.replace(/^.*?cellfleet-agent /, `"${process.execPath}" "${mainTs}" `);
   return execFileSync('sh', ['-c', command], { encoding: 'utf8' });
 }
+
+const agent = (...argv: string[]) => runCli(main, argv);
 
 before(async () => {
   writeFileSync(
