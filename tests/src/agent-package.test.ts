@@ -37,14 +37,18 @@ async function agent(...args: string[]): Promise<{ code: number; out: string; er
   }
 }
 
-before(() => {
-  built = packageAgent(join(work, 'dist'), ['linux-x64', 'win-x64']);
-  process.stdout.write(`# packaged linux-x64 + win-x64 in ${built.seconds.toFixed(1)} s\n`);
-  home = join(work, 'empty');
-  mkdirSync(home);
-  exe = join(home, 'cellfleet-agent');
-  copyFileSync(built.linux, exe);
-});
+// The build takes ~45 s alone and ~100 s on 2 cores shared with other suites.
+before(
+  () => {
+    built = packageAgent(join(work, 'dist'), ['linux-x64', 'win-x64']);
+    process.stdout.write(`# packaged linux-x64 + win-x64 in ${built.seconds.toFixed(1)} s\n`);
+    home = join(work, 'empty');
+    mkdirSync(home);
+    exe = join(home, 'cellfleet-agent');
+    copyFileSync(built.linux, exe);
+  },
+  { timeout: 600_000 },
+);
 after(() => removeDir(work));
 
 describe('packaged Linux executable, alone in an empty folder', () => {
