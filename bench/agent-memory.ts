@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import { freePort, tempDir, waitFor } from '@cellfleet/testkit';
 import { build } from 'esbuild';
-import { closedPort } from '../apps/agent/src/probe/raw-peers.ts';
+import { packageAgent } from '../scripts/package/build.ts';
 import { AGENT_EXEC_ARGV } from '../scripts/package/exec-argv.ts';
-import { enrollAgent, startTestHub, type TestHub, tempDir, waitFor } from '../tests/src/support/hub.ts';
-import { packageAgent } from '../tests/src/support/package.ts';
+import { startBenchHub } from './lib/agent-hub.ts';
 import { sample } from './lib/proc.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 
@@ -103,7 +103,7 @@ async function peak(child: ChildProcess, done: Promise<unknown>): Promise<number
   return hwm;
 }
 
-const hub: TestHub = await startTestHub();
+const hub = await startBenchHub();
 const results = {
   idle: [] as number[][],
   steady: [] as number[][],
@@ -121,13 +121,13 @@ async function agentsFor(
   trustServers: Buffer[],
 ) {
   const enroll = (variant: string) =>
-    enrollAgent(hub, { cell: `${name}-${variant}`, endpoints, trustServers, probeIntervalMs: 30_000 });
+    hub.enroll({ cell: `${name}-${variant}`, endpoints, trust: trustServers, probeMs: 30_000 });
   const [a, b, c] = [await enroll('pkg'), await enroll('young'), await enroll('src')];
   return [agent(a.configPath), agent(b.configPath, V8_DEFAULT_SEMI_SPACE_MB), fromSources(c.configPath)];
 }
 
 async function idleRun(n: number) {
-  const ports = await Promise.all([closedPort(), closedPort(), closedPort()]);
+  const ports = await Promise.all([freePort(), freePort(), freePort()]);
   const endpoints = ports.map((p, i) => ({ name: `e${i}`, url: `opc.tcp://127.0.0.1:${p}` }));
   const [pkg, young, src] = await agentsFor(`idle-${n}`, endpoints, []);
   const procs = [pkg, floor('idle', join(work, `floor-pki-${n}`)), young, src];
@@ -170,11 +170,11 @@ async function steadyRun(n: number) {
 
 /** Peak RSS of one agent from start until the hub has stored its first snapshot. */
 async function agentSnapshotPeak(name: string, cell: RunningCell, young?: number): Promise<number> {
-  const a = await enrollAgent(hub, {
+  const a = await hub.enroll({
     cell: name,
     endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
-    trustServers: [cell.serverCertificate()],
-    probeIntervalMs: 3_600_000,
+    trust: [cell.serverCertificate()],
+    probeMs: 3_600_000,
   });
   const p = agent(a.configPath, young);
   const stored = waitFor(

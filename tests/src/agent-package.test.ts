@@ -10,10 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail } from '@cellfleet/protocol';
-import { closedPort } from '../../apps/agent/src/probe/raw-peers.ts';
+import { freePort, removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import rootPackage from '../../package.json' with { type: 'json' };
-import { enrollAgent, removeDir, startTestHub, type TestHub, tempDir, waitFor } from './support/hub.ts';
-import { type Packaged, packageAgent } from './support/package.ts';
+import { type Packaged, packageAgent } from '../../scripts/package/build.ts';
+import { enrollAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const run = promisify(execFile);
 const VERSION_LINE =
@@ -61,7 +61,7 @@ describe('packaged Linux executable, alone in an empty folder', () => {
   });
 
   test('probe of a closed port: exit 1, JSON with the failed tcp rung and port-closed', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await agent('probe', `opc.tcp://127.0.0.1:${port}`, '--json', '--timeout', '3000');
     assert.equal(r.code, 1, r.err);
     const body = JSON.parse(r.out);
@@ -182,7 +182,7 @@ describe('packaged Windows executable', () => {
       return t.skip('this wine cannot start Node 24 (V8 memory reservation)');
     assert.equal(v.code, 0, v.err);
     assert.match(v.out.replace(/\r\n/g, '\n'), VERSION_LINE);
-    const port = await closedPort();
+    const port = await freePort();
     const p = await win('probe', `opc.tcp://127.0.0.1:${port}`, '--json', '--timeout', '3000');
     assert.equal(p.code, 1, p.err);
     assert.equal(JSON.parse(p.out).diagnosis.code, 'port-closed');

@@ -1,9 +1,9 @@
-// Builds the packaged agent (scripts/package.ts) into a folder, once per process: the packaging
-// test and bench/agent-memory.ts run the real executables, not the sources.
+// Runs scripts/package.ts into a folder, once per process: the packaging test
+// (tests/src/agent-package.test.ts) and bench/agent-memory.ts run the real executables.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const repo = new URL('../../../', import.meta.url).pathname;
+const repo = new URL('../../', import.meta.url).pathname;
 const built = new Map<string, { dir: string; seconds: number }>();
 
 export interface Packaged {
