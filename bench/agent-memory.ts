@@ -219,9 +219,8 @@ try {
 
 const col = (rows: number[][], i: number) => median(rows.map((r) => r[i] ?? Number.NaN));
 const row = (name: string, rows: number[][], goal = '') => {
-  const extra = rows.some((r) => r.length > 2)
-    ? [col(rows, 2), col(rows, 3)].map((v) => `${fmt(v)} MB`)
-    : ['—', '—'];
+  const mb = (v: number) => (Number.isNaN(v) ? '—' : `${fmt(v)} MB`);
+  const extra = [col(rows, 2), col(rows, 3)].map(mb);
   const each = rows.map((r) => fmt(r[0] ?? Number.NaN)).join(', ');
   return `| ${name} | ${fmt(col(rows, 0))} MB | ${fmt(col(rows, 1))} MB | ${ratio(col(rows, 0), col(rows, 1))} | ${each} | ${extra.join(' | ')} | ${goal} |`;
 };
