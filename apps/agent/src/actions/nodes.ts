@@ -10,7 +10,7 @@ import {
   type DataValue,
   Variant,
   VariantArrayType,
-} from 'node-opcua';
+} from 'node-opcua-client';
 import { resolveRoot } from '../snapshot/roots.ts';
 import { batchLimits, readServerInfo } from '../snapshot/server-info.ts';
 

@@ -9,7 +9,7 @@
 // reason `rollback-failed`, and the cell needs a person).
 
 import type { EndpointConfig, NodeValue } from '@cellfleet/protocol';
-import type { ClientSession } from 'node-opcua';
+import type { ClientSession } from 'node-opcua-client';
 import {
   type ActionOf,
   endpointNamed,

@@ -11,7 +11,7 @@ import {
   SecurityPolicy,
   type UserIdentityInfo,
   UserTokenType,
-} from 'node-opcua';
+} from 'node-opcua-client';
 import type { AgentPki } from '../pki/pki.ts';
 
 export interface ClientOptions {

@@ -1,6 +1,6 @@
 // GetEndpoints over a SecurityMode None channel: it works even when the server offers no
 // None endpoint for sessions (research §0.7, §3.2), so it is how we learn what to ask for.
-import type { EndpointDescription, OPCUAClient } from 'node-opcua';
+import type { EndpointDescription, OPCUAClient } from 'node-opcua-client';
 import type { AgentPki } from '../pki/pki.ts';
 import { createClient } from './client.ts';
 import { quietly, withDeadline } from './deadline.ts';

@@ -5,7 +5,7 @@
 
 import { selectEndpoint } from '@cellfleet/core';
 import type { EndpointConfig } from '@cellfleet/protocol';
-import type { ClientSession, OPCUAClient } from 'node-opcua';
+import type { ClientSession, OPCUAClient } from 'node-opcua-client';
 import type { AgentPki } from '../pki/pki.ts';
 import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from './client.ts';
 import { budget, quietly, withDeadline } from './deadline.ts';

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OPCUACertificateManager } from 'node-opcua';
+import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { type CertificateInfo, normaliseThumbprint, readCertificateInfo } from './certificate-info.ts';
 
 export interface AgentPkiOptions {
@@ -41,6 +41,9 @@ export interface AgentPki {
   listTrusted(): CertificateInfo[];
   dispose(): Promise<void>;
 }
+
+/** Where `run` keeps its PKI: `trust --config` and `service status` look in the same folder. */
+export const runtimePkiDir = (dataDir: string): string => join(dataDir, 'pki');
 
 /** A host-independent URI: the CLI on any IPC presents itself the same way. */
 export const DEFAULT_APPLICATION_URI = 'urn:cellfleet:agent:cli';

@@ -1,7 +1,7 @@
 // The local certificate rung (PRODUCT.md ladder step 4): the agent's own certificate and the
 // server's, checked here, before a secure channel could fail for a less legible reason.
 import type { CertificateEvidence, EndpointEvidence } from '@cellfleet/core';
-import type { EndpointDescription } from 'node-opcua';
+import type { EndpointDescription } from 'node-opcua-client';
 import { type CertificateInfo, readCertificateInfo } from '../pki/certificate-info.ts';
 
 export function toCertificateEvidence(c: CertificateInfo): CertificateEvidence {

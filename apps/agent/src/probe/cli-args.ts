@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { vendorChoices } from '@cellfleet/core';
 import type { SecurityChoice } from '@cellfleet/protocol';
+import { parseOpcTcpUrl } from './network.ts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -72,6 +73,12 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
     );
   }
   const url = positionals[0] ?? '';
+  try {
+    parseOpcTcpUrl(url);
+  } catch (err) {
+    // A URL that cannot be dialled is bad usage (exit 2), not a diagnosed failure of the server.
+    throw new UsageError((err as Error).message);
+  }
   const security = flags.get('--security') ?? 'auto';
   if (!(SECURITY as readonly string[]).includes(security)) {
     throw new UsageError(`--security ${security}: expected one of ${SECURITY.join(', ')}`);
@@ -100,26 +107,4 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
     ...(flags.has('--password') ? { password: flags.get('--password') as string } : {}),
     ...(vendor ? { vendor } : {}),
   };
-}
-
-export interface TrustArgs {
-  readonly help: boolean;
-  readonly pki: string;
-  readonly json: boolean;
-  /** undefined = list */
-  readonly thumbprint?: string;
-}
-
-export function parseTrustArgs(argv: readonly string[]): TrustArgs {
-  const { flags, positionals } = scan(argv, new Set(['--pki']), new Set(['--json', '--help', '-h']));
-  const help = flags.has('--help') || flags.has('-h');
-  if (positionals.length > 1)
-    throw new UsageError(`one thumbprint prefix expected, got: ${positionals.join(' ')}`);
-  const target = positionals[0];
-  const base = { help, pki: flags.get('--pki') ?? DEFAULT_PKI, json: flags.has('--json') };
-  if (target === undefined || target === 'list') return base;
-  if (!/^[0-9a-fA-F: ]{4,}$/.test(target)) {
-    throw new UsageError(`thumbprint prefix ${target}: expected at least 4 hex digits (colons allowed)`);
-  }
-  return { ...base, thumbprint: target };
 }

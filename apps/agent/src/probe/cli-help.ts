@@ -39,23 +39,3 @@ Exit codes:
 
 Server certificate not trusted yet? See: cellfleet-agent trust --help
 `;
-
-export const TRUST_HELP = `Usage: cellfleet-agent trust [list | <thumbprint-prefix>] [--pki DIR] [--json]
-
-Server certificates this agent has seen but does not trust wait in <pki>/rejected/.
-The agent never trusts them on its own. Compare the thumbprint with the one the
-server shows for its own certificate, then trust it here.
-
-Examples:
-  cellfleet-agent trust                 list rejected server certificates
-  cellfleet-agent trust list --json     the same, as JSON
-  cellfleet-agent trust 3FA2C1          trust the certificate whose SHA-1 thumbprint
-                                        starts with 3FA2C1 (colons and case ignored)
-
-Options:
-  --pki DIR   the agent's PKI folder (default ~/.cellfleet/pki)
-  --json      JSON output for list
-  -h, --help  this text
-
-Exit codes: 0 listed or trusted, 1 no such certificate, 2 bad usage or ambiguous prefix
-`;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../opcua/testing.ts';
-import { probeCommand, trustCommand } from './cli.ts';
+import { trustCommand } from '../trust/cli.ts';
+import { probeCommand } from './cli.ts';
 import { closedPort } from './raw-peers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-cli-'));

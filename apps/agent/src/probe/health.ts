@@ -18,7 +18,7 @@ import {
   NodeClass,
   type NodeId,
   type ReferenceDescription,
-} from 'node-opcua';
+} from 'node-opcua-client';
 import { withDeadline } from '../opcua/deadline.ts';
 
 interface Found {

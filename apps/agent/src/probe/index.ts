@@ -1,5 +1,5 @@
-// The probe ladder and its CLI commands. main.ts dispatches `probe` and `trust` here; the
+// The probe ladder and its CLI commands. cli.ts dispatches `probe` here; the
 // runtime calls probeEndpoint on its schedule.
-export { probeCommand, trustCommand } from './cli.ts';
+export { probeCommand } from './cli.ts';
 export { type ProbeOptions, type ProbeResult, probeEndpoint } from './ladder.ts';
 export { closedPort, type PeerBehaviour, type RawPeer, startRawPeer } from './raw-peers.ts';

@@ -1,7 +1,7 @@
 // The security rungs: choose the endpoint (Part 4 §5.4.4 GetEndpoints → the agent's policy),
 // then check certificates locally before the secure channel (PRODUCT.md ladder step 4).
 import { type EndpointEvidence, type ProbeEvidence, selectEndpoint, validityAt } from '@cellfleet/core';
-import type { EndpointDescription } from 'node-opcua';
+import type { EndpointDescription } from 'node-opcua-client';
 import { checkServerTrust } from '../opcua/trust.ts';
 import { serverCertificateOf, toCertificateEvidence } from './certificates.ts';
 import type { Ctx } from './ladder.ts';

@@ -4,7 +4,7 @@
 // short cleanup of quietly()).
 import { type DiagnoseResult, diagnose, healthSignals, type ProbeEvidence } from '@cellfleet/core';
 import type { EndpointConfig, ProbeBody } from '@cellfleet/protocol';
-import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua';
+import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua-client';
 import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from '../opcua/client.ts';
 import { type Budget, budget, quietly, withDeadline } from '../opcua/deadline.ts';
 import { connectDiscovery, readEndpoints } from '../opcua/discovery.ts';

@@ -15,6 +15,9 @@ export function parseOpcTcpUrl(url: string): ParsedUrl {
   try {
     u = new URL(url);
   } catch {
+    // WHATWG URL rejects a port above 65535 as an invalid URL: name the real fault.
+    const port = /^opc\.tcp:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
+    if (port !== undefined && Number(port) > 65535) throw new Error(portOutOfRange(url, port));
     throw new Error(`"${url}" is not a URL (expected opc.tcp://host:port)`);
   }
   if (u.protocol !== 'opc.tcp:') throw new Error(`scheme must be opc.tcp://, got ${u.protocol}//`);
@@ -23,8 +26,12 @@ export function parseOpcTcpUrl(url: string): ParsedUrl {
   if (u.hostname.startsWith('['))
     throw new Error('bracketed IPv6 addresses are not supported; use a host name');
   const port = u.port === '' ? 4840 : Number(u.port);
+  if (port === 0) throw new Error(portOutOfRange(url, u.port));
   return { host: u.hostname, port };
 }
+
+const portOutOfRange = (url: string, port: string) =>
+  `"${url}": port ${port} out of range (expected 1..65535)`;
 
 export async function resolveHost(host: string, ms: number): Promise<string[]> {
   if (isIP(host)) return [host];

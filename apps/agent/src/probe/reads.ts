@@ -1,7 +1,7 @@
 // The last rung: what the server says about itself once a session is open (PRODUCT.md ladder
 // step 7; node ids from Part 5 §6.3 / node-opcua VariableIds, research §2.4 step 8).
 import type { BuildInfoEvidence } from '@cellfleet/core';
-import { AttributeIds, type ClientSession, type DataValue } from 'node-opcua';
+import { AttributeIds, type ClientSession, type DataValue } from 'node-opcua-client';
 import { withDeadline } from '../opcua/deadline.ts';
 
 const IDS = {

@@ -6,14 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellId, type EndpointConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
-import { createActionExecutor, testPauses } from '../actions/executor.ts';
 import { openLedger } from '../actions/ledger.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { openOutbox } from '../outbox/outbox.ts';
-import { type AgentPki, openAgentPki } from '../pki/index.ts';
+import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
 import { probeEndpoint } from '../probe/index.ts';
 import { type Agent, createAgent } from './agent.ts';
-import { createSnapshotDuty } from './snapshots.ts';
+import { lazyActionExecutor, lazySnapshotDuty } from './lazy.ts';
 
 export interface RunningAgent {
   readonly agent: Agent;
@@ -36,13 +35,13 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
   const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
   // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
   const pki = await openAgentPki({
-    dir: join(config.dataDir, 'pki'),
+    dir: runtimePkiDir(config.dataDir),
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
   const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
     (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
-  const snapshots = createSnapshotDuty({
+  const snapshots = lazySnapshotDuty({
     cell,
     endpoints: config.endpoints,
     pki,
@@ -53,22 +52,24 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
   });
   const ledger = openLedger(join(config.dataDir, 'ledger.db'));
   let agent: Agent | undefined;
-  const executor = createActionExecutor({
-    config,
-    ledger,
-    pki,
-    log: logger,
-    now: Date.now,
-    probe: (endpoint) => probe(endpoint, config.probe.timeoutMs),
-    reportProbe: (body) => agent?.send('probe', body),
-    snapshotNow: async (probes) => {
-      const messages = await snapshots.takeAll(probes);
-      for (const m of messages) agent?.publish(m);
-      return messages;
+  const executor = lazyActionExecutor(
+    {
+      config,
+      ledger,
+      pki,
+      log: logger,
+      now: Date.now,
+      probe: (endpoint) => probe(endpoint, config.probe.timeoutMs),
+      reportProbe: (body) => agent?.send('probe', body),
+      snapshotNow: async (probes) => {
+        const messages = await snapshots.takeAll(probes);
+        for (const m of messages) agent?.publish(m);
+        return messages;
+      },
+      report: (result) => agent?.send('action-result', result),
     },
-    report: (result) => agent?.send('action-result', result),
-    pauses: testPauses(o.env ?? process.env),
-  });
+    o.env ?? process.env,
+  );
   agent = createAgent({
     config,
     outbox,

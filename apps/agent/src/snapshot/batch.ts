@@ -10,7 +10,7 @@ import {
   type NodeId,
   type ReadValueIdOptions,
   type ReferenceDescription,
-} from 'node-opcua';
+} from 'node-opcua-client';
 
 export interface BatchLimits {
   /** Nodes per Browse and continuation points per BrowseNext. */

@@ -14,7 +14,7 @@ import {
   ObjectIds,
   type ReferenceDescription,
   resolveNodeId,
-} from 'node-opcua';
+} from 'node-opcua-client';
 import type { BatchContext } from './batch.ts';
 
 export const KEPWARE_NAMESPACES = ['KEPServerEX', 'Kepware Server'];

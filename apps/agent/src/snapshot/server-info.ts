@@ -9,7 +9,7 @@ import {
   MessageSecurityMode,
   UserTokenType,
   VariableIds,
-} from 'node-opcua';
+} from 'node-opcua-client';
 import type { BatchContext, BatchLimits } from './batch.ts';
 import { toJson } from './values.ts';
 

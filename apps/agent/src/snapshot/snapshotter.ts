@@ -10,7 +10,7 @@ import {
   type SnapshotEntries,
   type SnapshotStatus,
 } from '@cellfleet/core';
-import type { ClientSession, EndpointDescription } from 'node-opcua';
+import type { ClientSession, EndpointDescription } from 'node-opcua-client';
 import type { BatchContext, RequestCounts } from './batch.ts';
 import { defaultRoots, type Root, type RootContext, resolveRoot } from './roots.ts';
 import {

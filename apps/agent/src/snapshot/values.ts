@@ -2,7 +2,8 @@
 // equal server values always hash the same (Dates as ISO strings, bytes as base64, Int64 as
 // node-opcua's [high, low] pair, non-finite floats as strings).
 import type { Json } from '@cellfleet/core';
-import { DataType, DataTypeIds, type NodeId, NodeIdType } from 'node-opcua';
+import { DataType, DataTypeIds, type NodeId } from 'node-opcua-client';
+import { NodeIdType } from 'node-opcua-nodeid';
 
 export function toJson(value: unknown, depth = 0): Json {
   if (value === null || value === undefined) return null;

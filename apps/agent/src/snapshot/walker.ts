@@ -3,7 +3,7 @@
 // depend on the order responses arrive in. Cycle-safe: a reference back to an ancestor is
 // skipped and counted; a node reachable by two paths appears under both (as in a file tree).
 import { childKey, classifyNode, type NodeEntry, type RuleSet, type SnapshotEntries } from '@cellfleet/core';
-import { AttributeIds, type NodeId, type ReferenceDescription, resolveNodeId } from 'node-opcua';
+import { AttributeIds, type NodeId, type ReferenceDescription, resolveNodeId } from 'node-opcua-client';
 import { type BatchContext, browseAll, readAll } from './batch.ts';
 import { nodeClassName, type Root, uriOf } from './roots.ts';
 import { accessText, dataTypeName, isReadOnly, toJson } from './values.ts';

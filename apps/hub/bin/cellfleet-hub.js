@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// `npm exec -- cellfleet-hub …` in a checkout: the TypeScript entry point, run by the Node 24
+// that `npm exec` puts first on PATH (the pinned `node` devDependency).
+import '../src/main.ts';
