@@ -5,17 +5,14 @@
 //  2. bytes on the wire: unchanged re-snapshot, full snapshot raw vs gzip;
 //  3. sister comparison of 1,000 cells × 5,000 keys and its growth (snapshot-compare.ts);
 //     `--only compare` runs that part alone.
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { openSession } from '@cellfleet/agent/opcua/session';
-import { openAgentPki } from '@cellfleet/agent/pki/pki';
-import { pool } from '@cellfleet/agent/snapshot/batch';
-import { createSnapshotPublisher } from '@cellfleet/agent/snapshot/publisher';
-import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
+import { createSnapshotPublisher, openAgentPki, openSession, pool, takeSnapshot } from '@cellfleet/agent';
 import { canonicalSnapshot } from '@cellfleet/core';
 import { AttributeIds, type ClientSession } from 'node-opcua';
 import { compareBench } from './lib/snapshot-compare.ts';

@@ -43,7 +43,7 @@ function nodeTests(name: string, globs: string[], concurrency: number): void {
   );
 }
 
-const unitGlobs = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'];
+const unitGlobs = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'];
 const e2eGlobs = ['tests/src/**/*.test.ts'];
 
 if (only) {
@@ -53,6 +53,7 @@ if (only) {
   if (!has('--no-checks') && !has('--e2e')) {
     check('lint', 'npx', ['biome', 'check', '.']);
     check('purity', process.execPath, ['scripts/check-purity.ts']);
+    check('imports', process.execPath, ['scripts/check-imports.ts']);
     check('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
     check('typecheck demo/scripts/bench', 'npx', ['tsc', '-p', 'tsconfig.json']);
   }

@@ -3,15 +3,15 @@
 // a raw TCP peer where the emulator has no such fault. Printed as a table; docs/diagnosis.md
 // documents the same matrix. Issue 13 adds the same faults on every emulated platform
 // (support/vendor-matrix.ts): code, detected vendor and the vendor's fix block first.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type AgentPki, openAgentPki, type ProbeResult, probeEndpoint, startRawPeer } from '@cellfleet/agent';
 import { type Fault, type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { EndpointConfig } from '@cellfleet/protocol';
-import { type AgentPki, openAgentPki } from '../../apps/agent/src/pki/index.ts';
-import { type ProbeResult, probeEndpoint, startRawPeer } from '../../apps/agent/src/probe/index.ts';
 import { MATRIX_STEPS, runVendorMatrix, VENDOR_CASES } from './support/vendor-matrix.ts';
 
 const TIMEOUT = 2500;

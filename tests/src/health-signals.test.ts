@@ -1,15 +1,15 @@
 // A site's own health signal (issue 13 item 5): a PLC-embedded server without a vendor profile
 // exposes a fieldbus flag; the endpoint config names it, and a device outage in the emulated
 // cell turns into device-not-communicating naming that device and since when, and back.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type AgentPki, openAgentPki, probeEndpoint } from '@cellfleet/agent';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { EndpointConfig } from '@cellfleet/protocol';
-import { type AgentPki, openAgentPki } from '../../apps/agent/src/pki/index.ts';
-import { probeEndpoint } from '../../apps/agent/src/probe/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-health-'));
 let cell: RunningCell;

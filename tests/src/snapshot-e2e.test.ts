@@ -1,15 +1,20 @@
 // End to end (issue 4): emulated Kepware cells → agent snapshotter + publisher → wire codec →
 // a real hub's snapshot service (SQLite) → drift events and the sister comparison, over its
 // HTTP API with a signed-in caller.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openSession } from '@cellfleet/agent/opcua/session';
-import { type AgentPki, openAgentPki } from '@cellfleet/agent/pki/pki';
-import { createSnapshotPublisher, type Publication } from '@cellfleet/agent/snapshot/publisher';
-import { takeSnapshot } from '@cellfleet/agent/snapshot/snapshotter';
+import {
+  type AgentPki,
+  createSnapshotPublisher,
+  openAgentPki,
+  openSession,
+  type Publication,
+  takeSnapshot,
+} from '@cellfleet/agent';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell } from '@cellfleet/hub';
 import { decodeMessage, encodeMessage } from '@cellfleet/protocol';

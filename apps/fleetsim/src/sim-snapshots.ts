@@ -2,8 +2,9 @@
 // but over a synthetic configuration (sim-config.ts) instead of an OPC UA browse. The wire
 // format is the real agent's publisher: a hash when the hub already holds the content, a delta
 // against what it acknowledged, a gzip copy otherwise or when the hub asks for one.
+
 import { randomUUID } from 'node:crypto';
-import { createSnapshotPublisher, type Publication } from '@cellfleet/agent/snapshot/publisher';
+import { createSnapshotPublisher, type Publication } from '@cellfleet/agent';
 import type { Envelope } from '@cellfleet/protocol';
 import type { SimConfiguration } from './sim-config.ts';
 

@@ -3,12 +3,12 @@
 // the first fix block is that vendor's. Each kind runs its rows in order on one cell with its own
 // agent PKI; kinds run concurrently (one cell each), so the whole matrix costs about as much as
 // its slowest kind.
+
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { type AgentPki, openAgentPki, type ProbeResult, probeEndpoint } from '@cellfleet/agent';
 import { type CellKind, type Fault, type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { EndpointConfig } from '@cellfleet/protocol';
-import { type AgentPki, openAgentPki } from '../../../apps/agent/src/pki/index.ts';
-import { type ProbeResult, probeEndpoint } from '../../../apps/agent/src/probe/index.ts';
 
 export interface VendorCase {
   readonly kind: CellKind;

@@ -1,0 +1,19 @@
+// @cellfleet/agent's public surface: what the demo, the fleet simulator, the benchmarks and the
+// end-to-end tests may use. The command line (main.ts) does not go through here, so running
+// `cellfleet-agent` loads only what its command needs.
+export { loadConfig, parseConfig, type ResolvedConfig } from './config/load.ts';
+export { openSession } from './opcua/session.ts';
+export { type AgentPki, openAgentPki } from './pki/index.ts';
+export {
+  closedPort,
+  type PeerBehaviour,
+  type ProbeResult,
+  probeEndpoint,
+  type RawPeer,
+  startRawPeer,
+} from './probe/index.ts';
+export { type Agent, createAgent } from './runtime/agent.ts';
+export { type RunningAgent, startAgentRuntime } from './runtime/start.ts';
+export { pool } from './snapshot/batch.ts';
+export { createSnapshotPublisher, type Publication } from './snapshot/publisher.ts';
+export { takeSnapshot } from './snapshot/snapshotter.ts';
