@@ -1,10 +1,11 @@
-// A fleet of simulated agents in one process. One scheduler interval drives every agent's
-// probes, snapshots and health reports (10,000 agents would otherwise need 30,000 timers);
-// each agent starts at a random phase so the load is spread like a real plant's. All cells
-// share one base configuration (sim-config.ts), so 10,000 snapshots cost one shallow map each.
-
+// A fleet of simulated agents in one process, each the real agent core (sim-agent.ts). One
+// scheduler interval drives every agent's recurring work — probes (with a snapshot when due),
+// resends, health (10,000 agents would otherwise need 30,000 timers) — each task at a random
+// phase so the load is spread like a real plant's. All cells share one base configuration
+// (sim-config.ts), so 10,000 snapshots cost one shallow map each.
+import type { AgentTask, AgentTimers, BrokerAddress } from '@cellfleet/agent';
 import { cellId } from '@cellfleet/protocol';
-import { probeBody } from './messages.ts';
+import pino from 'pino';
 import { createSimAgent, type SimAgent, type SimCounters, type SimCredentials } from './sim-agent.ts';
 import { DEFAULT_SNAPSHOT_ENTRIES, simBase, simConfiguration } from './sim-config.ts';
 import { createSimSnapshots } from './sim-snapshots.ts';
@@ -64,7 +65,6 @@ export function createFleet(o: FleetOptions): Fleet {
     connectErrors: 0,
     published: 0,
     acked: 0,
-    resent: 0,
     actionsAnswered: 0,
     actionsRepeated: 0,
     snapshotsFull: 0,
@@ -75,17 +75,6 @@ export function createFleet(o: FleetOptions): Fleet {
   const ackLatency = createRecorder();
   const connectTimes: number[] = [];
   const dialFailures = new Map<string, number>();
-  const deps = {
-    broker: parseBroker(o.url),
-    keepaliveSec: o.keepaliveSec ?? 30,
-    probeIntervalMs: o.probeIntervalMs,
-    counters,
-    now,
-    random,
-    onAck: (ms: number) => ackLatency.add(ms),
-    onConnect: (at: number) => connectTimes.push(at),
-    onDialFailure: (reason: string) => dialFailures.set(reason, (dialFailures.get(reason) ?? 0) + 1),
-  };
   const driftRate = o.driftRate ?? DEFAULT_DRIFT_RATE;
   if (!(driftRate >= 0 && driftRate <= 1))
     throw new RangeError(`fleet: driftRate ${driftRate} is not in 0..1`);
@@ -95,39 +84,46 @@ export function createFleet(o: FleetOptions): Fleet {
     const config = simConfiguration(base, cell);
     return createSimSnapshots({ cell, config, driftRate, counters, now, random });
   });
-  const agents = o.agents.map((c, i) => createSimAgent(c, deps, snapshots[i]));
-  const due = agents.map(() => ({ probe: 0, snapshot: 0, health: 0 }));
-  const timers: NodeJS.Timeout[] = [];
   let quiet = false;
-
+  const tasks: Array<{ task: AgentTask; ms: number; fn: () => void; next: number; cancelled: boolean }> = [];
+  const timers: AgentTimers = {
+    every(task, ms, fn) {
+      // No health reports when the fleet was asked for none.
+      if (task === 'health' && !o.healthIntervalMs) return () => {};
+      const entry = { task, ms, fn, next: now() + random() * ms, cancelled: false };
+      tasks.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
+    },
+  };
   function schedule(): void {
     const t = now();
-    const resendAfter = o.resendAfterMs ?? 15_000;
-    for (let i = 0; i < agents.length; i++) {
-      const a = agents[i]!;
-      const next = due[i]!;
-      if (a.outboxSize > 0) a.resendStale(resendAfter);
-      if (quiet) continue;
-      if (t >= next.probe) {
-        a.send('probe', probeBody(t));
-        next.probe = t + o.probeIntervalMs;
-      }
-      if (t >= next.snapshot) {
-        for (const m of snapshots[i]!.cycle()) a.publish(m);
-        next.snapshot = t + o.snapshotIntervalMs;
-      }
-      if (o.healthIntervalMs && t >= next.health) {
-        a.send('health', {
-          outboxDepth: a.outboxSize,
-          outboxBytes: 0,
-          oldestAgeMs: 0,
-          droppedForSize: 0,
-          droppedForAge: 0,
-        });
-        next.health = t + o.healthIntervalMs;
-      }
+    for (const e of tasks) {
+      // Quiet: nothing new, but what is unacknowledged still goes out again (outboxes drain).
+      if (e.cancelled || t < e.next || (quiet && e.task !== 'resend')) continue;
+      e.next = t + e.ms;
+      e.fn();
     }
   }
+  const deps = {
+    broker: parseBroker(o.url),
+    keepaliveSec: o.keepaliveSec ?? 30,
+    probeIntervalMs: o.probeIntervalMs,
+    snapshotIntervalMs: o.snapshotIntervalMs,
+    healthIntervalMs: o.healthIntervalMs ?? 0,
+    resendAfterMs: o.resendAfterMs ?? 15_000,
+    counters,
+    now,
+    random,
+    timers,
+    logger: pino({ level: 'silent' }),
+    onAck: (ms: number) => ackLatency.add(ms),
+    onConnect: (at: number) => connectTimes.push(at),
+    onDialFailure: (reason: string) => dialFailures.set(reason, (dialFailures.get(reason) ?? 0) + 1),
+  };
+  const agents = o.agents.map((c, i) => createSimAgent(c, deps, snapshots[i]));
+  const startTimers: NodeJS.Timeout[] = [];
 
   return {
     agents,
@@ -138,19 +134,12 @@ export function createFleet(o: FleetOptions): Fleet {
     connected: () => counters.online,
     outbox: () => counters.unacked,
     start() {
-      const t = now();
       const ramp = o.rampMs ?? 0;
       agents.forEach((a, i) => {
-        // Random phase: the first probe and snapshot fall anywhere in their interval.
-        due[i] = {
-          probe: t + ramp + random() * o.probeIntervalMs,
-          snapshot: t + ramp + random() * o.snapshotIntervalMs,
-          health: t + ramp + random() * (o.healthIntervalMs ?? 0),
-        };
         if (ramp === 0) a.start();
-        else timers.push(setTimeout(() => a.start(), (i / agents.length) * ramp));
+        else startTimers.push(setTimeout(() => a.start(), (i / agents.length) * ramp));
       });
-      timers.push(setInterval(schedule, 100));
+      startTimers.push(setInterval(schedule, 100));
     },
     quiesce() {
       quiet = true;
@@ -165,13 +154,13 @@ export function createFleet(o: FleetOptions): Fleet {
       return now() - started;
     },
     async stop() {
-      for (const t of timers) clearTimeout(t);
+      for (const t of startTimers) clearTimeout(t);
       await Promise.all(agents.map((a) => a.stop()));
     },
   };
 }
 
-function parseBroker(url: string) {
+function parseBroker(url: string): BrokerAddress {
   const u = new URL(url);
   if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') throw new Error(`fleet: not an MQTT URL: ${url}`);
   const protocol = u.protocol === 'mqtts:' ? ('mqtts' as const) : ('mqtt' as const);

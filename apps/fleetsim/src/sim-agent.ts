@@ -1,25 +1,21 @@
-// One simulated agent: the real agent's MQTT behaviour without OPC UA. It dials with a fresh
-// session number and a Last Will per connection (Sparkplug-style, like apps/agent's link),
-// redials with full-jitter backoff (core/backoff.ts), keeps every message in an in-memory
-// outbox until the hub acknowledges it (a PUBACK is not enough: PRODUCT.md "Reliability
-// model"), resends the outbox after a reconnect, and answers actions once per action id.
-// Its snapshot duty (sim-snapshots.ts) hears of acks and resend requests here and sends
-// through the same outbox.
-import { backoffDelay, DEFAULT_BACKOFF } from '@cellfleet/core';
+// One simulated agent: the real agent core (createAgent from @cellfleet/agent — sessions and the
+// Last Will, the MQTT link with full-jitter redials, resends until the hub acknowledges, birth
+// and health) over an in-memory outbox, with a synthetic probe and snapshot duty instead of
+// OPC UA, and actions answered once per action id as the agent's ledger would. What the fleet
+// counts is read from the outbox and the link as they work.
 import {
-  agentSubscriptions,
-  type BodyOf,
-  buildTopic,
-  type CellRef,
-  cellId,
-  decodeMessage,
-  type Envelope,
-  encodeMessage,
-  MESSAGE_KINDS,
-  type MessageKind,
-} from '@cellfleet/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
-import { birthBody, envelope } from './messages.ts';
+  type Agent,
+  type AgentTimers,
+  type BrokerAddress,
+  createAgent,
+  createMemoryOutbox,
+  mqttLink,
+  type Outbox,
+  type SnapshotDuty,
+} from '@cellfleet/agent';
+import { agentSubscriptions, type CellRef, cellId, type Envelope } from '@cellfleet/protocol';
+import type { Logger } from 'pino';
+import { probeBody, SIM_AGENT_VERSION, SIM_ENDPOINT } from './messages.ts';
 import type { SimSnapshots, SnapshotCounters } from './sim-snapshots.ts';
 
 export interface SimCredentials {
@@ -38,7 +34,6 @@ export interface SimCounters extends SnapshotCounters {
   connectErrors: number;
   published: number;
   acked: number;
-  resent: number;
   actionsAnswered: number;
   /** The same action id received again after it was answered (the ledger refused it). */
   actionsRepeated: number;
@@ -46,25 +41,25 @@ export interface SimCounters extends SnapshotCounters {
 
 export interface SimAgentDeps {
   /** The broker, parsed once per fleet (mqtt.js would parse a URL string on every dial). */
-  readonly broker: { readonly protocol: 'mqtt' | 'mqtts'; readonly host: string; readonly port: number };
+  readonly broker: BrokerAddress;
   readonly keepaliveSec: number;
   readonly probeIntervalMs: number;
+  /** How often a probe cycle also snapshots (a real plant: every 5 minutes). */
+  readonly snapshotIntervalMs: number;
+  readonly healthIntervalMs: number;
+  /** Unacknowledged messages go out again after this long. */
+  readonly resendAfterMs: number;
   readonly counters: SimCounters;
   readonly now: () => number;
   readonly random: () => number;
+  /** The fleet's one scheduler for every agent's recurring work. */
+  readonly timers: AgentTimers;
+  readonly logger: Logger;
   /** Called with publish → ack time (ms) for every acknowledged message. */
   readonly onAck: (latencyMs: number) => void;
   readonly onConnect: (at: number) => void;
   /** Why a dial failed (an error code, or a close before CONNACK), for load-test reports. */
   readonly onDialFailure?: (reason: string) => void;
-}
-
-interface Pending {
-  readonly topic: string;
-  readonly payload: Buffer;
-  readonly retain: boolean;
-  readonly firstSentAt: number;
-  lastSentAt: number;
 }
 
 export interface SimAgent {
@@ -74,201 +69,145 @@ export interface SimAgent {
   /** Messages created so far (= the last sequence number used). */
   readonly sent: number;
   start(): void;
-  send<K extends MessageKind>(kind: K, body: BodyOf<K>): void;
+  /** Queues a probe result or an action result, as the agent does. */
+  send: Agent['send'];
   /** Sends a message built elsewhere (the snapshot publisher's) under this agent's seq and session. */
   publish(message: Envelope): void;
   /** How often an action id arrived (a redispatch delivers it again; it is answered once). */
   deliveries(actionId: string): number;
-  /** Publishes again what has waited for its ack longer than `olderThanMs`. */
-  resendStale(olderThanMs: number): void;
-  /** Drops the connection without a goodbye (the broker publishes the Will). */
+  /** Says goodbye to the hub (a clean death) and closes. */
   stop(): Promise<void>;
+}
+
+const OUTBOX = { maxMessages: 100_000, maxBytes: 256 * 1024 * 1024, maxAgeMs: 7 * 24 * 3600_000 };
+
+/** The in-memory outbox, counting what the fleet reports: published, acknowledged, ack latency. */
+function countingOutbox(d: SimAgentDeps): Outbox & { readonly sent: number } {
+  const inner = createMemoryOutbox(OUTBOX);
+  const sentAt = new Map<string, number>();
+  let sent = 0;
+  return {
+    ...inner,
+    get sent() {
+      return sent;
+    },
+    enqueue(build, now) {
+      const m = inner.enqueue(build, now);
+      sent = m.seq;
+      sentAt.set(m.id, now);
+      d.counters.published++;
+      d.counters.unacked++;
+      return m;
+    },
+    ack(ids) {
+      const now = d.now();
+      for (const id of ids) {
+        const at = sentAt.get(id);
+        if (at === undefined) continue;
+        sentAt.delete(id);
+        d.counters.unacked--;
+        d.counters.acked++;
+        d.onAck(now - at);
+      }
+      return inner.ack(ids);
+    },
+  };
+}
+
+/** Snapshots on the probe cycle that falls due, as the real duty does after each probe cycle. */
+function snapshotDuty(s: SimSnapshots, d: SimAgentDeps): SnapshotDuty {
+  let next = d.now() + d.random() * d.snapshotIntervalMs;
+  return {
+    async takeAll() {
+      const t = d.now();
+      if (t < next) return [];
+      next = t + d.snapshotIntervalMs;
+      return s.cycle();
+    },
+    acknowledged: (ids) => s.acknowledged(ids),
+    resend: (endpoint) => s.resend(endpoint),
+  };
 }
 
 export function createSimAgent(c: SimCredentials, d: SimAgentDeps, snapshots?: SimSnapshots): SimAgent {
   const id = cellId(c.ref);
-  const outbox = new Map<string, Pending>();
-  const answered = new Set<string>();
+  const outbox = countingOutbox(d);
   const delivered = new Map<string, number>();
-  let client: MqttClient | undefined;
   let connected = false;
-  let stopping = false;
-  let attempt = 0;
-  let session = 0;
-  let seq = 0;
-  let timer: NodeJS.Timeout | undefined;
-
-  function offline(): void {
-    if (connected) d.counters.online--;
-    connected = false;
-  }
-
-  const stamp = () => ({ ref: c.ref, seq: ++seq, session, now: d.now() });
-
-  function put(topic: string, payload: Buffer, retain: boolean): void {
-    const cl = client;
-    if (!cl || !connected) return;
-    cl.publish(topic, payload, { qos: 1, retain }, () => {});
-  }
-
-  function send<K extends MessageKind>(kind: K, body: BodyOf<K>): void {
-    enqueue(envelope(kind, stamp(), body));
-  }
-
-  /** As the real agent does with publisher output: its id and time stay, seq and session are ours. */
-  function publish(message: Envelope): void {
-    enqueue({ ...message, seq: ++seq, session } as Envelope);
-  }
-
-  function enqueue(m: Envelope): void {
-    const spec = MESSAGE_KINDS[m.kind];
-    const now = d.now();
-    const p: Pending = {
-      topic: buildTopic(c.ref, spec.channel),
-      payload: Buffer.from(encodeMessage(m)),
-      retain: spec.retained,
-      firstSentAt: now,
-      lastSentAt: now,
-    };
-    outbox.set(m.id, p);
-    d.counters.unacked++;
-    d.counters.published++;
-    put(p.topic, p.payload, p.retain);
-  }
-
-  function onMessage(payload: Buffer): void {
-    const r = decodeMessage(payload);
-    if (!r.ok) return;
-    const m = r.message;
-    if (m.kind === 'ack') {
-      const now = d.now();
-      for (const ackId of m.body.ids) {
-        const p = outbox.get(ackId);
-        if (!p) continue;
-        outbox.delete(ackId);
-        d.counters.unacked--;
-        d.counters.acked++;
-        d.onAck(now - p.firstSentAt);
-      }
-      snapshots?.acknowledged(m.body.ids);
-    } else if (m.kind === 'snapshot-resend') {
-      for (const r of snapshots?.resend(m.body.endpoint) ?? []) publish(r);
-    } else if (m.kind === 'action') {
+  let agent: Agent | undefined;
+  const identity = { ...c.ref, sisterGroup: c.sisterGroup };
+  const core = createAgent({
+    config: {
+      identity,
+      endpoints: [SIM_ENDPOINT],
+      probe: { intervalMs: Math.max(1, Math.round(d.probeIntervalMs)), timeoutMs: 5000 },
+    },
+    outbox,
+    link: mqttLink({
+      url: d.broker,
+      username: id,
+      password: c.password,
+      clientId: `fleetsim-${id}`,
+      keepaliveSec: d.keepaliveSec,
+      subscriptions: agentSubscriptions(identity),
+      logger: d.logger,
+      random: d.random,
+      events: {
+        connected() {
+          connected = true;
+          d.counters.online++;
+          d.counters.connects++;
+          d.onConnect(d.now());
+        },
+        disconnected() {
+          connected = false;
+          d.counters.online--;
+        },
+        dialFailed(reason) {
+          d.counters.connectErrors++;
+          d.onDialFailure?.(reason);
+        },
+      },
+    }),
+    timers: d.timers,
+    probe: async () => probeBody(d.now()),
+    ...(snapshots ? { snapshots: snapshotDuty(snapshots, d) } : {}),
+    logger: d.logger,
+    newId: () => crypto.randomUUID(),
+    now: d.now,
+    version: SIM_AGENT_VERSION,
+    ackTimeoutMs: d.resendAfterMs,
+    healthIntervalMs: d.healthIntervalMs,
+    onCommand(m) {
+      if (m.kind !== 'action') return;
       const actionId = m.body.action.id;
-      delivered.set(actionId, (delivered.get(actionId) ?? 0) + 1);
-      if (answered.has(actionId)) {
+      const times = (delivered.get(actionId) ?? 0) + 1;
+      delivered.set(actionId, times);
+      if (times > 1) {
         d.counters.actionsRepeated++;
         return;
       }
-      answered.add(actionId);
       d.counters.actionsAnswered++;
       const at = d.now();
-      send('action-result', { actionId, outcome: 'succeeded', startedAt: at, finishedAt: at });
-    }
-  }
-
-  function dial(): void {
-    session++;
-    const will = envelope(
-      'death',
-      { ref: c.ref, seq: 0, session, now: d.now() },
-      {
-        state: 'offline',
-        reason: 'will',
-      },
-    );
-    const cl = mqtt.connect({
-      ...d.broker,
-      clientId: `fleetsim-${id}`,
-      username: id,
-      password: c.password,
-      keepalive: d.keepaliveSec,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 30_000,
-      will: {
-        topic: buildTopic(c.ref, 'state'),
-        payload: Buffer.from(encodeMessage(will)),
-        qos: 1,
-        retain: true,
-      },
-    });
-    client = cl;
-    cl.on('connect', () => {
-      // Small QoS 1 packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per round trip.
-      (cl.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-      attempt = 0;
-      connected = true;
-      d.counters.online++;
-      d.counters.connects++;
-      d.onConnect(d.now());
-      cl.subscribe(agentSubscriptions(c.ref), { qos: 1 });
-      // The birth first, then whatever earlier connections left unacknowledged (old births
-      // included: their session is stale, so the hub stores them without effect).
-      const backlog = [...outbox.values()];
-      send('birth', birthBody(c.ref, c.sisterGroup, d.probeIntervalMs));
-      for (const p of backlog) {
-        p.lastSentAt = d.now();
-        d.counters.resent++;
-        put(p.topic, p.payload, p.retain);
-      }
-    });
-    cl.on('message', (_topic, payload) => onMessage(payload));
-    let failed = false;
-    cl.on('error', (err: Error & { code?: string | number }) => {
-      if (connected) return;
-      d.counters.connectErrors++;
-      failed = true;
-      d.onDialFailure?.(String(err.code ?? err.message));
-    });
-    cl.on('close', () => {
-      if (client !== cl) return;
-      if (!connected && !failed && !stopping) d.onDialFailure?.('closed before CONNACK');
-      offline();
-      cl.removeAllListeners();
-      cl.on('error', () => {});
-      cl.end(true);
-      client = undefined;
-      if (stopping) return;
-      const delay = backoffDelay(attempt, d.random(), DEFAULT_BACKOFF);
-      attempt++;
-      timer = setTimeout(dial, delay);
-    });
-  }
-
+      agent?.send('action-result', { actionId, outcome: 'succeeded', startedAt: at, finishedAt: at });
+    },
+  });
+  agent = core;
   return {
     id,
     get connected() {
       return connected;
     },
     get outboxSize() {
-      return outbox.size;
+      return outbox.stats(0).outboxDepth;
     },
     get sent() {
-      return seq;
+      return outbox.sent;
     },
-    start: dial,
-    send,
-    publish,
+    start: () => core.start(),
+    send: (kind, body) => core.send(kind, body),
+    publish: (m) => core.publish(m),
     deliveries: (actionId) => delivered.get(actionId) ?? 0,
-    resendStale(olderThanMs) {
-      if (!connected) return;
-      const now = d.now();
-      for (const p of outbox.values()) {
-        if (now - p.lastSentAt < olderThanMs) continue;
-        p.lastSentAt = now;
-        d.counters.resent++;
-        put(p.topic, p.payload, p.retain);
-      }
-    },
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      const cl = client;
-      client = undefined;
-      offline();
-      if (cl) await new Promise<void>((resolve) => cl.end(true, {}, () => resolve()));
-    },
+    stop: () => core.stop(),
   };
 }

@@ -13,8 +13,23 @@ export interface Will {
   readonly retain: boolean;
 }
 
+/** A broker's address already parsed (a fleet of simulated agents parses it once, not per dial). */
+export interface BrokerAddress {
+  readonly protocol: 'mqtt' | 'mqtts';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What the link reports besides messages: for the fleet simulator's counters. */
+export interface LinkEvents {
+  connected?(): void;
+  disconnected?(): void;
+  /** A dial that did not end in CONNACK: an error code, or "closed before CONNACK". */
+  dialFailed?(reason: string): void;
+}
+
 export interface LinkOptions {
-  readonly url: string;
+  readonly url: string | BrokerAddress;
   readonly username: string;
   readonly password: string;
   readonly clientId: string;
@@ -27,7 +42,19 @@ export interface LinkOptions {
   readonly onMessage: (topic: string, payload: Uint8Array) => void;
   readonly logger: Logger;
   readonly random?: () => number;
+  readonly events?: LinkEvents;
 }
+
+/** The part of a link's options the agent core supplies: its session, Will and handlers. */
+export type LinkHooks = Pick<LinkOptions, 'prepareSession' | 'onConnect' | 'onMessage'>;
+/** Makes the agent's link once the core's hooks exist (createAgent takes one of these). */
+export type ConnectLink = (hooks: LinkHooks) => Link;
+
+/** The real MQTT link, with everything but the core's hooks fixed. */
+export const mqttLink =
+  (o: Omit<LinkOptions, keyof LinkHooks>): ConnectLink =>
+  (hooks) =>
+    createLink({ ...o, ...hooks });
 
 export interface Link {
   readonly connected: boolean;
@@ -67,12 +94,17 @@ export function createLink(o: LinkOptions): Link {
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: will.retain },
       ...(ca ? { ca } : {}),
     };
-    const c = mqtt.connect(o.url, options);
+    const c =
+      typeof o.url === 'string' ? mqtt.connect(o.url, options) : mqtt.connect({ ...o.url, ...options });
     client = c;
+    let failed = false;
     c.on('connect', () => {
+      // Small QoS 1 packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per round trip.
+      (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       attempt = 0;
       connected = true;
       o.logger.info({ session }, 'connected to hub');
+      o.events?.connected?.();
       c.subscribe([...o.subscriptions], { qos: 1 }, (err, granted) => {
         const refused = granted?.filter((g) => g.qos === 128) ?? [];
         if (err || refused.length > 0) o.logger.error({ err, refused }, 'subscription refused by broker');
@@ -80,10 +112,18 @@ export function createLink(o: LinkOptions): Link {
       o.onConnect(session);
     });
     c.on('message', (topic, payload) => o.onMessage(topic, payload));
-    c.on('error', (err) => o.logger.warn({ err: err.message }, 'hub connection error'));
+    c.on('error', (err: Error & { code?: string | number }) => {
+      o.logger.warn({ err: err.message }, 'hub connection error');
+      if (connected) return;
+      failed = true;
+      o.events?.dialFailed?.(String(err.code ?? err.message));
+    });
     c.on('close', () => {
       if (client !== c) return;
-      if (connected) o.logger.warn({ session }, 'disconnected from hub');
+      if (connected) {
+        o.logger.warn({ session }, 'disconnected from hub');
+        o.events?.disconnected?.();
+      } else if (!failed && !stopping) o.events?.dialFailed?.('closed before CONNACK');
       connected = false;
       c.removeAllListeners();
       c.on('error', () => {});
@@ -116,6 +156,7 @@ export function createLink(o: LinkOptions): Link {
           c.publish(last.topic, Buffer.from(last.payload), { qos: 1, retain: last.retain }, () => resolve()),
         );
       }
+      if (connected) o.events?.disconnected?.();
       connected = false;
       await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
     },

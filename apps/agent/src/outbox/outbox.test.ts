@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createEnvelope } from '@cellfleet/protocol';
-import { openOutbox } from './outbox.ts';
+import { createMemoryOutbox } from './memory.ts';
+import { type OutboxLimits, openOutbox } from './outbox.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'outbox-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,68 +43,76 @@ describe('durable outbox', () => {
     assert.equal(again.enqueue(health, 1000).seq, 4);
     again.close();
   });
-
-  test('only an ack by id removes a message', () => {
-    const box = openOutbox(join(dir, 'b.db'), limits);
-    const [a, b, c] = [box.enqueue(health, 0), box.enqueue(health, 0), box.enqueue(health, 0)];
-    assert.equal(box.ack([b.id, 'msg-unknown-1']), 1);
-    assert.deepEqual(
-      box.pending(10).map((m) => m.id),
-      [a.id, c.id],
-    );
-    assert.equal(box.stats(0).outboxDepth, 2);
-    box.close();
-  });
-
-  test('the count bound drops the oldest and counts the drop', () => {
-    const box = openOutbox(join(dir, 'c.db'), { ...limits, maxMessages: 3 });
-    const ids = Array.from({ length: 5 }, () => box.enqueue(health, 0).id);
-    assert.deepEqual(
-      box.pending(10).map((m) => m.id),
-      ids.slice(2),
-    );
-    assert.equal(box.stats(0).droppedForSize, 2);
-    box.close();
-  });
-
-  test('the age bound expires old messages and reports the oldest age', () => {
-    const box = openOutbox(join(dir, 'd.db'), limits);
-    box.enqueue(health, 1_000);
-    box.enqueue(health, 50_000);
-    assert.equal(box.stats(60_000).oldestAgeMs, 59_000);
-    assert.equal(box.expire(61_001), 1);
-    const s = box.stats(61_001);
-    assert.equal(s.outboxDepth, 1);
-    assert.equal(s.droppedForAge, 1);
-    box.close();
-  });
-
-  test('retained kinds are flagged for the link', () => {
-    const box = openOutbox(join(dir, 'e.db'), limits);
-    box.enqueue(
-      (seq) =>
-        createEnvelope({
-          kind: 'birth',
-          id: 'msg-birth-0001',
-          cell: 'p.l.c',
-          ts: 0,
-          seq,
-          session: 1,
-          body: {
-            state: 'online',
-            identity: { site: 'p', line: 'l', cell: 'c', sisterGroup: 'g' },
-            agentVersion: '0.1.0',
-            probeIntervalMs: 1000,
-            endpoints: [],
-          },
-        }),
-      0,
-    );
-    box.enqueue(health, 0);
-    assert.deepEqual(
-      box.pending(10).map((m) => m.retained),
-      [true, false],
-    );
-    box.close();
-  });
 });
+
+// The same contract on the durable outbox and the in-memory one (the fleet simulator's).
+for (const [name, open] of [
+  ['durable', (file: string, l: OutboxLimits) => openOutbox(join(dir, `contract-${file}.db`), l)],
+  ['in memory', (_file: string, l: OutboxLimits) => createMemoryOutbox(l)],
+] as const) {
+  describe(`outbox contract: ${name}`, () => {
+    test('only an ack by id removes a message', () => {
+      const box = open('b', limits);
+      const [a, b, c] = [box.enqueue(health, 0), box.enqueue(health, 0), box.enqueue(health, 0)];
+      assert.equal(box.ack([b.id, 'msg-unknown-1']), 1);
+      assert.deepEqual(
+        box.pending(10).map((m) => m.id),
+        [a.id, c.id],
+      );
+      assert.equal(box.stats(0).outboxDepth, 2);
+      box.close();
+    });
+
+    test('the count bound drops the oldest and counts the drop', () => {
+      const box = open('c', { ...limits, maxMessages: 3 });
+      const ids = Array.from({ length: 5 }, () => box.enqueue(health, 0).id);
+      assert.deepEqual(
+        box.pending(10).map((m) => m.id),
+        ids.slice(2),
+      );
+      assert.equal(box.stats(0).droppedForSize, 2);
+      box.close();
+    });
+
+    test('the age bound expires old messages and reports the oldest age', () => {
+      const box = open('d', limits);
+      box.enqueue(health, 1_000);
+      box.enqueue(health, 50_000);
+      assert.equal(box.stats(60_000).oldestAgeMs, 59_000);
+      assert.equal(box.expire(61_001), 1);
+      const s = box.stats(61_001);
+      assert.equal(s.outboxDepth, 1);
+      assert.equal(s.droppedForAge, 1);
+      box.close();
+    });
+
+    test('retained kinds are flagged for the link', () => {
+      const box = open('e', limits);
+      box.enqueue(
+        (seq) =>
+          createEnvelope({
+            kind: 'birth',
+            id: 'msg-birth-0001',
+            cell: 'p.l.c',
+            ts: 0,
+            seq,
+            session: 1,
+            body: {
+              state: 'online',
+              identity: { site: 'p', line: 'l', cell: 'c', sisterGroup: 'g' },
+              agentVersion: '0.1.0',
+              probeIntervalMs: 1000,
+              endpoints: [],
+            },
+          }),
+        0,
+      );
+      box.enqueue(health, 0);
+      assert.deepEqual(
+        box.pending(10).map((m) => m.retained),
+        [true, false],
+      );
+      box.close();
+    });
+  });
+}

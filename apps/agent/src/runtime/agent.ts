@@ -1,9 +1,9 @@
 // The agent: probes its endpoints on an interval and delivers every result to the hub through
-// the durable outbox. Built from its dependencies so tests can hand it real or fake parts;
-// main.ts is the only place that reads argv and starts it.
+// the outbox. Built from its dependencies — the outbox, the link, the probe, the timers — so the
+// `run` command hands it the durable outbox and the MQTT link, and the fleet simulator runs
+// thousands of the same core over in-memory outboxes and its own scheduler.
 import {
   type AckBody,
-  agentSubscriptions,
   buildTopic,
   cellId,
   createEnvelope,
@@ -17,7 +17,7 @@ import {
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/load.ts';
-import { createLink, type Link } from '../link/mqtt-link.ts';
+import type { ConnectLink, Link } from '../link/mqtt-link.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 
 export type ProbeFn = (endpoint: EndpointConfig, timeoutMs: number) => Promise<ProbeBody>;
@@ -32,9 +32,28 @@ export interface SnapshotDuty {
   resend(endpoint: string): Envelope[];
 }
 
+/** The agent's recurring work, by name, so a scheduler of many agents can tell them apart. */
+export type AgentTask = 'probe' | 'resend' | 'health';
+export interface AgentTimers {
+  /** Runs `fn` every `ms` until the returned function is called. */
+  every(task: AgentTask, ms: number, fn: () => void): () => void;
+}
+
+/** One interval per task (unref'd: they never keep a process alive). */
+export const REAL_TIMERS: AgentTimers = {
+  every(_task, ms, fn) {
+    const t = setInterval(fn, ms).unref();
+    return () => clearInterval(t);
+  },
+};
+
 export interface AgentDeps {
-  readonly config: ResolvedConfig;
+  /** Identity, endpoints, probe interval and timeout (the rest of the config is the link's). */
+  readonly config: Pick<ResolvedConfig, 'identity' | 'endpoints' | 'probe'>;
   readonly outbox: Outbox;
+  /** Makes the connection to the hub once the agent's session and handlers exist (mqttLink for MQTT). */
+  readonly link: ConnectLink;
+  readonly timers?: AgentTimers;
   readonly probe: ProbeFn;
   readonly logger: Logger;
   readonly newId: () => string;
@@ -76,7 +95,7 @@ export function createAgent(d: AgentDeps): Agent {
   const cell = cellId(identity);
   const log = d.logger.child({ cell });
   const inFlight = new Map<string, number>();
-  const timers: NodeJS.Timeout[] = [];
+  const cancels: Array<() => void> = [];
   let session = 0;
   let stopped = false;
   let probing: Promise<void> | undefined;
@@ -87,15 +106,7 @@ export function createAgent(d: AgentDeps): Agent {
     seq = 0,
   ) => createEnvelope({ kind, id: d.newId(), cell, ts: now(), seq, session, body });
 
-  const link = createLink({
-    url: d.config.hub.url,
-    username: d.config.hub.username,
-    password: d.config.hub.password,
-    clientId: `cellfleet-agent-${cell}`,
-    keepaliveSec: d.config.hub.keepaliveSec,
-    ...(d.config.hub.caFile ? { caFile: d.config.hub.caFile } : {}),
-    subscriptions: agentSubscriptions(identity),
-    logger: log,
+  const link = d.link({
     prepareSession: () => {
       session = d.outbox.nextSession(now());
       const death = envelope('death', { state: 'offline', reason: 'will' });
@@ -110,7 +121,8 @@ export function createAgent(d: AgentDeps): Agent {
         state: 'online',
         identity,
         agentVersion: d.version ?? '0.1.0',
-        probeIntervalMs: d.config.probe.intervalMs,
+        // The birth's schema wants at least a second; a simulator may probe faster.
+        probeIntervalMs: Math.max(1000, d.config.probe.intervalMs),
         endpoints: d.config.endpoints.map((e) => ({ name: e.name, url: e.url })),
       });
     },
@@ -216,7 +228,8 @@ export function createAgent(d: AgentDeps): Agent {
     return probing;
   }
 
-  const every = (ms: number, fn: () => void) => timers.push(setInterval(fn, ms).unref());
+  const timers = d.timers ?? REAL_TIMERS;
+  const every = (task: AgentTask, ms: number, fn: () => void) => cancels.push(timers.every(task, ms, fn));
 
   return {
     link,
@@ -226,16 +239,16 @@ export function createAgent(d: AgentDeps): Agent {
     start() {
       link.start();
       void probeNow();
-      every(d.config.probe.intervalMs, () => void probeNow());
-      every(Math.max(1000, Math.min(5000, d.ackTimeoutMs ?? 10_000)), resendStale);
-      every(d.healthIntervalMs ?? 60_000, () => {
+      every('probe', d.config.probe.intervalMs, () => void probeNow());
+      every('resend', Math.max(1000, Math.min(5000, d.ackTimeoutMs ?? 10_000)), resendStale);
+      every('health', d.healthIntervalMs ?? 60_000, () => {
         d.outbox.expire(now());
         enqueue('health', d.outbox.stats(now()));
       });
     },
     async stop() {
       stopped = true;
-      for (const t of timers) clearInterval(t);
+      for (const cancel of cancels) cancel();
       await probing?.catch(() => {});
       const death = envelope('death', { state: 'offline', reason: 'shutdown' });
       await link.stop({ topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true });

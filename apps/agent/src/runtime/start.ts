@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cellId, type EndpointConfig } from '@cellfleet/protocol';
+import { agentSubscriptions, cellId, type EndpointConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { openLedger } from '../actions/ledger.ts';
 import type { ResolvedConfig } from '../config/load.ts';
+import { mqttLink } from '../link/mqtt-link.ts';
 import { openOutbox } from '../outbox/outbox.ts';
 import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
 import { probeEndpoint } from '../probe/index.ts';
@@ -73,6 +74,16 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
   agent = createAgent({
     config,
     outbox,
+    link: mqttLink({
+      url: config.hub.url,
+      username: config.hub.username,
+      password: config.hub.password,
+      clientId: `cellfleet-agent-${cell}`,
+      keepaliveSec: config.hub.keepaliveSec,
+      ...(config.hub.caFile ? { caFile: config.hub.caFile } : {}),
+      subscriptions: agentSubscriptions(config.identity),
+      logger: logger.child({ cell }),
+    }),
     probe,
     snapshots,
     logger,
