@@ -32,13 +32,13 @@ export function lastProbeOf(m: Envelope<'probe'>): LastProbe {
     steps: b.steps,
     ...(b.vendorDetection
       ? {
-          vendor: {
+          platform: {
             vendor: b.vendorDetection.vendor,
             ...(b.vendorDetection.product ? { product: b.vendorDetection.product } : {}),
           },
         }
       : b.vendor
-        ? { vendor: { vendor: b.vendor } }
+        ? { platform: { vendor: b.vendor } }
         : {}),
   };
 }

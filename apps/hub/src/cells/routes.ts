@@ -69,8 +69,8 @@ export function cellSearchTerms(c: CellSummary): string[] {
     c.id,
     c.sisterGroup,
     ...searchTerms({
-      ...(p?.vendor
-        ? { vendor: p.vendor.vendor, ...(p.vendor.product ? { product: p.vendor.product } : {}) }
+      ...(p?.platform
+        ? { vendor: p.platform.vendor, ...(p.platform.product ? { product: p.platform.product } : {}) }
         : {}),
       ...(c.buildInfo ? { buildInfo: c.buildInfo } : {}),
       codes,

@@ -15,7 +15,7 @@ export const LastProbe = Type.Object({
   findings: Type.Array(DiagnosisSummary),
   steps: Type.Array(ProbeStep),
   /** The server's platform as the probe detected it (issue 13), for search and fix steps. */
-  vendor: Type.Optional(Type.Object({ vendor: Type.String(), product: Type.Optional(Type.String()) })),
+  platform: Type.Optional(Type.Object({ vendor: Type.String(), product: Type.Optional(Type.String()) })),
 });
 export type LastProbe = Type.Static<typeof LastProbe>;
 
