@@ -59,9 +59,18 @@ test('the fleet loads and shows the right counts per state', async () => {
     /port-closed/,
   );
   // Search narrows the list; the tile filters by state.
-  await page.getByPlaceholder('cell, group, diagnosis code').fill('weld');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('weld');
   await page.getByTestId('fleet-shown').filter({ hasText: '3 shown' }).waitFor();
-  await page.getByPlaceholder('cell, group, diagnosis code').fill('');
+  // What Ignition shows for a closed port finds the cell whose port is closed (issue 13 item 7):
+  // the hub matches the status a client shows for each cell's diagnosis.
+  await page.getByRole('searchbox', { name: 'Search' }).fill('Bad_ConnectionRejected');
+  await page.locator('[data-cell="plant1.line-a.press-05"]').waitFor();
+  assert.equal(
+    await page.locator('[data-cell="plant1.line-a.press-01"]').count(),
+    0,
+    'a healthy press is not found',
+  );
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
   await page.getByTestId('count-fault').click();
   await page.getByTestId('fleet-shown').filter({ hasText: '4 shown' }).waitFor();
   await page.getByTestId('count-fault').click();
@@ -173,7 +182,7 @@ test('2,000 cells: the list renders only what is in view and search stays fast',
   await page.locator('[aria-rowindex="2020"]').waitFor();
   await screenshot(page, 'ui-fleet-2000');
   const t1 = Date.now();
-  await page.getByPlaceholder('cell, group, diagnosis code').fill('cell-1234');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('cell-1234');
   await page.getByTestId('fleet-shown').filter({ hasText: '1 shown' }).waitFor();
   const searchMs = Date.now() - t1;
   assert.ok(loadMs < 5000, `first paint of 2,000 cells took ${loadMs} ms`);
