@@ -30,6 +30,8 @@ export {
   type SnapshotDuty,
 } from './runtime/agent.ts';
 export { type RunningAgent, startAgentRuntime } from './runtime/start.ts';
+// Issue 12: probes run in probe hosts (child processes); many agents in one process share a pool.
+export { createProbePool, type ProbePool } from './probe/isolate/pool.ts';
 export { pool } from './snapshot/batch.ts';
 export { createSnapshotPublisher, type Publication } from './snapshot/publisher.ts';
 export { takeSnapshot } from './snapshot/snapshotter.ts';

@@ -34,6 +34,8 @@ export interface ProbeOptions {
   readonly clockSkewThresholdMs?: number;
   /** Told at every rung boundary, with the evidence so far (the isolation host streams it). */
   readonly observe?: (evidence: ProbeEvidence, running: StepName | undefined) => void;
+  /** Handed the probe's socket tap, for a host that must report it if node-opcua crashes. */
+  readonly onTap?: (tap: Tap) => void;
 }
 
 export interface ProbeResult {
@@ -49,7 +51,10 @@ const CAP = { dns: 2000, tcp: 3000, hello: 5000, advertised: 1000 } as const;
 const TAPPED: ReadonlySet<StepName> = new Set(['endpoints', 'secure-channel', 'session', 'reads']);
 
 export function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
-  return withTap((tap) => probeTapped(endpoint, opts, tap));
+  return withTap((tap) => {
+    opts.onTap?.(tap);
+    return probeTapped(endpoint, opts, tap);
+  });
 }
 
 async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Tap): Promise<ProbeResult> {
