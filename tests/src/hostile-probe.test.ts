@@ -31,7 +31,7 @@ const script = (name: string) => {
 async function peer(name: string): Promise<RawPeer> {
   const s = script(name);
   const p = await startHostilePeer({
-    script: s.script,
+    script: s.make(),
     ...(s.upstream ? { upstream: { host: '127.0.0.1', port: Number(new URL(cell.endpointUrl).port) } } : {}),
   });
   peers.push(p);

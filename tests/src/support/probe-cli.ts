@@ -14,6 +14,8 @@ export interface CliRun {
   readonly ms: number;
   /** Highest VmHWM seen among the CLI process and its descendants, in MiB. */
   readonly peakRssMb: number;
+  /** The CLI process's own VmHWM (without its probe host), in MiB. */
+  readonly parentRssMb: number;
 }
 
 export async function runProbeCli(args: readonly string[], killAfterMs = 60_000): Promise<CliRun> {
@@ -27,8 +29,11 @@ export async function runProbeCli(args: readonly string[], killAfterMs = 60_000)
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   let peak = 0;
+  let parent = 0;
   const poll = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, treePeakKb(child.pid));
+    if (!child.pid) return;
+    peak = Math.max(peak, treePeakKb(child.pid));
+    parent = Math.max(parent, vmHwmKb(child.pid));
   }, 50);
   const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
@@ -36,7 +41,16 @@ export async function runProbeCli(args: readonly string[], killAfterMs = 60_000)
   );
   clearInterval(poll);
   clearTimeout(killer);
-  return { code, signal, stdout, stderr, ms: performance.now() - t0, peakRssMb: Math.round(peak / 1024) };
+  const mb = (kb: number) => Math.round(kb / 1024);
+  return {
+    code,
+    signal,
+    stdout,
+    stderr,
+    ms: performance.now() - t0,
+    peakRssMb: mb(peak),
+    parentRssMb: mb(parent),
+  };
 }
 
 /** The largest VmHWM (kB) of `pid` and every descendant; 0 where /proc has no answer. */
@@ -69,7 +83,11 @@ function childrenOf(pid: number): number[] {
 }
 
 /** The one JSON document stdout must hold; throws naming what else was there. */
-export function onlyJson(stdout: string): { diagnosis: { code: string; summary: string }; ok: boolean } {
+export function onlyJson(stdout: string): {
+  diagnosis: { code: string; summary: string };
+  ok: boolean;
+  durationMs: number;
+} {
   try {
     return JSON.parse(stdout);
   } catch (err) {

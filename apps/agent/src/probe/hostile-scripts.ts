@@ -10,7 +10,8 @@ export interface HostileScript {
   readonly name: string;
   readonly upstream: boolean;
   readonly expect: readonly DiagnosisCode[];
-  readonly script: PeerScript;
+  /** A fresh script for one peer (some remember what they already broke). */
+  make(): PeerScript;
 }
 
 const SOUND_ACK: Acknowledge = { protocolVersion: 0, ...HELLO_LIMITS, maxMessageSize: 0, maxChunkCount: 0 };
@@ -147,61 +148,61 @@ export const HOSTILE_SCRIPTS: readonly HostileScript[] = [
   proxied(
     'opn-answered-with-short-err',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, () => [{ send: withSize(encodeErr(BAD_TCP_INTERNAL, '').subarray(0, 12), 12) }]),
+    () => replace(isDiscoveryOpn, () => [{ send: withSize(encodeErr(BAD_TCP_INTERNAL, '').subarray(0, 12), 12) }]),
   ),
   proxied(
     'opn-answered-with-huge-err',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, () => [{ send: errWithLength(BAD_TCP_INTERNAL, 0x7fffffff) }]),
+    () => replace(isDiscoveryOpn, () => [{ send: errWithLength(BAD_TCP_INTERNAL, 0x7fffffff) }]),
   ),
   proxied(
     'opn-size-field-absurd',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, 0x7fffffff) }]),
+    () => replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, 0x7fffffff) }]),
   ),
   proxied(
     'opn-size-field-short',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, f.bytes.length - 40) }]),
+    () => replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, f.bytes.length - 40) }]),
   ),
   proxied(
     'opn-truncated-then-close',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, (f) => [{ send: f.bytes.subarray(0, f.bytes.length >> 1) }, 'end']),
+    () => replace(isDiscoveryOpn, (f) => [{ send: f.bytes.subarray(0, f.bytes.length >> 1) }, 'end']),
   ),
   proxied(
     'opn-answered-with-ack',
     ['protocol-violation'],
-    replace(isDiscoveryOpn, () => [{ send: ack({}) }]),
+    () => replace(isDiscoveryOpn, () => [{ send: ack({}) }]),
   ),
   proxied(
     'close-after-opn',
     ['connection-dropped'],
-    replace(isDiscoveryOpn, (f) => [{ send: f.bytes }, { wait: 20 }, 'end']),
+    () => replace(isDiscoveryOpn, (f) => [{ send: f.bytes }, { wait: 20 }, 'end']),
   ),
   proxied(
     'getendpoints-chunk-flood',
-    ['message-too-large', 'protocol-violation', 'connection-dropped'],
-    replace(isGetEndpointsResponse, flood),
+    ['message-too-large', 'protocol-violation', 'connection-dropped', 'handshake-timeout'],
+    () => replace(isGetEndpointsResponse, flood),
   ),
   proxied(
     'secure-opn-err-empty-reason',
     ['client-cert-untrusted'],
-    replace(isSecureOpnRequest, () => [{ send: encodeErr(SECURITY_CHECKS_FAILED, '') }, 'end']),
+    () => replace(isSecureOpnRequest, () => [{ send: encodeErr(SECURITY_CHECKS_FAILED, '') }, 'end']),
   ),
   proxied(
     'secure-opn-closed',
     ['client-cert-untrusted'],
-    replace(isSecureOpnRequest, () => ['end']),
+    () => replace(isSecureOpnRequest, () => ['end']),
   ),
 ];
 
 function raw(name: string, expect: readonly DiagnosisCode[], script: PeerScript): HostileScript {
-  return { name, upstream: false, expect, script };
+  return { name, upstream: false, expect, make: () => script };
 }
 
-function proxied(name: string, expect: readonly DiagnosisCode[], script: PeerScript): HostileScript {
-  return { name, upstream: true, expect, script };
+function proxied(name: string, expect: readonly DiagnosisCode[], make: () => PeerScript): HostileScript {
+  return { name, upstream: true, expect, make };
 }
 
 /** 2,000 intermediate chunks of 64 KiB (125 MiB) on the real response's channel and request. */

@@ -35,6 +35,8 @@ export interface HostProcess {
   /** Resolves once the host has loaded the ladder; rejects if it never does. */
   readonly ready: Promise<void>;
   readonly alive: boolean;
+  /** Highest resident memory seen while it probed (Linux /proc; 0 elsewhere), in MiB. */
+  readonly peakRssMb: number;
   run(request: ProbeRequest, deadlineMs: number): Promise<Outcome>;
   kill(): void;
 }
@@ -79,14 +81,18 @@ export function spawnHost(o: HostOptions): HostProcess {
     });
   });
   ready.catch(() => {});
+  const peak = { mb: 0 };
   return {
     pid: child.pid,
     ready,
     get alive() {
       return child.exitCode === null && child.signalCode === null;
     },
+    get peakRssMb() {
+      return peak.mb;
+    },
     run: (request, deadlineMs) =>
-      runOne(child, { request, deadlineMs, exited, budgetMb: o.memoryBudgetMb, tail: () => tail }),
+      runOne(child, { request, deadlineMs, exited, budgetMb: o.memoryBudgetMb, tail: () => tail, peak }),
     kill: () => {
       child.kill('SIGKILL');
     },
@@ -99,6 +105,7 @@ interface RunContext {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly budgetMb: number;
   readonly tail: () => string;
+  readonly peak: { mb: number };
 }
 
 function runOne(child: ChildProcess, c: RunContext): Promise<Outcome> {
@@ -137,6 +144,7 @@ function runOne(child: ChildProcess, c: RunContext): Promise<Outcome> {
     }, c.deadlineMs);
     const watch = setInterval(() => {
       const rss = rssMb(child.pid);
+      if (rss !== undefined) c.peak.mb = Math.max(c.peak.mb, rss);
       if (rss !== undefined && rss > c.budgetMb * 1.5) {
         child.kill('SIGKILL');
         faulted(

@@ -29,7 +29,7 @@ async function peer(name: string): Promise<string> {
   const s = HOSTILE_SCRIPTS.find((x) => x.name === name);
   assert.ok(s, name);
   const p = await startHostilePeer({
-    script: s.script,
+    script: s.make(),
     ...(s.upstream ? { upstream: { host: '127.0.0.1', port: server.port } } : {}),
   });
   peers.push(p);
@@ -59,7 +59,7 @@ test('a node-opcua crash is a diagnosis from the evidence so far; the next probe
         ['hello', true],
       ],
     );
-    assert.deepEqual(pool.stats(), { started: 1, faults: 1, running: 0 });
+    assert.deepEqual({ ...pool.stats(), peakRssMb: 0 }, { started: 1, faults: 1, running: 0, peakRssMb: 0 });
     const ok = await pool.probe(endpoint(server.url), { pki, timeoutMs: 3000 });
     assert.equal(ok.body.diagnosis.code, 'ok', ok.body.diagnosis.summary);
     const again = await pool.probe(endpoint(server.url), { pki, timeoutMs: 3000 });

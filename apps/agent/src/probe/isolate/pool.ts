@@ -30,8 +30,8 @@ export interface IsolatedProbe {
 
 export interface ProbePool {
   probe(endpoint: EndpointConfig, o: IsolatedProbe): Promise<ProbeResult>;
-  /** Hosts started so far and hosts lost to a fault, for tests and benchmarks. */
-  stats(): { started: number; faults: number; running: number };
+  /** Hosts started so far, hosts lost to a fault, and the highest host RSS, for tests and benchmarks. */
+  stats(): { started: number; faults: number; running: number; peakRssMb: number };
   close(): Promise<void>;
 }
 
@@ -48,6 +48,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
   let busy = 0;
   let started = 0;
   let faults = 0;
+  let peakRssMb = 0;
   let nextId = 1;
   let closed = false;
 
@@ -65,6 +66,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
   };
   const release = (slot: Slot) => {
     busy--;
+    peakRssMb = Math.max(peakRssMb, slot.host.peakRssMb);
     if (slot.host.alive && !closed) {
       slot.idle = setTimeout(() => {
         idle.splice(idle.indexOf(slot), 1);
@@ -98,7 +100,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
         release(slot);
       }
     },
-    stats: () => ({ started, faults, running: idle.filter((s) => s.host.alive).length + busy }),
+    stats: () => ({ started, faults, running: idle.filter((s) => s.host.alive).length + busy, peakRssMb }),
     async close() {
       closed = true;
       for (const slot of idle.splice(0)) {
