@@ -145,56 +145,36 @@ export const HOSTILE_SCRIPTS: readonly HostileScript[] = [
   raw('close-after-hello', ['connection-dropped'], onHello(['end'])),
   raw('reset-after-hello', ['connection-dropped'], onHello(['reset'])),
   raw('silent', ['handshake-timeout'], onHello([])),
-  proxied(
-    'opn-answered-with-short-err',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, () => [{ send: withSize(encodeErr(BAD_TCP_INTERNAL, '').subarray(0, 12), 12) }]),
+  proxied('opn-answered-with-short-err', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, () => [{ send: withSize(encodeErr(BAD_TCP_INTERNAL, '').subarray(0, 12), 12) }]),
   ),
-  proxied(
-    'opn-answered-with-huge-err',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, () => [{ send: errWithLength(BAD_TCP_INTERNAL, 0x7fffffff) }]),
+  proxied('opn-answered-with-huge-err', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, () => [{ send: errWithLength(BAD_TCP_INTERNAL, 0x7fffffff) }]),
   ),
-  proxied(
-    'opn-size-field-absurd',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, 0x7fffffff) }]),
+  proxied('opn-size-field-absurd', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, 0x7fffffff) }]),
   ),
-  proxied(
-    'opn-size-field-short',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, f.bytes.length - 40) }]),
+  proxied('opn-size-field-short', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, (f) => [{ send: withSize(f.bytes, f.bytes.length - 40) }]),
   ),
-  proxied(
-    'opn-truncated-then-close',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, (f) => [{ send: f.bytes.subarray(0, f.bytes.length >> 1) }, 'end']),
+  proxied('opn-truncated-then-close', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, (f) => [{ send: f.bytes.subarray(0, f.bytes.length >> 1) }, 'end']),
   ),
-  proxied(
-    'opn-answered-with-ack',
-    ['protocol-violation'],
-    () => replace(isDiscoveryOpn, () => [{ send: ack({}) }]),
+  proxied('opn-answered-with-ack', ['protocol-violation'], () =>
+    replace(isDiscoveryOpn, () => [{ send: ack({}) }]),
   ),
-  proxied(
-    'close-after-opn',
-    ['connection-dropped'],
-    () => replace(isDiscoveryOpn, (f) => [{ send: f.bytes }, { wait: 20 }, 'end']),
+  proxied('close-after-opn', ['connection-dropped'], () =>
+    replace(isDiscoveryOpn, (f) => [{ send: f.bytes }, { wait: 20 }, 'end']),
   ),
   proxied(
     'getendpoints-chunk-flood',
     ['message-too-large', 'protocol-violation', 'connection-dropped', 'handshake-timeout'],
     () => replace(isGetEndpointsResponse, flood),
   ),
-  proxied(
-    'secure-opn-err-empty-reason',
-    ['client-cert-untrusted'],
-    () => replace(isSecureOpnRequest, () => [{ send: encodeErr(SECURITY_CHECKS_FAILED, '') }, 'end']),
+  proxied('secure-opn-err-empty-reason', ['client-cert-untrusted'], () =>
+    replace(isSecureOpnRequest, () => [{ send: encodeErr(SECURITY_CHECKS_FAILED, '') }, 'end']),
   ),
-  proxied(
-    'secure-opn-closed',
-    ['client-cert-untrusted'],
-    () => replace(isSecureOpnRequest, () => ['end']),
-  ),
+  proxied('secure-opn-closed', ['client-cert-untrusted'], () => replace(isSecureOpnRequest, () => ['end'])),
 ];
 
 function raw(name: string, expect: readonly DiagnosisCode[], script: PeerScript): HostileScript {
