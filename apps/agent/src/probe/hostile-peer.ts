@@ -5,7 +5,7 @@
 // script, which may pass it on, replace it or mutate it. Port 0; close() ends every socket.
 import { createConnection, createServer, type Socket } from 'node:net';
 import { createFrameSplitter, type Header, readHeader } from '../opcua/uacp.ts';
-import type { RawPeer } from './raw-peers.ts';
+import { listenPeer, type RawPeer } from './raw-peers.ts';
 
 export interface PeerFrame {
   /** Connection number on this peer, from 0 in the order the client opened them. */
@@ -79,17 +79,7 @@ export async function startHostilePeer(o: HostilePeerOptions): Promise<RawPeer> 
     pipe('client', client, upstream);
     if (upstream) pipe('server', upstream, client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `opc.tcp://127.0.0.1:${port}`,
-    port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenPeer(server, sockets);
 }
 
 interface Target {

@@ -15,7 +15,7 @@ import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } f
 import { type Budget, budget, quietly, withDeadline } from '../opcua/deadline.ts';
 import { connectDiscovery, readEndpoints } from '../opcua/discovery.ts';
 import type { AgentPki } from '../pki/pki.ts';
-import { toProbeBody } from './body.ts';
+import { requestOf, toProbeBody } from './body.ts';
 import { toCertificateEvidence } from './certificates.ts';
 import { readDeviceHealth } from './health.ts';
 import { sayHello } from './hello.ts';
@@ -72,12 +72,7 @@ async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Ta
   const ev: Draft = {
     url: endpoint.url,
     endpointName: endpoint.name,
-    request: {
-      security: endpoint.security ?? 'auto',
-      allowSecurityNone: endpoint.allowSecurityNone ?? false,
-      hasCredentials: endpoint.user !== undefined,
-      trustOnFirstUse: endpoint.trustOnFirstUse ?? false,
-    },
+    request: requestOf(endpoint),
     steps: rec.steps,
     agentCertificate: toCertificateEvidence(opts.pki.certificate),
   };

@@ -4,7 +4,7 @@
 // that says more), diagnosed by the same pure rules in the agent's own process.
 import { diagnose, type ProbeEvidence, STEP_NAMES, type StepName, type Vendor } from '@cellfleet/core';
 import type { EndpointConfig } from '@cellfleet/protocol';
-import { toProbeBody } from '../body.ts';
+import { requestOf, toProbeBody } from '../body.ts';
 import type { ProbeResult } from '../ladder.ts';
 import type { Outcome } from './host-process.ts';
 
@@ -66,14 +66,5 @@ function nextStep(ev: ProbeEvidence): StepName {
 }
 
 function emptyEvidence(endpoint: EndpointConfig): ProbeEvidence {
-  return {
-    url: endpoint.url,
-    request: {
-      security: endpoint.security ?? 'auto',
-      allowSecurityNone: endpoint.allowSecurityNone ?? false,
-      hasCredentials: endpoint.user !== undefined,
-      trustOnFirstUse: endpoint.trustOnFirstUse ?? false,
-    },
-    steps: [],
-  };
+  return { url: endpoint.url, request: requestOf(endpoint), steps: [] };
 }
