@@ -38,6 +38,10 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
   mkdirSync(config.dataDir, { recursive: true });
   const cell = cellId(config.identity);
   const logger = o.logger;
+  // Started first: the probe host loads node-opcua while this process opens its stores and PKI.
+  const pool =
+    o.probePool ?? createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
+  pool.warm();
   const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
   // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
   const pki = await openAgentPki({
@@ -45,8 +49,6 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
-  const pool =
-    o.probePool ?? createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
   const probe = async (endpoint: EndpointConfig, timeoutMs: number) => {
     const r = await pool.probe(endpoint, {
       pki: { dir: pki.dir, applicationUri: pki.applicationUri },

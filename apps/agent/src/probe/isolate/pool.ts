@@ -30,6 +30,8 @@ export interface IsolatedProbe {
 
 export interface ProbePool {
   probe(endpoint: EndpointConfig, o: IsolatedProbe): Promise<ProbeResult>;
+  /** Starts a host now, so the first probe does not wait for node-opcua's import. */
+  warm(): void;
   /** Hosts started so far, hosts lost to a fault, and the highest host RSS, for tests and benchmarks. */
   stats(): { started: number; faults: number; running: number; peakRssMb: number };
   close(): Promise<void>;
@@ -64,17 +66,19 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
     if (slot?.idle) clearTimeout(slot.idle);
     return slot ?? spawn();
   };
+  const park = (slot: Slot) => {
+    slot.idle = setTimeout(() => {
+      idle.splice(idle.indexOf(slot), 1);
+      slot.host.kill();
+    }, o.idleMs ?? 60_000);
+    slot.idle.unref();
+    idle.push(slot);
+  };
   const release = (slot: Slot) => {
     busy--;
     peakRssMb = Math.max(peakRssMb, slot.host.peakRssMb);
-    if (slot.host.alive && !closed) {
-      slot.idle = setTimeout(() => {
-        idle.splice(idle.indexOf(slot), 1);
-        slot.host.kill();
-      }, o.idleMs ?? 60_000);
-      slot.idle.unref();
-      idle.push(slot);
-    } else slot.host.kill();
+    if (slot.host.alive && !closed) park(slot);
+    else slot.host.kill();
     waiting.shift()?.();
   };
 
@@ -99,6 +103,9 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
       } finally {
         release(slot);
       }
+    },
+    warm() {
+      if (!closed && idle.length === 0 && busy < max) park(spawn());
     },
     stats: () => ({ started, faults, running: idle.filter((s) => s.host.alive).length + busy, peakRssMb }),
     async close() {
