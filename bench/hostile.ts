@@ -7,21 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestServer } from '../apps/agent/src/opcua/testing.ts';
-import { openAgentPki } from '../apps/agent/src/pki/pki.ts';
-import { createProbePool } from '../apps/agent/src/probe/isolate/pool.ts';
-import { probeEndpoint } from '../apps/agent/src/probe/ladder.ts';
-import { planMutation } from '../apps/agent/src/probe/mutate.ts';
 import {
+  createProbePool,
   type FuzzOutcome,
   fuzzInCli,
   fuzzInPool,
   mutationCases,
+  openAgentPki,
+  planMutation,
+  probeEndpoint,
   recordCorpus,
+  runProbeCli,
   scriptedCases,
+  startTestServer,
   summarize,
-} from '../tests/src/support/fuzz.ts';
-import { runProbeCli } from '../tests/src/support/probe-cli.ts';
+} from '../apps/agent/src/testing.ts';
 import { fmt, machine, writeSection } from './lib/report.ts';
 
 const { values } = parseArgs({

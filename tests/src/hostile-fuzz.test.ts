@@ -10,19 +10,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../../apps/agent/src/opcua/testing.ts';
-import { createProbePool, type ProbePool } from '../../apps/agent/src/probe/isolate/pool.ts';
-import type { CorpusFrame } from '../../apps/agent/src/probe/mutate.ts';
 import {
+  type CorpusFrame,
+  createProbePool,
   type FuzzOutcome,
   type FuzzTarget,
   fuzzInCli,
   fuzzInPool,
   mutationCases,
+  type ProbePool,
   recordCorpus,
   scriptedCases,
+  startTestServer,
   summarize,
-} from './support/fuzz.ts';
+  type TestServer,
+} from '../../apps/agent/src/testing.ts';
 
 const BUDGET_MB = 512;
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-fuzz-'));

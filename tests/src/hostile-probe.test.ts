@@ -9,11 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import { startHostilePeer } from '../../apps/agent/src/probe/hostile-peer.ts';
-import { HOSTILE_SCRIPTS } from '../../apps/agent/src/probe/hostile-scripts.ts';
-import type { RawPeer } from '../../apps/agent/src/probe/raw-peers.ts';
-import { enrollAgent, removeDir, spawnAgent, startTestHub, type TestHub, waitFor } from './support/hub.ts';
-import { onlyJson, runProbeCli } from './support/probe-cli.ts';
+import { removeDir, waitFor } from '@cellfleet/testkit';
+import {
+  HOSTILE_SCRIPTS,
+  onlyJson,
+  type RawPeer,
+  runProbeCli,
+  startHostilePeer,
+} from '../../apps/agent/src/testing.ts';
+import { enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const TIMEOUT = 3000;
 /** Process start and node-opcua's import come on top of the probe's own timeout. */
@@ -101,7 +105,7 @@ test('run keeps probing its other endpoint when one answers with a broken Acknow
       'two rounds of probes of both endpoints',
       async () => {
         if (agent.child.exitCode !== null) return [];
-        const bodies = (await hub.hub.store.getCell(a.id, 50))?.probes ?? [];
+        const bodies = (await hub.hub.services.cells.getCell(a.id, 50))?.probes ?? [];
         const of = (name: string) => bodies.filter((b) => b.endpoint === name);
         return of('broken').length >= 2 && of('healthy').length >= 2 ? bodies : undefined;
       },

@@ -1,17 +1,14 @@
 // The hostile-server fuzzer (issue 12), shared by tests/src/hostile-fuzz.test.ts and
-// bench/hostile.ts: scripted misbehaviours and seeded mutations of a real node-opcua server's
-// answers, each probed through the agent's isolated pool or its real CLI process, each checked:
-// the agent alive, the probe back in time, a valid diagnosis as one JSON document, memory bounded.
+// bench/hostile.ts; test tooling, exported through src/testing.ts, never used by the agent.
+// Scripted misbehaviours and seeded mutations of a real node-opcua server's answers, each
+// probed through the agent's isolated pool or its real CLI process, each checked: the agent
+// alive, the probe back in time, a valid diagnosis as one JSON document, memory bounded.
 import { DIAGNOSIS_CODES, type DiagnosisCode } from '@cellfleet/core';
-import {
-  type PeerFrame,
-  type PeerScript,
-  startHostilePeer,
-} from '../../../apps/agent/src/probe/hostile-peer.ts';
-import { HOSTILE_SCRIPTS } from '../../../apps/agent/src/probe/hostile-scripts.ts';
-import type { ProbePool } from '../../../apps/agent/src/probe/isolate/pool.ts';
-import { type CorpusFrame, corpusOf, planMutation } from '../../../apps/agent/src/probe/mutate.ts';
-import { onlyJson, runProbeCli } from './probe-cli.ts';
+import { onlyJson, runProbeCli } from './cli-run.ts';
+import { type PeerFrame, type PeerScript, startHostilePeer } from './hostile-peer.ts';
+import { HOSTILE_SCRIPTS } from './hostile-scripts.ts';
+import type { ProbePool } from './isolate/pool.ts';
+import { type CorpusFrame, corpusOf, planMutation } from './mutate.ts';
 
 export interface FuzzCase {
   readonly name: string;

@@ -1,10 +1,11 @@
-// `cellfleet-agent probe --json` as a real process, for the hostile-server suites: its exit
+// `cellfleet-agent probe --json` as a real process, for the hostile-server suites (test tooling,
+// exported through src/testing.ts): its exit
 // code, its stdout and stderr apart, its wall time, and the peak RSS of it and its children
 // (read from /proc while it runs: VmHWM, the high-water mark, so short peaks are not missed).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
+const MAIN = new URL('../main.ts', import.meta.url).pathname;
 
 export interface CliRun {
   readonly code: number | null;
@@ -20,10 +21,7 @@ export interface CliRun {
 
 export async function runProbeCli(args: readonly string[], killAfterMs = 60_000): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['apps/agent/src/main.ts', 'probe', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [MAIN, 'probe', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
