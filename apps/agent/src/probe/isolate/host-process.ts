@@ -82,20 +82,34 @@ export function spawnHost(o: HostOptions): HostProcess {
   });
   ready.catch(() => {});
   const peak = { mb: 0 };
+  // Once killed or faulted a host is never handed out again, even before its exit is seen.
+  let doomed = false;
+  const kill = () => {
+    doomed = true;
+    child.kill('SIGKILL');
+  };
   return {
     pid: child.pid,
     ready,
     get alive() {
-      return child.exitCode === null && child.signalCode === null;
+      return !doomed && child.exitCode === null && child.signalCode === null;
     },
     get peakRssMb() {
       return peak.mb;
     },
-    run: (request, deadlineMs) =>
-      runOne(child, { request, deadlineMs, exited, budgetMb: o.memoryBudgetMb, tail: () => tail, peak }),
-    kill: () => {
-      child.kill('SIGKILL');
+    run: async (request, deadlineMs) => {
+      const out = await runOne(child, {
+        request,
+        deadlineMs,
+        exited,
+        budgetMb: o.memoryBudgetMb,
+        tail: () => tail,
+        peak,
+      });
+      if (out.kind === 'fault') kill();
+      return out;
     },
+    kill,
   };
 }
 

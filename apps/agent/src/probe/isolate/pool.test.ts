@@ -84,7 +84,8 @@ test('a host that does not finish by timeout + grace is stopped, and the probe s
   // A negative grace puts the agent's own deadline before the ladder's: the host looks stalled.
   const pool = createProbePool({ maxHosts: 1, graceMs: -7500 });
   try {
-    await pool.probe(endpoint(await peer('ack-zero-sizes')), { pki, timeoutMs: 3000 }); // start the host
+    await pool.probe(endpoint(await peer('ack-zero-sizes')), { pki, timeoutMs: 8000 }); // start the host
+    assert.equal(pool.stats().faults, 0, 'a quick probe finishes within the 500 ms deadline');
     const t0 = performance.now();
     const r = await pool.probe(endpoint(await peer('silent')), { pki, timeoutMs: 8000 });
     // The ladder itself would give up on the silent Hello after 5 s (its hello cap).
