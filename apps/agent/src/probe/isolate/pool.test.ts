@@ -96,6 +96,11 @@ test('a host that does not finish by timeout + grace is stopped, and the probe s
       /did not finish within 500 ms, so its process was stopped/,
     );
     assert.equal(pool.stats().faults, 1);
+    // The stopped host is never handed out again, even before its exit is seen.
+    const next = await pool.probe(endpoint(await peer('ack-zero-sizes')), { pki, timeoutMs: 8000 });
+    assert.equal(next.body.diagnosis.code, 'protocol-violation');
+    assert.match(next.body.diagnosis.summary, /ReceiveBufferSize 0/);
+    assert.deepEqual([pool.stats().started, pool.stats().faults], [2, 1]);
   } finally {
     await pool.close();
   }
