@@ -2,7 +2,7 @@
 // evidence the host streamed up to the rung it was on, that rung failed with what happened
 // (kind `library-fault`, so the rules say protocol-violation unless the tap caught a status
 // that says more), diagnosed by the same pure rules in the agent's own process.
-import { diagnose, type ProbeEvidence, STEP_NAMES, type StepName, type Vendor } from '@cellfleet/core';
+import { diagnose, type ProbeEvidence, STEP_NAMES, type StepName } from '@cellfleet/core';
 import type { EndpointConfig } from '@cellfleet/protocol';
 import { requestOf, toProbeBody } from '../body.ts';
 import type { ProbeResult } from '../ladder.ts';
@@ -13,7 +13,8 @@ export interface FaultContext {
   readonly fault: Extract<Outcome, { kind: 'fault' }>;
   readonly startedAt: number;
   readonly now: number;
-  readonly vendorHint?: Vendor;
+  /** `--vendor`: a vendor or product id; overrides detection. */
+  readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
 }
 
@@ -66,5 +67,5 @@ function nextStep(ev: ProbeEvidence): StepName {
 }
 
 function emptyEvidence(endpoint: EndpointConfig): ProbeEvidence {
-  return { url: endpoint.url, request: requestOf(endpoint), steps: [] };
+  return { url: endpoint.url, endpointName: endpoint.name, request: requestOf(endpoint), steps: [] };
 }

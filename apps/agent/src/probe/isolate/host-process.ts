@@ -1,14 +1,14 @@
 // One probe host as the agent sees it: a child process with an IPC channel, its output kept
 // off the agent's stdout, a hard deadline per probe and a memory watch from outside (Linux
 // /proc; the host watches itself too, portably). Whatever the host does, run() settles.
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { isSea } from 'node:sea';
+import { fileURLToPath } from 'node:url';
 import type { ProbeEvidence, StepName } from '@cellfleet/core';
 import type { ProbeResult } from '../ladder.ts';
-import { type FromHost, HOST_EXIT, type ProbeRequest } from './messages.ts';
-
-const HOST_MAIN = new URL('./host-main.ts', import.meta.url).pathname;
+import { type FromHost, HOST_EXIT, PROBE_HOST_COMMAND, type ProbeRequest } from './messages.ts';
 
 export interface Progress {
   readonly evidence: ProbeEvidence;
@@ -48,8 +48,8 @@ export interface HostOptions {
 }
 
 export function spawnHost(o: HostOptions): HostProcess {
-  const child = fork(HOST_MAIN, [String(o.memoryBudgetMb)], {
-    execArgv: hostExecArgv(o.memoryBudgetMb),
+  const command = hostCommand(o.memoryBudgetMb);
+  const child = spawn(command.file, command.args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
@@ -191,10 +191,18 @@ function lastError(tail: string): string {
   return (lines.at(-1) ?? tail.split('\n').at(-1) ?? '').trim().slice(0, 300);
 }
 
-/** The host inherits how the agent runs TypeScript, never test or inspector flags. */
-function hostExecArgv(budgetMb: number): string[] {
+/**
+ * How to start a host. The packaged executable (a single executable application, issue 14) has
+ * no source files beside it: it starts itself with the hidden command `cli.ts` hands to
+ * host.ts, its V8 flags fixed in the executable. From a checkout, Node runs host-main.ts with
+ * the agent's TypeScript flags (never test or inspector flags) and a V8 heap cap.
+ */
+function hostCommand(budgetMb: number): { file: string; args: string[] } {
+  if (isSea()) return { file: process.execPath, args: [PROBE_HOST_COMMAND, String(budgetMb)] };
+  const main = fileURLToPath(new URL('./host-main.ts', import.meta.url));
   const keep = process.execArgv.filter((a) => /strip-types|transform-types|no-warnings|experimental/.test(a));
-  return [...keep, `--max-old-space-size=${Math.max(64, Math.round(budgetMb * 0.75))}`];
+  const heap = `--max-old-space-size=${Math.max(64, Math.round(budgetMb * 0.75))}`;
+  return { file: process.execPath, args: [...keep, heap, main, String(budgetMb)] };
 }
 
 function rssMb(pid: number | undefined): number | undefined {

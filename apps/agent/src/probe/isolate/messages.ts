@@ -1,7 +1,7 @@
 // What the agent and its probe host say to each other over the IPC channel. The host is a
 // child process that runs the ladder (and node-opcua) so that whatever a server sends can at
 // worst kill the host, never the agent (issue 12). One probe at a time per host.
-import type { ProbeEvidence, StepName, Vendor } from '@cellfleet/core';
+import type { ProbeEvidence, StepName } from '@cellfleet/core';
 import type { EndpointConfig } from '@cellfleet/protocol';
 import type { ProbeResult } from '../ladder.ts';
 
@@ -17,13 +17,17 @@ export interface ProbeRequest {
   readonly endpoint: EndpointConfig;
   readonly pki: PkiRef;
   readonly timeoutMs: number;
-  readonly vendorHint?: Vendor;
+  /** `--vendor`: a vendor or product id; overrides detection. */
+  readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
 }
 
 export type ToHost = ProbeRequest;
 
 export type FaultKind = 'crash' | 'memory';
+
+/** The hidden `cellfleet-agent` command the packaged executable starts its probe hosts with. */
+export const PROBE_HOST_COMMAND = '__probe-host';
 
 /** Exit codes of a host that faulted, for when its last message did not make it through. */
 export const HOST_EXIT = { crash: 70, memory: 71 } as const;

@@ -2,7 +2,6 @@
 // agent (issue 12). A host serves one probe at a time and is reused; a host that faulted is
 // gone and the probe gets a diagnosis from its last evidence (fault-result.ts). At most
 // `maxHosts` run at once (more probes wait); an idle host exits after `idleMs`.
-import type { Vendor } from '@cellfleet/core';
 import type { EndpointConfig } from '@cellfleet/protocol';
 import type { ProbeResult } from '../ladder.ts';
 import { faultResult } from './fault-result.ts';
@@ -24,7 +23,8 @@ export interface ProbePoolOptions {
 export interface IsolatedProbe {
   readonly pki: PkiRef;
   readonly timeoutMs: number;
-  readonly vendorHint?: Vendor;
+  /** `--vendor`: a vendor or product id; overrides detection. */
+  readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
 }
 
@@ -118,7 +118,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
   };
 }
 
-function pick(req: IsolatedProbe): { vendorHint?: Vendor; clockSkewThresholdMs?: number } {
+function pick(req: IsolatedProbe): { vendorHint?: string; clockSkewThresholdMs?: number } {
   return {
     ...(req.vendorHint ? { vendorHint: req.vendorHint } : {}),
     ...(req.clockSkewThresholdMs ? { clockSkewThresholdMs: req.clockSkewThresholdMs } : {}),
