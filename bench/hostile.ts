@@ -21,7 +21,7 @@ import {
   scriptedCases,
   startTestServer,
   summarize,
-} from '../apps/agent/src/testing.ts';
+} from '@cellfleet/agent';
 import { fmt, machine, writeSection } from './lib/report.ts';
 
 const { values } = parseArgs({

@@ -1,13 +1,11 @@
 // The demo fleet: a hub (embedded aedes + SQLite) and emulated cells in two sister groups, each
 // with its own enrolled agent, with drift and a fault that are true on first run. Used by
 // `npm run demo` and by the browser tests, so what the tests see is what a visitor sees.
+
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseConfig } from '@cellfleet/agent/config/load';
-import { createProbePool } from '@cellfleet/agent/probe/isolate/pool';
-import type { Agent } from '@cellfleet/agent/runtime/agent';
-import { startAgentRuntime } from '@cellfleet/agent/runtime/start';
+import { type Agent, createProbePool, parseConfig, startAgentRuntime } from '@cellfleet/agent';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell, type Hub, proposeFromSnapshots, startHub } from '@cellfleet/hub';
 import type { Logger } from 'pino';

@@ -8,10 +8,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { HOSTILE_SCRIPTS, startHostilePeer, startTestServer } from '@cellfleet/agent';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail } from '@cellfleet/protocol';
 import { freePort, removeDir, tempDir, waitFor } from '@cellfleet/testkit';
-import { HOSTILE_SCRIPTS, startHostilePeer, startTestServer } from '../../apps/agent/src/testing.ts';
 import rootPackage from '../../package.json' with { type: 'json' };
 import { type Packaged, packageAgent } from '../../scripts/package/build.ts';
 import { enrollAgent, startTestHub, type TestHub } from './support/hub.ts';

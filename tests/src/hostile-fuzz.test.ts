@@ -24,7 +24,7 @@ import {
   startTestServer,
   summarize,
   type TestServer,
-} from '../../apps/agent/src/testing.ts';
+} from '@cellfleet/agent';
 
 const BUDGET_MB = 512;
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-fuzz-'));

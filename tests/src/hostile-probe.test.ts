@@ -8,15 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { HOSTILE_SCRIPTS, onlyJson, type RawPeer, runProbeCli, startHostilePeer } from '@cellfleet/agent';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import { removeDir, waitFor } from '@cellfleet/testkit';
-import {
-  HOSTILE_SCRIPTS,
-  onlyJson,
-  type RawPeer,
-  runProbeCli,
-  startHostilePeer,
-} from '../../apps/agent/src/testing.ts';
 import { enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
 const TIMEOUT = 3000;
