@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Agent, parseConfig, startAgentRuntime } from '@cellfleet/agent';
+import { type Agent, createProbePool, parseConfig, startAgentRuntime } from '@cellfleet/agent';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell, type Hub, proposeFromSnapshots, startHub } from '@cellfleet/hub';
 import type { Logger } from 'pino';
@@ -183,6 +183,8 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
   const cells = new Map<string, RunningCell>();
   const agents = new Map<string, Agent>();
   const closers: Array<() => Promise<void>> = [];
+  // One set of probe hosts for all agents of this process, not a node-opcua child per agent.
+  const probePool = createProbePool({ maxHosts: 2 });
   for (const d of DEMO_CELLS) {
     const cell = await startCell(d.cell);
     const enrolled = await enrollCell(
@@ -207,7 +209,11 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
     const config = parseConfig(configText, join(dataDir, 'agent.yaml'));
     // What a tech does once per server with `cellfleet-agent trust`: agents never trust unknown servers.
     trustServer(dataDir, cell.serverCertificate());
-    const running = await startAgentRuntime(config, { logger: o.logger, disableFileWatchers: true });
+    const running = await startAgentRuntime(config, {
+      logger: o.logger,
+      disableFileWatchers: true,
+      probePool,
+    });
     agents.set(enrolled.id, running.agent);
     closers.push(async () => {
       await running.stop().catch(() => {});
@@ -227,6 +233,7 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
     seedExample: () => seedExample(hub, say),
     async stop() {
       for (const close of closers) await close();
+      await probePool.close();
       await hub.stop();
     },
   };

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { HOSTILE_SCRIPTS, startHostilePeer, startTestServer } from '@cellfleet/agent';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { CellDetail } from '@cellfleet/protocol';
 import { freePort, removeDir, tempDir, waitFor } from '@cellfleet/testkit';
@@ -77,6 +78,28 @@ describe('packaged Linux executable, alone in an empty folder', () => {
     );
     // node-opcua-pki made the agent's certificate from the bundle alone (no files beside it).
     assert.ok(existsSync(join(home, '.cellfleet/pki/own/certs/client_certificate.pem')));
+  });
+
+  // Issue 12: the packaged executable runs its probes in probe hosts too (itself, started with
+  // a hidden command): node-opcua crashing on a truncated ERR is a diagnosis, not a dead agent.
+  test('a server that crashes node-opcua: exit 1, one JSON document, protocol-violation', async () => {
+    const script = HOSTILE_SCRIPTS.find((s) => s.name === 'opn-answered-with-short-err');
+    assert.ok(script);
+    const server = await startTestServer({ dir: join(work, 'opcua-server') });
+    const peer = await startHostilePeer({
+      script: script.make(),
+      upstream: { host: '127.0.0.1', port: server.port },
+    });
+    try {
+      const r = await agent('probe', peer.url, '--json', '--timeout', '5000');
+      assert.equal(r.code, 1, r.err);
+      const body = JSON.parse(r.out);
+      assert.equal(body.diagnosis.code, 'protocol-violation');
+      assert.match(body.steps.at(-1).detail, /node-opcua\) crashed/);
+    } finally {
+      await peer.close();
+      await server.stop();
+    }
   });
 
   test('a malformed URL is bad usage: exit 2', async () => {

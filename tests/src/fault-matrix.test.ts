@@ -9,7 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type AgentPki, openAgentPki, type ProbeResult, probeEndpoint, startRawPeer } from '@cellfleet/agent';
+import {
+  type AgentPki,
+  HOSTILE_SCRIPTS,
+  openAgentPki,
+  type ProbeResult,
+  probeEndpoint,
+  startHostilePeer,
+  startRawPeer,
+} from '@cellfleet/agent';
 import { type Fault, type RunningCell, startCell } from '@cellfleet/cellsim';
 import type { EndpointConfig } from '@cellfleet/protocol';
 import { MATRIX_STEPS, runVendorMatrix, VENDOR_CASES } from './support/vendor-matrix.ts';
@@ -48,6 +56,21 @@ async function withFaults(cell: RunningCell, faults: Fault[], extra: Partial<End
 
 async function withPeer(behaviour: 'opcua-error', status: number) {
   const peer = await startRawPeer(behaviour, status);
+  try {
+    return await probe(peer.url);
+  } finally {
+    await peer.close();
+  }
+}
+
+/** A scripted hostile peer (hostile-scripts.ts); `front` puts it in front of that cell as a proxy. */
+async function withScript(name: string, front?: RunningCell) {
+  const script = HOSTILE_SCRIPTS.find((x) => x.name === name);
+  if (!script) throw new Error(`no hostile script ${name}`);
+  const upstream = front
+    ? { upstream: { host: '127.0.0.1', port: Number(new URL(front.endpointUrl).port) } }
+    : {};
+  const peer = await startHostilePeer({ script: script.make(), ...upstream });
   try {
     return await probe(peer.url);
   } finally {
@@ -162,6 +185,43 @@ const ROWS: Row[] = [
     expected: 'unknown',
     as: 'primary',
     run: () => withPeer('opcua-error', 0x80240000),
+  },
+  // Issue 13, seen on other stacks: a server that does not trust the agent answers the secure
+  // OpenSecureChannel with ERR BadSecurityChecksFailed and an empty reason, then closes (also
+  // out of the box, with its default empty trust list); node-opcua loses the status.
+  {
+    fault: 'ERR BadSecurityChecksFailed, empty reason, at the secure OPN',
+    peer: 'raw TCP proxy → cellsim kepware',
+    expected: 'client-cert-untrusted',
+    as: 'primary',
+    run: () => withScript('secure-opn-err-empty-reason', kep),
+    check: (r) =>
+      assert.match(
+        r.body.steps.at(-1)?.detail ?? '',
+        /ERR BadSecurityChecksFailed \(0x80130000\) with an empty reason/,
+      ),
+  },
+  {
+    fault: 'secure OPN closed without a word after a clean discovery',
+    peer: 'raw TCP proxy → cellsim kepware',
+    expected: 'client-cert-untrusted',
+    as: 'primary',
+    run: () => withScript('secure-opn-closed', kep),
+  },
+  // Issue 13: a reset after Hello is an allow-list, a connection limit or a crash, not another protocol.
+  {
+    fault: 'TCP reset right after Hello',
+    peer: 'raw TCP peer',
+    expected: 'connection-dropped',
+    as: 'primary',
+    run: () => withScript('reset-after-hello'),
+  },
+  {
+    fault: 'Acknowledge with buffer sizes 0',
+    peer: 'raw TCP peer',
+    expected: 'protocol-violation',
+    as: 'primary',
+    run: () => withScript('ack-zero-sizes'),
   },
   {
     fault: 'strict-pki',

@@ -9,6 +9,13 @@ import type { CellDetail, CellSummary } from '@cellfleet/protocol';
 import { waitFor } from '@cellfleet/testkit';
 import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 
+/**
+ * A first probe waits for the agent's start and its probe host's (each loads node-opcua, about
+ * 1.5 s on an idle machine; issue 12 put probes in a child process); on a loaded machine both
+ * take several times that.
+ */
+const FIRST_PROBE_MS = 60_000;
+
 let hub: TestHub;
 let cell: RunningCell;
 const agents: AgentProcess[] = [];
@@ -46,10 +53,14 @@ describe('spine: agent → MQTT → hub → API', () => {
       trustServers: [cell.serverCertificate()],
     });
     agents.push(spawnAgent(a.configPath));
-    const detail = await waitFor('press-01 online with a probe', async () => {
-      const c = await cellState(a.id);
-      return c.online && c.buildInfo ? c : undefined;
-    });
+    const detail = await waitFor(
+      'press-01 online with a probe',
+      async () => {
+        const c = await cellState(a.id);
+        return c.online && c.buildInfo ? c : undefined;
+      },
+      FIRST_PROBE_MS,
+    );
     assert.equal(detail.sisterGroup, 'presses');
     assert.equal(detail.buildInfo?.softwareVersion, '6.16.1');
     assert.match(detail.buildInfo?.productName ?? '', /KEPServerEX|Kepware/);
@@ -115,7 +126,11 @@ describe('spine: agent → MQTT → hub → API', () => {
       trustServers: [cell.serverCertificate()],
     });
     agents.push(spawnAgent(a.configPath));
-    await waitFor('press-04 first probe', async () => ((await cellState(a.id)).lastProbe ? true : undefined));
+    await waitFor(
+      'press-04 first probe',
+      async () => ((await cellState(a.id)).lastProbe ? true : undefined),
+      FIRST_PROBE_MS,
+    );
     const before = (await hub.hub.services.cells.messageLog(a.id)).length;
     await hub.stop();
     await new Promise((r) => setTimeout(r, 4000)); // ~4 probes pile up in the outbox
@@ -143,7 +158,11 @@ describe('spine: agent → MQTT → hub → API', () => {
     });
     const first = spawnAgent(a.configPath);
     agents.push(first);
-    await waitFor('press-05 online', async () => ((await cellState(a.id)).lastProbe ? true : undefined));
+    await waitFor(
+      'press-05 online',
+      async () => ((await cellState(a.id)).lastProbe ? true : undefined),
+      FIRST_PROBE_MS,
+    );
     await hub.stop(); // no acks: the outbox fills
     await new Promise((r) => setTimeout(r, 3000));
     await first.kill('SIGKILL');

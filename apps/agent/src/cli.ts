@@ -3,6 +3,7 @@
 // OPC UA code at all (issue 14: the agent's RSS budget).
 import type { CliCommand, CliIO } from './cli-types.ts';
 import { AGENT_ERROR_EXIT, AgentError } from './errors.ts';
+import { PROBE_HOST_COMMAND } from './probe/isolate/messages.ts';
 import { buildInfo, formatVersion } from './version.ts';
 
 interface Command {
@@ -54,6 +55,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (name === '--version' || name === '-v' || name === 'version') {
     io.stdout.write(formatVersion(buildInfo(), process.version));
     return 0;
+  }
+  // A probe host of the packaged executable (probe/isolate): serves until its agent goes.
+  if (name === PROBE_HOST_COMMAND) {
+    (await import('./probe/isolate/host.ts')).serveProbes({ memoryBudgetMb: Number(rest[0]) || 512 });
+    return new Promise<number>(() => {});
   }
   const command = COMMANDS[name];
   if (!command) {

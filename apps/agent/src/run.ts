@@ -4,7 +4,7 @@ import pino from 'pino';
 import { type CliCommand, EXIT } from './cli-types.ts';
 import { loadConfig } from './config/load.ts';
 import { AgentError } from './errors.ts';
-import { startAgentRuntime } from './runtime/start.ts';
+import { createProbePool } from './probe/isolate/pool.ts';
 
 export const RUN_HELP = `cellfleet-agent run — probe this cell's OPC UA endpoints and report to the hub
 
@@ -31,11 +31,17 @@ export const runCommand: CliCommand = async (argv, io) => {
     throw new AgentError('usage', '--config FILE is required (see cellfleet-agent run --help)');
   const config = loadConfig(values.config);
   const logger = pino({ level: config.logLevel, base: { svc: 'agent' } });
-  const running = await startAgentRuntime(config, { logger });
+  // The probe host loads node-opcua while this process loads the runtime: the first probe
+  // waits for one import, not two in a row.
+  const probePool = createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
+  probePool.warm();
+  const { startAgentRuntime } = await import('./runtime/start.ts');
+  const running = await startAgentRuntime(config, { logger, probePool });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await running.stop();
+  await probePool.close();
   return EXIT.ok;
 };

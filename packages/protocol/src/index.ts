@@ -10,4 +10,5 @@ export * from './messages/snapshot.ts';
 export * from './messages/state.ts';
 export * from './registry.ts';
 export * from './topics.ts';
+export * from './unknown-keys.ts';
 export * from './validate.ts';

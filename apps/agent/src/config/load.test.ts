@@ -65,6 +65,24 @@ describe('agent config', () => {
       /endpoints\[1\]\.name "kepware" is used twice/,
     ],
     [
+      'a miscased trustOnFirstUse (issue 12)',
+      valid.replace(
+        'url: opc.tcp://127.0.0.1:49320',
+        'url: opc.tcp://127.0.0.1:49320\n    trustOnFirstUSE: true',
+      ),
+      /agent\.yaml: endpoints\[0\]\.trustOnFirstUSE is not a known key; did you mean endpoints\[0\]\.trustOnFirstUse\?/,
+    ],
+    [
+      'a misspelled logLevel',
+      `${valid}logLevl: debug`,
+      /logLevl is not a known key; did you mean logLevel\?/,
+    ],
+    [
+      'a miscased probe.intervalMs',
+      `${valid}probe: { intervalMS: 1000 }`,
+      /probe\.intervalMS is not a known key; did you mean probe\.intervalMs\?/,
+    ],
+    [
       'a password without a user',
       valid.replace('url: opc.tcp://127.0.0.1:49320', 'url: opc.tcp://127.0.0.1:49320\n    password: x'),
       /endpoints\[0\]\.password is set but endpoints\[0\]\.user is not/,
@@ -83,6 +101,17 @@ describe('agent config', () => {
       assert.throws(() => parseConfig(text, '/etc/cellfleet/agent.yaml'), expected);
     });
   }
+
+  test('an unknown key and a schema problem are both named, the unknown key first', () => {
+    const text = `${valid.replace('cell: press-01, ', '')}logLevl: debug`;
+    assert.throws(
+      () => parseConfig(text, 'a.yaml'),
+      (err: Error) =>
+        /^a\.yaml: logLevl is not a known key; did you mean logLevel\?\na\.yaml: identity\.cell is required/.test(
+          err.message,
+        ),
+    );
+  });
 
   test('a missing file says so with its path', () => {
     assert.throws(

@@ -9,6 +9,8 @@ import {
   AgentConfigSchema,
   compileChecker,
   type EndpointConfig,
+  findUnknownKeys,
+  formatUnknownKey,
   type Identity,
   type MaintenanceScript,
 } from '@cellfleet/protocol';
@@ -52,9 +54,11 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
     throw new AgentError('config-invalid', `${file}: not valid YAML (${e.message.split('\n')[0]})`);
   }
   const raw: unknown = doc.toJS();
-  if (!checker.check(raw)) {
-    const issues = checker.issues(raw);
-    throw new AgentError('config-invalid', issues.map((i) => `${file}: ${i.field} ${i.reason}`).join('\n'));
+  // A misspelled key would otherwise be ignored and its default used (issue 12: trustOnFirstUSE).
+  const unknown = findUnknownKeys(AgentConfigSchema, raw).map((u) => `${file}: ${formatUnknownKey(u)}`);
+  if (unknown.length > 0 || !checker.check(raw)) {
+    const issues = checker.issues(raw).map((i) => `${file}: ${i.field} ${i.reason}`);
+    throw new AgentError('config-invalid', [...unknown, ...issues].join('\n'));
   }
   const names = new Set<string>();
   raw.endpoints.forEach((ep, i) => {

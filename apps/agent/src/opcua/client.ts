@@ -13,6 +13,7 @@ import {
   UserTokenType,
 } from 'node-opcua-client';
 import type { AgentPki } from '../pki/pki.ts';
+import { HELLO_LIMITS } from './uacp.ts';
 
 export interface ClientOptions {
   readonly pki: AgentPki;
@@ -36,6 +37,8 @@ export function createClient(opts: ClientOptions): OPCUAClient {
     endpointMustExist: false,
     // A full strategy: a partial one inherits maxRetry 10 from the channel defaults (§0.4).
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200, randomisationFactor: 0 },
+    // The Hello's limits, stated (they are node-opcua's defaults) so the socket tap knows them.
+    transportSettings: { ...HELLO_LIMITS },
     transportTimeout: t,
     defaultTransactionTimeout: t,
     requestedSessionTimeout: 60_000,

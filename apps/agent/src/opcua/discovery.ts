@@ -15,7 +15,7 @@ export interface Discovery {
 export async function connectDiscovery(url: string, pki: AgentPki, timeoutMs: number): Promise<OPCUAClient> {
   const client = createClient({ pki, timeoutMs });
   try {
-    await withDeadline(client.connect(url), timeoutMs, 'hello');
+    await withDeadline(client.connect(url), timeoutMs, 'discovery channel');
     return client;
   } catch (err) {
     await quietly(() => client.disconnect());

@@ -21,6 +21,8 @@ export interface TestServerOptions {
   readonly policies?: readonly SecurityPolicy[];
   readonly hostname?: string;
   readonly maxSessions?: number;
+  /** Concurrent connections per endpoint (node-opcua's default is 10). */
+  readonly maxConnections?: number;
   readonly productName?: string;
   readonly manufacturerName?: string;
   /** BuildInfo.BuildDate (node-opcua's default: 2020-02-01). */
@@ -55,6 +57,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     securityModes: [...(opts.modes ?? [MessageSecurityMode.None, MessageSecurityMode.SignAndEncrypt])],
     securityPolicies: [...(opts.policies ?? [SecurityPolicy.None, SecurityPolicy.Basic256Sha256])],
     serverCapabilities: { maxSessions: opts.maxSessions ?? 20 },
+    ...(opts.maxConnections ? { maxConnectionsPerEndpoint: opts.maxConnections } : {}),
     buildInfo: {
       productName: opts.productName ?? 'Test Server',
       manufacturerName: opts.manufacturerName ?? 'Cellfleet tests',

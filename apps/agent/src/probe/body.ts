@@ -53,6 +53,16 @@ export function toProbeBody(o: {
   };
 }
 
+/** What was asked of the probe, as the evidence records it (never the password itself). */
+export function requestOf(endpoint: EndpointConfig): ProbeEvidence['request'] {
+  return {
+    security: endpoint.security ?? 'auto',
+    allowSecurityNone: endpoint.allowSecurityNone ?? false,
+    hasCredentials: endpoint.user !== undefined,
+    trustOnFirstUse: endpoint.trustOnFirstUse ?? false,
+  };
+}
+
 const cap = (lines: readonly string[], n: number, len = 2048) =>
   lines.slice(0, n).map((l) => l.slice(0, len));
 

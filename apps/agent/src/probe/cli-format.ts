@@ -8,7 +8,12 @@ import type { ProbeResult } from './ladder.ts';
 /** Codes after which the server side must trust the agent's certificate. */
 const AGENT_MUST_BE_TRUSTED = new Set(['client-cert-untrusted', 'client-cert-expired']);
 
-export function formatProbe(r: ProbeResult, pki: AgentPki, pkiDir: string): string {
+/** The agent certificate as the human output shows it (an AgentPki has these fields). */
+export type AgentCertificateView = {
+  readonly certificate: Pick<AgentPki['certificate'], 'thumbprint' | 'notAfter'>;
+} & Pick<AgentPki, 'applicationUri' | 'certificateFile'>;
+
+export function formatProbe(r: ProbeResult, pki: AgentCertificateView, pkiDir: string): string {
   const out: string[] = [`Probe of ${r.body.url}`, ''];
   const width = Math.max(...r.body.steps.map((s) => s.name.length), 8);
   for (const s of r.body.steps) {
@@ -70,7 +75,7 @@ function formatDiagnosis(d: Diagnosis, det: VendorDetection): string[] {
   return out;
 }
 
-function agentCertificate(pki: AgentPki): string[] {
+function agentCertificate(pki: AgentCertificateView): string[] {
   return [
     'Agent certificate (the server must trust it):',
     `  thumbprint       ${formatThumbprint(pki.certificate.thumbprint)}`,

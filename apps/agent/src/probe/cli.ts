@@ -1,12 +1,15 @@
 // `cellfleet-agent probe` (CliCommand contract in cli-types.ts: exit 0 ok, 1 diagnosed failure,
 // 2 bad usage). `trust` lives in ../trust/cli.ts.
+// The probe runs in a probe host (isolate/), so this process loads no node-opcua for it and
+// its stdout carries nothing but the result (issue 12: node-opcua log lines before --json).
+import { join } from 'node:path';
 import type { CliCommand, CliIO } from '../cli-types.ts';
 import { EXIT } from '../cli-types.ts';
-import { openAgentPki } from '../pki/pki.ts';
 import { parseProbeArgs, UsageError } from './cli-args.ts';
-import { formatProbe } from './cli-format.ts';
+import { type AgentCertificateView, formatProbe } from './cli-format.ts';
 import { PROBE_HELP } from './cli-help.ts';
-import { probeEndpoint } from './ladder.ts';
+import { createProbePool } from './isolate/pool.ts';
+import type { ProbeResult } from './ladder.ts';
 
 function usage(io: CliIO, err: unknown, help: string): number {
   if (!(err instanceof UsageError)) throw err;
@@ -25,27 +28,39 @@ export const probeCommand: CliCommand = async (argv, io) => {
     io.stdout.write(PROBE_HELP);
     return EXIT.ok;
   }
-  const pki = await openAgentPki({ dir: args.pki, disableFileWatchers: true });
+  const endpoint = {
+    name: 'cli',
+    url: args.url,
+    security: args.security,
+    allowSecurityNone: args.allowNone,
+    trustOnFirstUse: args.trustOnFirstUse,
+    ...(args.user === undefined ? {} : { user: args.user }),
+    ...(args.password === undefined ? {} : { password: args.password }),
+  };
+  const pool = createProbePool({ maxHosts: 1, onLog: (line) => io.stderr.write(`${line}\n`) });
   try {
-    const endpoint = {
-      name: 'cli',
-      url: args.url,
-      security: args.security,
-      allowSecurityNone: args.allowNone,
-      trustOnFirstUse: args.trustOnFirstUse,
-      ...(args.user === undefined ? {} : { user: args.user }),
-      ...(args.password === undefined ? {} : { password: args.password }),
-    };
-    const result = await probeEndpoint(endpoint, {
-      pki,
+    const result = await pool.probe(endpoint, {
+      pki: { dir: args.pki },
       timeoutMs: args.timeoutMs,
       ...(args.vendor ? { vendorHint: args.vendor } : {}),
     });
     io.stdout.write(
-      args.json ? `${JSON.stringify(result.body, null, 2)}\n` : formatProbe(result, pki, args.pki),
+      args.json
+        ? `${JSON.stringify(result.body, null, 2)}\n`
+        : formatProbe(result, agentOf(result, args.pki), args.pki),
     );
     return result.body.ok ? EXIT.ok : EXIT.diagnosedFailure;
   } finally {
-    await pki.dispose();
+    await pool.close();
   }
 };
+
+/** What the human output shows of the agent's certificate, from the probe's own evidence. */
+function agentOf(r: ProbeResult, dir: string): AgentCertificateView {
+  const c = r.evidence.agentCertificate;
+  return {
+    certificate: { thumbprint: c?.thumbprint ?? '', notAfter: c?.notAfter ?? 0 },
+    applicationUri: c?.applicationUri ?? '(unknown)',
+    certificateFile: join(dir, 'own', 'certs', 'client_certificate.pem'),
+  };
+}

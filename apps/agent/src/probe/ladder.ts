@@ -2,20 +2,28 @@
 // time, stops at the first failure, always closes what it opened, and hands the evidence to
 // the pure diagnose() of @cellfleet/core. The whole walk is bounded by `timeoutMs` (plus the
 // short cleanup of quietly()).
-import { type DiagnoseResult, diagnose, healthSignals, type ProbeEvidence } from '@cellfleet/core';
+import {
+  type DiagnoseResult,
+  diagnose,
+  healthSignals,
+  type ProbeEvidence,
+  type StepName,
+} from '@cellfleet/core';
 import type { EndpointConfig, ProbeBody } from '@cellfleet/protocol';
 import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua-client';
 import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from '../opcua/client.ts';
 import { type Budget, budget, quietly, withDeadline } from '../opcua/deadline.ts';
 import { connectDiscovery, readEndpoints } from '../opcua/discovery.ts';
 import type { AgentPki } from '../pki/pki.ts';
-import { toProbeBody } from './body.ts';
+import { requestOf, toProbeBody } from './body.ts';
 import { toCertificateEvidence } from './certificates.ts';
 import { readDeviceHealth } from './health.ts';
+import { sayHello } from './hello.ts';
 import { type Draft, runCertificates, runSelect } from './ladder-security.ts';
 import { advertisedHosts, parseOpcTcpUrl, resolveHost, tcpConnect } from './network.ts';
 import { readLimits, readServer } from './reads.ts';
 import { createRecorder, LadderStop, type Recorder } from './recorder.ts';
+import { annotate, type Tap, withTap } from './tap.ts';
 
 export interface ProbeOptions {
   readonly pki: AgentPki;
@@ -24,6 +32,10 @@ export interface ProbeOptions {
   /** `--vendor`: a vendor id (`siemens`) or a product id (`wincc-unified`); overrides detection. */
   readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
+  /** Told at every rung boundary, with the evidence so far (the isolation host streams it). */
+  readonly observe?: (evidence: ProbeEvidence, running: StepName | undefined) => void;
+  /** Handed the probe's socket tap, for a host that must report it if node-opcua crashes. */
+  readonly onTap?: (tap: Tap) => void;
 }
 
 export interface ProbeResult {
@@ -33,21 +45,34 @@ export interface ProbeResult {
 }
 
 /** Per-rung caps, so one slow rung leaves time for an honest answer about it. */
-const CAP = { dns: 2000, tcp: 3000, advertised: 1000 } as const;
+const CAP = { dns: 2000, tcp: 3000, hello: 5000, advertised: 1000 } as const;
 
-export async function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
+/** Rungs where node-opcua talks to the server: the tap may know what it really sent. */
+const TAPPED: ReadonlySet<StepName> = new Set(['endpoints', 'secure-channel', 'session', 'reads']);
+
+export function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
+  return withTap((tap) => {
+    opts.onTap?.(tap);
+    return probeTapped(endpoint, opts, tap);
+  });
+}
+
+async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Tap): Promise<ProbeResult> {
   const startedAt = Date.now();
   const t0 = performance.now();
-  const rec = createRecorder({ secrets: endpoint.password ? [endpoint.password] : [] });
+  let mark = 0;
+  const rec = createRecorder({
+    secrets: endpoint.password ? [endpoint.password] : [],
+    annotate: (error, name) => (TAPPED.has(name) ? annotate(error, tap.notes(mark)) : error),
+    onChange: (running) => {
+      if (running) mark = tap.opened;
+      opts.observe?.(ev as ProbeEvidence, running);
+    },
+  });
   const ev: Draft = {
     url: endpoint.url,
     endpointName: endpoint.name,
-    request: {
-      security: endpoint.security ?? 'auto',
-      allowSecurityNone: endpoint.allowSecurityNone ?? false,
-      hasCredentials: endpoint.user !== undefined,
-      trustOnFirstUse: endpoint.trustOnFirstUse ?? false,
-    },
+    request: requestOf(endpoint),
     steps: rec.steps,
     agentCertificate: toCertificateEvidence(opts.pki.certificate),
   };
@@ -94,10 +119,17 @@ async function walk(ctx: Ctx): Promise<void> {
     (a) => a.join(', '),
   );
   ev.addresses = addresses;
+  const address = addresses[0] ?? host;
   await rec.step(
     'tcp',
-    () => tcpConnect(addresses[0] ?? host, port, time.slice(CAP.tcp)),
-    () => `connected to ${addresses[0]}:${port}`,
+    () => tcpConnect(address, port, time.slice(CAP.tcp)),
+    () => `connected to ${address}:${port}`,
+  );
+  await rec.step(
+    'hello',
+    () => sayHello({ url: ctx.endpoint.url, address, port, ms: time.slice(CAP.hello) }),
+    (a) =>
+      `Acknowledge: buffers ${a.receiveBufferSize}/${a.sendBufferSize}, max message ${a.maxMessageSize || 'unlimited'}, max chunks ${a.maxChunkCount || 'unlimited'}`,
   );
   const descriptions = await discovery(ctx, host);
   const chosen = await runSelect(ctx);
@@ -117,23 +149,22 @@ async function walk(ctx: Ctx): Promise<void> {
   );
 }
 
-/** Hello/Acknowledge on a None channel, then GetEndpoints (research §2.4 steps 3-4). */
+/** node-opcua's None channel, then GetEndpoints (research §2.4 steps 3-4). */
 async function discovery(ctx: Ctx, host: string): Promise<EndpointDescription[]> {
   const { rec, ev, time, opts } = ctx;
-  const client = await rec.step(
-    'hello',
-    () => connectDiscovery(ctx.endpoint.url, opts.pki, time.slice(time.remaining())),
-    () => 'Acknowledge received',
-  );
+  let client: OPCUAClient | undefined;
   let closed = false;
   const close = async () => {
-    if (!closed) await quietly(() => client.disconnect(), 500);
+    if (!closed && client) await quietly(() => (client as OPCUAClient).disconnect(), 500);
     closed = true;
   };
   ctx.open.push(close);
   const found = await rec.step(
     'endpoints',
-    () => readEndpoints(client, time.slice(time.remaining())),
+    async () => {
+      client = await connectDiscovery(ctx.endpoint.url, opts.pki, time.slice(time.remaining()));
+      return readEndpoints(client, time.slice(time.remaining()));
+    },
     (d) => `${d.endpoints.length} endpoints`,
   );
   await close();

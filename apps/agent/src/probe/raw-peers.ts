@@ -1,6 +1,7 @@
 // Raw TCP peers for the network rungs (research §6: "Not OPC UA, silent, or drop-on-accept:
 // plain net.createServer stubs"). Used by the ladder tests and the fault matrix.
 import { createServer, type Server, type Socket } from 'node:net';
+import { encodeErr } from '../opcua/uacp.ts';
 
 export type PeerBehaviour = 'silent' | 'http' | 'drop' | 'opcua-error';
 
@@ -26,8 +27,13 @@ export async function startRawPeer(behaviour: PeerBehaviour, status = 0x80830000
         socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
       );
     } else if (behaviour === 'opcua-error')
-      socket.once('data', () => socket.end(errMessage(status, 'refused')));
+      socket.once('data', () => socket.end(encodeErr(status, 'refused')));
   });
+  return listenPeer(server, sockets);
+}
+
+/** Listens on a free loopback port; close() ends every socket in `sockets`, then the server. */
+export async function listenPeer(server: Server, sockets: ReadonlySet<Socket>): Promise<RawPeer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -39,18 +45,6 @@ export async function startRawPeer(behaviour: PeerBehaviour, status = 0x80830000
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** ERRF: 'ERR' 'F' size(u32) error(u32) reason(String: i32 length + UTF-8). */
-function errMessage(status: number, reason: string): Buffer {
-  const text = Buffer.from(reason, 'utf8');
-  const b = Buffer.alloc(16 + text.length);
-  b.write('ERRF', 0, 'ascii');
-  b.writeUInt32LE(b.length, 4);
-  b.writeUInt32LE(status, 8);
-  b.writeInt32LE(text.length, 12);
-  text.copy(b, 16);
-  return b;
 }
 
 /** A port that was just free: listen, note the port, close. */

@@ -11,7 +11,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { mqttLink } from '../link/mqtt-link.ts';
 import { openOutbox } from '../outbox/outbox.ts';
 import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
-import { probeEndpoint } from '../probe/index.ts';
+import { createProbePool, type ProbePool } from '../probe/isolate/pool.ts';
 import { type Agent, createAgent } from './agent.ts';
 import { lazyActionExecutor, lazySnapshotDuty } from './lazy.ts';
 
@@ -27,12 +27,21 @@ export interface StartOptions {
   /** Many agents in one process (the demo) should not each watch their PKI folders. */
   readonly disableFileWatchers?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Where probes run (issue 12: isolated, so no server can crash or bloat the agent). Many
+   * agents in one process (the demo) share one; by default each agent has its own.
+   */
+  readonly probePool?: ProbePool;
 }
 
 export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions): Promise<RunningAgent> {
   mkdirSync(config.dataDir, { recursive: true });
   const cell = cellId(config.identity);
   const logger = o.logger;
+  // Started first: the probe host loads node-opcua while this process opens its stores and PKI.
+  const pool =
+    o.probePool ?? createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
+  pool.warm();
   const outbox = openOutbox(join(config.dataDir, 'outbox.db'), config.outbox);
   // A stable applicationUri: servers trust the agent's certificate once, not on every restart.
   const pki = await openAgentPki({
@@ -40,8 +49,16 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
-  const probe = async (endpoint: EndpointConfig, timeoutMs: number) =>
-    (await probeEndpoint(endpoint, { pki, timeoutMs })).body;
+  const probe = async (endpoint: EndpointConfig, timeoutMs: number) => {
+    const r = await pool.probe(endpoint, {
+      pki: { dir: pki.dir, applicationUri: pki.applicationUri },
+      timeoutMs,
+    });
+    // The host trusted the certificate on disk; snapshots and actions use this process's index.
+    if (r.evidence.serverCertificateTrust === 'trusted-on-first-use')
+      await pki.certificateManager.reloadCertificates();
+    return r.body;
+  };
   const snapshots = lazySnapshotDuty({
     cell,
     endpoints: config.endpoints,
@@ -104,6 +121,7 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
       await executor.idle();
       ledger.close();
       outbox.close();
+      if (!o.probePool) await pool.close();
       await pki.dispose();
     },
   };

@@ -1,7 +1,7 @@
 // Reads the few signals the rules need out of a runtime error. node-opcua raises plain Errors
 // and puts socket errnos and most status codes only in the message text (research §0.3, §2.2),
 // so this is string matching by design, kept in one place and tested on recorded messages.
-import type { RawError } from './evidence.ts';
+import type { RawError, TransportFault } from './evidence.ts';
 
 export interface Signal {
   /** OPC UA status name, e.g. `BadSecurityChecksFailed`. */
@@ -13,6 +13,7 @@ export interface Signal {
 
 export type SignalKind =
   | 'deadline'
+  | 'violation'
   | 'no-data'
   | 'garbage'
   | 'dropped'
@@ -32,24 +33,43 @@ const KINDS: readonly [RegExp, SignalKind][] = [
   [/server Certificate verification failed/i, 'server-cert-verification'],
   // Bytes arrived that were not an Acknowledge: another protocol on the port.
   [
-    /ERROR in waiting for data|hadError ?true|invalid message header|Invalid message|unexpected message|Expecting ACK|packet_assembler|message type/i,
+    /invalid message header|Invalid message|unexpected message|Expecting ACK|packet_assembler|message type/i,
     'garbage',
   ],
+  // "ERROR in waiting for data … hadError true" is node-opcua's text for a socket that closed
+  // with an error while it waited, a reset above all (issue 13: an allow-list, a connection
+  // limit or a crashing server), not for foreign bytes; those the hello rung reads itself.
+  [/ERROR in waiting for data|hadError ?true/i, 'dropped'],
   // Silence after TCP accept: node-opcua's transport timeout (research §2.1 "Timeout(A)").
   [/Timeout\(A\)|waiting for data on socket\(timeout|Timeout in waiting for data/i, 'no-data'],
   [
-    /disconnected by third party|ended by server|socket has been closed|premature socket termination|has been aborted|socket hang up/i,
+    /disconnected by third party|ended by server|socket has been closed|premature socket termination|has been aborted|socket hang up|Secure Channel Closed|Connection Break/i,
     'dropped',
   ],
 ];
 
+/** node-opcua's own message limits; it raises BadTcpMessageTooLarge but keeps the code off the text. */
+const TOO_LARGE_RE = /max chunk count exceeded|max message size exceeded|maximum chunk size exceeded/i;
+
+/** What the agent saw itself outranks any reading of the message text. */
+const FAULT_KIND: Record<TransportFault, SignalKind> = {
+  'protocol-violation': 'violation',
+  'library-fault': 'violation',
+  'foreign-bytes': 'garbage',
+  'peer-closed': 'dropped',
+};
+
 export function classify(error: RawError | undefined): Signal {
   if (!error) return {};
-  if (error.timedOut) return { kind: 'deadline' };
+  // What the agent saw itself (a broken frame that left node-opcua waiting) outranks the wait.
+  if (error.timedOut && !error.kind) return { kind: 'deadline' };
   const text = error.message;
-  const status = error.statusName ?? text.match(STATUS_RE)?.[1];
+  const status =
+    error.statusName ??
+    text.match(STATUS_RE)?.[1] ??
+    (TOO_LARGE_RE.test(text) ? 'BadTcpMessageTooLarge' : undefined);
   const errno = error.errno ?? text.match(ERRNO_RE)?.[1];
-  const kind = KINDS.find(([re]) => re.test(text))?.[1];
+  const kind = error.kind ? FAULT_KIND[error.kind] : KINDS.find(([re]) => re.test(text))?.[1];
   return {
     ...(status === undefined ? {} : { status: normaliseStatus(status) }),
     ...(errno === undefined ? {} : { errno }),

@@ -34,6 +34,11 @@ export const DIAGNOSIS_CODES = [
   // fits (the *-expired codes mean "already outside validity" and are failures), and reusing
   // them would make the hub count a healthy cell as failed. Only ever a finding.
   'cert-expiring-soon',
+  // Added: issue 12. A server that answers with malformed OPC UA (an Acknowledge with buffer
+  // sizes of 0 or 4 GiB, a truncated Error message, chunks that lie about their length) is
+  // neither "not OPC UA" nor a timeout; the tech needs to hear that the server broke the
+  // protocol and which rule, to take it to the server's vendor.
+  'protocol-violation',
 ] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 

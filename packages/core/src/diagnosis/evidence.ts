@@ -26,7 +26,26 @@ export interface RawError {
   readonly errno?: string;
   /** The ladder's own deadline fired before the runtime answered. */
   readonly timedOut?: boolean;
+  /**
+   * Set where the agent read the server's bytes itself (its own Hello, the socket tap) or its
+   * isolation stopped the probe, so the rules need not guess from the message text.
+   */
+  readonly kind?: TransportFault;
 }
+
+/**
+ * `protocol-violation`: the server broke a rule of OPC UA Part 6 (the message says which);
+ * `foreign-bytes`: what came back is not OPC UA at all; `peer-closed`: the server closed the
+ * connection without a word; `library-fault`: the OPC UA library crashed, stalled or ran out of
+ * its memory budget on the server's answer (the agent survives it: the probe runs isolated).
+ */
+export const TRANSPORT_FAULTS = [
+  'protocol-violation',
+  'foreign-bytes',
+  'peer-closed',
+  'library-fault',
+] as const;
+export type TransportFault = (typeof TRANSPORT_FAULTS)[number];
 
 export interface StepEvidence {
   readonly name: StepName;

@@ -6,13 +6,14 @@ import type { Diagnosis, DiagnosisCode, Remediation } from './codes.ts';
 import type { VendorDetection } from './detect.ts';
 import type { ProbeEvidence } from './evidence.ts';
 import { NETWORK } from './knowledge/network.ts';
+import { PROTOCOL } from './knowledge/protocol.ts';
 import { SECURITY } from './knowledge/security.ts';
 import { SESSION } from './knowledge/session.ts';
 import type { Knowledge } from './knowledge/types.ts';
 import type { Verdict } from './rules.ts';
 import { VENDOR_PROFILES } from './vendors/index.ts';
 
-const KNOWLEDGE: Readonly<Record<string, Knowledge>> = { ...NETWORK, ...SECURITY, ...SESSION };
+const KNOWLEDGE: Readonly<Record<string, Knowledge>> = { ...NETWORK, ...SECURITY, ...SESSION, ...PROTOCOL };
 
 export function knowledgeFor(code: string): Knowledge {
   const k = KNOWLEDGE[code] ?? KNOWLEDGE['unknown'];

@@ -39,12 +39,72 @@ const CASES: [string, ProbeEvidence, string][] = [
     failedAt('hello', { message: 'hello: no answer within 2000 ms', timedOut: true }),
     'handshake-timeout',
   ],
+  // Issue 13: node-opcua's "hadError true" is a socket closed with an error (a reset), not bytes.
   [
-    'HTTP on the port',
+    'reset while waiting (node-opcua text)',
     failedAt('hello', {
       message: `${MAY}(ERROR in waiting for data on socket(timeout was = 60000 ms) hadErrortrue )`,
     }),
+    'connection-dropped',
+  ],
+  [
+    'HTTP on the port (read by the hello rung)',
+    failedAt('hello', { message: 'answered Hello with "HTTP/1.1 400 Bad Request"', kind: 'foreign-bytes' }),
     'not-opcua',
+  ],
+  [
+    'Acknowledge with buffer sizes 0',
+    failedAt('hello', {
+      message: 'Acknowledge breaks Part 6 §7.1.2.4: ReceiveBufferSize 0 is below the minimum of 8192 bytes',
+      kind: 'protocol-violation',
+    }),
+    'protocol-violation',
+  ],
+  [
+    'the OPC UA library crashed on an answer',
+    failedAt('endpoints', {
+      message: 'node-opcua crashed reading the answer: RangeError',
+      kind: 'library-fault',
+    }),
+    'protocol-violation',
+  ],
+  [
+    'malformed ERR with a status the rules know',
+    failedAt('hello', {
+      message: 'ERR BadTcpServerTooBusy (0x807d0000), reason length 2147483647 exceeds 4096 bytes',
+      statusName: 'BadTcpServerTooBusy',
+      kind: 'protocol-violation',
+    }),
+    'server-busy',
+  ],
+  [
+    'the channel closed under a pending GetEndpoints',
+    failedAt('endpoints', { message: `${MAY}(Secure Channel Closed)` }),
+    'connection-dropped',
+  ],
+  [
+    "node-opcua's own chunk limit on a flood of chunks",
+    failedAt('endpoints', { message: `${MAY}(premature socket termination max chunk count exceeded: 256 )` }),
+    'message-too-large',
+  ],
+  [
+    'a broken frame the tap saw outranks the wait it caused',
+    failedAt('endpoints', {
+      message: 'discovery channel: no answer within 2477 ms [the server sent ACK after the handshake]',
+      timedOut: true,
+      kind: 'protocol-violation',
+    }),
+    'protocol-violation',
+  ],
+  [
+    'closed without a word at hello',
+    failedAt('hello', { message: 'closed the connection after the Hello', kind: 'peer-closed' }),
+    'connection-dropped',
+  ],
+  [
+    'a well-formed ERR with a status the rules do not know stays unknown',
+    failedAt('hello', { message: 'ERR BadNonceInvalid (0x80240000)', statusName: 'BadNonceInvalid' }),
+    'unknown',
   ],
   [
     'drop on accept',
@@ -179,11 +239,35 @@ const CASES: [string, ProbeEvidence, string][] = [
     failedAt('secure-channel', { message: 'BadSecurityPolicyRejected (0x80550000)' }),
     'security-policy-mismatch',
   ],
+  // Issue 13: a secure channel refused right after a clean discovery → the agent certificate.
   [
-    'socket dropped at OPN',
+    'socket dropped at a SignAndEncrypt OPN after discovery',
     failedAt('secure-channel', {
       message: `${MAY}(ClientTCP_transport2: socket has been disconnected by third party)`,
     }),
+    'client-cert-untrusted',
+  ],
+  [
+    'ERR BadSecurityChecksFailed with an empty reason at OPN (read by the tap)',
+    failedAt('secure-channel', {
+      message:
+        'the server answered OpenSecureChannel with ERR BadSecurityChecksFailed (0x80130000) and an empty reason',
+      statusName: 'BadSecurityChecksFailed',
+    }),
+    'client-cert-untrusted',
+  ],
+  [
+    'reset at OPN after discovery, agent certificate expired',
+    failedAt('secure-channel', { message: 'read ECONNRESET', errno: 'ECONNRESET' }, expiredAgent),
+    'client-cert-expired',
+  ],
+  [
+    'socket dropped at a None OPN: no certificate, so the connection',
+    failedAt(
+      'secure-channel',
+      { message: `${MAY}(ClientTCP_transport2: socket has been disconnected by third party)` },
+      { chosen: ep('None', 'None') },
+    ),
     'connection-dropped',
   ],
   [

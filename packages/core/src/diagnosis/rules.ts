@@ -92,6 +92,7 @@ export function transportVerdict(signal: Signal, detail: string): Verdict {
   const byStatus = statusVerdict(signal, detail);
   if (byStatus) return byStatus;
   if (signal.errno === 'ECONNREFUSED') return verdict('port-closed', detail);
+  if (signal.kind === 'violation') return verdict('protocol-violation', detail);
   if (signal.kind === 'garbage') return verdict('not-opcua', detail);
   if (signal.kind === 'deadline' || signal.kind === 'no-data') return verdict('handshake-timeout', detail);
   if (signal.kind === 'dropped' || statusIn(signal, 'BadConnectionClosed', 'BadConnectionRejected')) {
@@ -190,7 +191,25 @@ function secureChannelVerdict(ev: ProbeEvidence, opts: RuleOptions, signal: Sign
   ) {
     return verdict('security-policy-mismatch', detail);
   }
+  if (refusedAfterDiscovery(ev, signal)) {
+    return agentValidOrExpired(ev, opts, 'client-cert-untrusted', detail, [REFUSED_AFTER_DISCOVERY]);
+  }
   return transportVerdict(signal, detail);
+}
+
+const REFUSED_AFTER_DISCOVERY =
+  'discovery on this server worked moments before, then it closed the secure channel that carried the agent certificate: a server that does not trust a certificate often just closes (Part 4 §5.5.2 hides the reason); if the agent certificate is already trusted there, check its connection limit and allow-list';
+
+/**
+ * Issue 13: stacks that do not trust the agent's certificate close the channel (or send an
+ * ERR whose status got lost) right after a clean discovery. With a certificate on the channel
+ * and the same server healthy a moment ago, an untrusted certificate is the leading cause.
+ */
+function refusedAfterDiscovery(ev: ProbeEvidence, signal: Signal): boolean {
+  const dropped = signal.kind === 'dropped' || signal.errno === 'ECONNRESET' || signal.errno === 'EPIPE';
+  const discovered = ev.steps.some((s) => s.name === 'endpoints' && s.ok);
+  const withCertificate = ev.chosen !== undefined && ev.chosen.securityMode !== 'None';
+  return dropped && signal.status === undefined && discovered && withCertificate;
 }
 
 function agentValidOrExpired(
@@ -198,13 +217,14 @@ function agentValidOrExpired(
   opts: RuleOptions,
   code: DiagnosisCode,
   detail: string,
+  evidence: readonly string[] = [],
 ): Verdict {
   const agent = ev.agentCertificate;
   if (agent && validityAt(agent, opts.now) !== 'valid') {
     const line = describeValidity('agent certificate', agent, opts.now);
     return verdict('client-cert-expired', line, [line, `server answered: ${detail}`]);
   }
-  return verdict(code, detail);
+  return verdict(code, detail, evidence);
 }
 
 /** BadCertificateTimeInvalid from the server: our certificate, or the server's clock (§2.3 B10). */

@@ -1,0 +1,167 @@
+// The long hostile-server fuzz of issue 12 (the bounded one is tests/src/hostile-fuzz.test.ts),
+// and what isolating probes in probe hosts costs. Writes its section of BENCHMARKS.md.
+//   node bench/hostile.ts                  2,000 mutations + every script, pool and CLI
+//   node bench/hostile.ts --cases 500 --cli 10
+//   node bench/hostile.ts --seed 1234      replay one mutation, with the host's own output
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createProbePool,
+  type FuzzOutcome,
+  fuzzInCli,
+  fuzzInPool,
+  mutationCases,
+  openAgentPki,
+  planMutation,
+  probeEndpoint,
+  recordCorpus,
+  runProbeCli,
+  scriptedCases,
+  startTestServer,
+  summarize,
+} from '@cellfleet/agent';
+import { fmt, machine, writeSection } from './lib/report.ts';
+
+const { values } = parseArgs({
+  options: { cases: { type: 'string' }, cli: { type: 'string' }, seed: { type: 'string' } },
+});
+const BUDGET_MB = 512;
+const dir = mkdtempSync(join(tmpdir(), 'cellfleet-bench-hostile-'));
+const pkiDir = join(dir, 'pki');
+const server = await startTestServer({ dir: join(dir, 'server'), maxSessions: 5000, maxConnections: 1000 });
+// Mutations may give any valid code, so a short timeout keeps the many that hang cheap; scripted
+// cases must get their code, some only after a SignAndEncrypt handshake on a loaded machine.
+const target = { serverPort: server.port, timeoutMs: 1500, lateMs: 4500 };
+const scripted = { ...target, timeoutMs: 4000 };
+const seeds = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+try {
+  if (values.seed) await replay(Number(values.seed));
+  else await longRun(Number(values.cases ?? 2000), Number(values.cli ?? 40));
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function replay(seed: number): Promise<void> {
+  const pool = createProbePool({ maxHosts: 1, onLog: (l) => console.log(`  host: ${l}`) });
+  const { corpus } = await recordCorpus(pool, target, pkiDir);
+  const plan = planMutation(seed, corpus);
+  console.log(
+    `seed ${seed}: ${plan.op} on ${plan.target.type} #${plan.target.index} of connection ${plan.target.conn}`,
+  );
+  const [out] = await fuzzInPool(mutationCases(corpus, [seed]), { ...target, pool, pkiDir, concurrency: 1 });
+  console.log(JSON.stringify(out, null, 2));
+  await pool.close();
+}
+
+async function longRun(cases: number, cliCases: number): Promise<void> {
+  const t0 = performance.now();
+  const pool = createProbePool({ maxHosts: 4, memoryBudgetMb: BUDGET_MB });
+  const { corpus, code } = await recordCorpus(pool, target, pkiDir);
+  if (code !== 'ok') throw new Error(`a clean probe through the proxy gave ${code}`);
+  const rss0 = process.memoryUsage.rss();
+  const runs: Array<[string, FuzzOutcome[]]> = [];
+  const inPool = (c: Parameters<typeof fuzzInPool>[0]) =>
+    fuzzInPool(c, { ...target, pool, pkiDir, concurrency: 4 });
+  const inCli = (c: Parameters<typeof fuzzInCli>[0]) =>
+    fuzzInCli(c, { ...target, pkiDir, startAllowanceMs: 20_000, maxRssMb: BUDGET_MB * 1.5, concurrency: 3 });
+  runs.push(['scripted, probe pool', await inPool(scriptedCases())]);
+  runs.push([
+    `mutations (seeds 1–${cases}), probe pool`,
+    await inPool(mutationCases(corpus, seeds(1, cases))),
+  ]);
+  runs.push(['scripted, `cellfleet-agent probe --json`', await inCli(scriptedCases())]);
+  runs.push([
+    `mutations (seeds 100001–${100_000 + cliCases}), CLI`,
+    await inCli(mutationCases(corpus, seeds(100_001, cliCases))),
+  ]);
+  const agentGrowth = Math.round((process.memoryUsage.rss() - rss0) / 2 ** 20);
+  const stats = pool.stats();
+  await pool.close();
+  const all = runs.flatMap(([, o]) => o);
+  const total = summarize(all);
+  for (const f of total.failures) console.log(`FAIL ${f}`);
+  const cost = await isolationCost();
+  const rows = runs.map(([what, o]) => {
+    const s = summarize(o);
+    const cliPeak = Math.max(0, ...o.map((x) => x.peakRssMb ?? 0));
+    return `| ${what} | ${fmt(s.cases)} | ${fmt(s.mutated)} | ${s.failures.length} | ${fmt(s.maxProbeMs)} | ${cliPeak ? `${cliPeak} MB` : '—'} |`;
+  });
+  const codes = Object.entries(total.codes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${fmt(n)}`)
+    .join(', ');
+  writeSection(
+    'Hostile OPC UA servers: fuzzer and probe isolation',
+    `From \`node bench/hostile.ts\` (run by \`npm run bench\`; \`--cases N --cli N\`, \`--seed N\` replays one mutation), ${machine()}. Bounded variant in \`npm test\`: tests/src/hostile-fuzz.test.ts (34 scripts + 200 mutations in the pool, 12 through the CLI).
+
+Each case: a peer (apps/agent/src/probe/hostile-peer.ts) either answers the agent itself with one of ${scriptedCases().length} scripted misbehaviours (hostile-scripts.ts) or sits in front of a real node-opcua server and mutates one of the ${corpus.length} frames it sends during a clean probe, chosen with the mutation from the seed (mutate.ts). Probe timeout ${target.timeoutMs} ms for mutations, ${scripted.timeoutMs} ms for scripted cases (they must get their own code, some after a SignAndEncrypt handshake). A case fails if the agent process dies, the probe is later than timeout + ${target.lateMs} ms, the diagnosis is not a valid code (or not the scripted case's expected code), stdout is not exactly one JSON document, the CLI exits other than 0/1, or memory passes ${BUDGET_MB * 1.5} MB.
+
+| run | cases | frames mutated | failures | slowest probe ms | peak RSS, CLI + host |
+|---|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+| **total** | **${fmt(total.cases)}** | ${fmt(total.mutated)} | **${total.failures.length}** (agent crashes: 0) | ${fmt(total.maxProbeMs)} | — |
+
+Probe hosts started ${stats.started}, lost to a fault (node-opcua crash, stall or memory) ${stats.faults}: each such probe still got a diagnosis. Highest host RSS ${stats.peakRssMb} MB (budget ${BUDGET_MB} MB); the agent's own process grew by ${agentGrowth} MB over the pool runs. Wall time ${fmt((performance.now() - t0) / 1000)} s. Diagnoses: ${codes}.
+
+What isolation costs (a healthy server, SignAndEncrypt, session and reads; medians):
+
+| measure | value |
+|---|---:|
+| probe in the agent's process (before issue 12) | ${fmt(cost.inProcessMs)} ms |
+| probe through a warm probe host | ${fmt(cost.warmMs)} ms (+${fmt(cost.warmMs - cost.inProcessMs)} ms) |
+| first probe of a new host (start + node-opcua import + probe) | ${fmt(cost.coldMs)} ms |
+| \`cellfleet-agent probe\` wall time, healthy server | ${fmt(cost.cliMs)} ms |
+| probe host RSS, idle after a probe | ${cost.hostRssMb} MB |
+| agent process RSS without node-opcua for probes (CLI parent) | ${cost.cliParentRssMb} MB |`,
+  );
+  console.log(`${total.cases} cases, ${total.failures.length} failures; BENCHMARKS.md updated`);
+  if (total.failures.length > 0) process.exitCode = 1;
+}
+
+async function isolationCost() {
+  const endpoint = { name: 'cost', url: server.url, trustOnFirstUse: true };
+  const pki = await openAgentPki({ dir: pkiDir, disableFileWatchers: true });
+  const inProcess: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    await probeEndpoint(endpoint, { pki, timeoutMs: 5000 });
+    inProcess.push(performance.now() - t0);
+  }
+  await pki.dispose();
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let hostRssMb = 0;
+  for (let round = 0; round < 3; round++) {
+    const pool = createProbePool({ maxHosts: 1 });
+    let t0 = performance.now();
+    await pool.probe(endpoint, { pki: { dir: pkiDir }, timeoutMs: 5000 });
+    cold.push(performance.now() - t0);
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      await pool.probe(endpoint, { pki: { dir: pkiDir }, timeoutMs: 5000 });
+      warm.push(performance.now() - t0);
+    }
+    hostRssMb = Math.max(hostRssMb, pool.stats().peakRssMb);
+    await pool.close();
+  }
+  const cli: number[] = [];
+  let cliParentRssMb = 0;
+  for (let i = 0; i < 3; i++) {
+    const r = await runProbeCli([server.url, '--json', '--pki', pkiDir, '--trust-on-first-use']);
+    cli.push(r.ms);
+    cliParentRssMb = Math.max(cliParentRssMb, r.parentRssMb);
+  }
+  return {
+    inProcessMs: median(inProcess),
+    warmMs: median(warm),
+    coldMs: median(cold),
+    cliMs: median(cli),
+    hostRssMb,
+    cliParentRssMb,
+  };
+}
