@@ -5,8 +5,13 @@ import Type from 'typebox';
 import { CELL_ID_PATTERN, MESSAGE_ID_PATTERN } from './ids.ts';
 import type { BodyOf, MessageKind } from './registry.ts';
 
-/** Major.minor. A receiver accepts any minor of its major and ignores fields it does not know. */
-export const PROTOCOL_VERSION = '1.0';
+/**
+ * Major.minor. A receiver accepts any minor of its major and ignores fields it does not know.
+ * 1.1: a probe's vendor ids are a pattern (1.0 listed kepware, ignition, generic), and probes
+ * may carry vendorDetection and rankedFor. A 1.0 hub refuses a 1.1 probe naming another vendor:
+ * upgrade the hub before its agents.
+ */
+export const PROTOCOL_VERSION = '1.1';
 export const PROTOCOL_MAJOR = 1;
 
 /** Hard cap on one MQTT payload. Large snapshots are chunked below it. */
