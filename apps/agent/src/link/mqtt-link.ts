@@ -90,7 +90,10 @@ export function createLink(o: LinkOptions): Link {
       protocolVersion: 4, // MQTT 3.1.1: all the protocol needs, and all aedes speaks
       clean: true,
       reconnectPeriod: 0,
-      connectTimeout: 10_000,
+      // 30 s, mqtt.js's own default. With 10 s, a hub restarting under 10,000 redialling agents
+      // (bench/fleet.ts) answered CONNECT late, the agents gave up and dialled again, and the
+      // extra dials kept it late: 54,049 connack timeouts and 5,429/10,000 back after 66 s.
+      connectTimeout: 30_000,
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: will.retain },
       ...(ca ? { ca } : {}),
     };
