@@ -3,11 +3,12 @@
 // `npm run demo` and by the browser tests, so what the tests see is what a visitor sees.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Agent, createProbePool, parseConfig, startAgentRuntime } from '@cellfleet/agent';
+import { type Agent, createProbePool, openAgentPki, parseConfig, startAgentRuntime } from '@cellfleet/agent';
 import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
 import { enrollCell, type Hub, proposeFromSnapshots, startHub } from '@cellfleet/hub';
+import type { EndpointConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 
@@ -19,6 +20,8 @@ export interface DemoCell {
   readonly cell: CellOptions;
   /** Why this cell is interesting in the demo. */
   readonly story?: string;
+  /** The cell's own Ignition Gateway is a listed client the server refuses (issue 17). */
+  readonly plantClient?: boolean;
 }
 
 const K = 'Channel1.Device1';
@@ -63,6 +66,13 @@ export const DEMO_CELLS: readonly DemoCell[] = [
   ),
 ].map((d) => {
   switch (d.cell.name) {
+    case 'press-02':
+      return {
+        ...d,
+        cell: { ...d.cell, faults: ['strict-pki'] },
+        plantClient: true,
+        story: "Kepware refuses the plant's Ignition Gateway certificate while the agent's own probe passes",
+      };
     case 'press-03':
       return {
         ...d,
@@ -186,7 +196,8 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
   // One set of probe hosts for all agents of this process, not a node-opcua child per agent.
   const probePool = createProbePool({ maxHosts: 2 });
   for (const d of DEMO_CELLS) {
-    const cell = await startCell(d.cell);
+    const serverPki = d.plantClient ? join(o.dataDir, 'servers', d.cell.name) : undefined;
+    const cell = await startCell({ ...d.cell, ...(serverPki ? { pkiDir: serverPki } : {}) });
     const enrolled = await enrollCell(
       hub.services.cells,
       {
@@ -201,8 +212,10 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
     cells.set(enrolled.id, cell);
     const dataDir = join(o.dataDir, 'agents', d.cell.name);
     mkdirSync(dataDir, { recursive: true });
+    const extra = serverPki ? await plantClient(cell, { dataDir, cellId: enrolled.id, serverPki }) : {};
     const configText = stringify({
       ...enrolled.config,
+      endpoints: (enrolled.config['endpoints'] as EndpointConfig[]).map((e) => ({ ...e, ...extra })),
       probe: { intervalMs: o.probeIntervalMs ?? 30_000, timeoutMs: 5000 },
       dataDir,
     });
@@ -236,6 +249,49 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
       await probePool.close();
       await hub.stop();
     },
+  };
+}
+
+/**
+ * press-02's plant client (issue 17): the agent's certificate is made now and trusted on the
+ * strict server, as a tech would; the plant's Ignition Gateway has its own certificate, which
+ * the server has not trusted. The agent may read the client's key (mode 0600), so its probe as
+ * the client presents that certificate and is refused exactly as Ignition is.
+ */
+async function plantClient(
+  cell: RunningCell,
+  o: { dataDir: string; cellId: string; serverPki: string },
+): Promise<Partial<EndpointConfig>> {
+  const agentPki = await openAgentPki({
+    dir: join(o.dataDir, 'pki'),
+    applicationUri: `urn:cellfleet:agent:${o.cellId}`,
+    disableFileWatchers: true,
+  });
+  await cell.trustClientCertificate(agentPki.certificate.der);
+  await agentPki.dispose();
+  const ignition = await openAgentPki({
+    dir: join(o.dataDir, 'plant-ignition'),
+    applicationUri: 'urn:plant1:ignition-gateway',
+    applicationName: 'Ignition Gateway',
+    disableFileWatchers: true,
+  });
+  chmodSync(ignition.privateKeyFile, 0o600);
+  const files = { certificate: ignition.certificateFile, privateKey: ignition.privateKeyFile };
+  await ignition.dispose();
+  return {
+    clients: [
+      {
+        name: 'ignition-gateway',
+        label: 'Ignition Gateway',
+        vendor: 'ignition',
+        url: cell.endpointUrl,
+        securityPolicy: 'Basic256Sha256',
+        securityMode: 'SignAndEncrypt',
+        userTokenType: 'UserName',
+        ...files,
+      },
+    ],
+    rejectedCertificatesDir: join(o.serverPki, 'rejected'),
   };
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites talk to, when they are missing:
 # mosquitto (MQTT interop), chromium (browser tests), postgresql (scale-out store),
-# systemd (systemd-analyze verify and systemd-sysusers for the agent's service unit; no daemon runs).
+# systemd (systemd-analyze verify and systemd-sysusers for the agent's service unit; no daemon runs),
+# tshark (Wireshark's decoder: the probe captures of issue 17 must decode as OPC UA).
 # Runs before `npm test`; a no-op when everything is present.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/lib/postgresql ] || need+=(postgresql)
 [ -x /usr/bin/systemd-analyze ] || need+=(systemd)
+[ -x /usr/bin/tshark ] || need+=(tshark)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-services: missing ${need[*]}; install them with: sudo apt-get install -y ${need[*]}" >&2

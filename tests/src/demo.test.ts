@@ -27,13 +27,15 @@ test('every demo cell reports its true diagnosis, and the example proposal is se
       headers: { authorization: `Bearer ${token}` },
     });
     const cells = (await res.json()) as CellSummary[];
-    return cells.every((c) => c.lastProbe)
+    // press-02's client probe follows its own probe in the same cycle: wait for both.
+    const press02 = cells.find((c) => c.cell === 'press-02')?.lastProbe;
+    return cells.every((c) => c.lastProbe) && press02?.client
       ? Object.fromEntries(cells.map((c) => [c.cell, c.lastProbe!.diagnosis.code]))
       : undefined;
   });
   assert.deepEqual(codes, {
     'press-01': 'ok',
-    'press-02': 'ok',
+    'press-02': 'client-cert-untrusted',
     'press-03': 'ok',
     'press-04': 'ok',
     'press-05': 'port-closed',

@@ -32,9 +32,9 @@ const tileCount = async (page: import('playwright-core').Page, state: string) =>
 test('the fleet loads and shows the right counts per state', async () => {
   const { context, page } = await signedIn(browser, fleet, 'erin');
   await page.getByTestId('fleet-total').filter({ hasText: '12 cells' }).waitFor();
-  await until('four faulted cells', async () => (await tileCount(page, 'fault')) === 4);
+  await until('five faulted cells', async () => (await tileCount(page, 'fault')) === 5);
   assert.equal(await tileCount(page, 'all'), 12);
-  assert.equal(await tileCount(page, 'ok'), 7);
+  assert.equal(await tileCount(page, 'ok'), 6);
   // pack-01: FactoryTalk Linx Gateway's certificate URI pitfall, a finding
   assert.equal(await tileCount(page, 'warning'), 1);
   assert.equal(await tileCount(page, 'offline'), 0);
@@ -44,6 +44,7 @@ test('the fleet loads and shows the right counts per state', async () => {
     .locator('[data-state="fault"][data-cell]')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')));
   assert.deepEqual(faulted.sort(), [
+    'plant1.line-a.press-02',
     'plant1.line-a.press-05',
     'plant1.line-b.weld-03',
     'plant1.line-c.pack-02',
@@ -57,6 +58,11 @@ test('the fleet loads and shows the right counts per state', async () => {
   assert.match(
     (await page.locator('[data-cell="plant1.line-a.press-05"]').textContent()) ?? '',
     /port-closed/,
+  );
+  // Issue 17: press-02's own probe passes, its plant client is refused: the row names the client.
+  assert.match(
+    (await page.locator('[data-cell="plant1.line-a.press-02"]').textContent()) ?? '',
+    /client-cert-untrusted\s+client Ignition Gateway since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d:/,
   );
   // Search narrows the list; the tile filters by state.
   await page.getByRole('searchbox', { name: 'Search' }).fill('weld');
@@ -72,7 +78,7 @@ test('the fleet loads and shows the right counts per state', async () => {
   );
   await page.getByRole('searchbox', { name: 'Search' }).fill('');
   await page.getByTestId('count-fault').click();
-  await page.getByTestId('fleet-shown').filter({ hasText: '4 shown' }).waitFor();
+  await page.getByTestId('fleet-shown').filter({ hasText: '5 shown' }).waitFor();
   await page.getByTestId('count-fault').click();
   await screenshot(page, 'ui-fleet-counts');
   await context.close();
@@ -112,6 +118,28 @@ test('a cell with an injected fault shows its diagnosis, vendor fix steps and ve
     /FactoryTalk Linx Gateway first: .+/,
   );
   await screenshot(page, 'ui-cell-pack-02-factorytalk');
+  await context.close();
+});
+
+test("issue 17: press-02's refused plant client: the cell page explains it, gives the certificate fix and the capture", async () => {
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  await page.goto(`${fleet.hub.httpUrl}/#/cell/plant1.line-a.press-02`);
+  await page.locator('[data-testid="diagnosis"][data-code="client-cert-untrusted"]').waitFor();
+  assert.equal((await page.getByTestId('probe-client').textContent())?.trim(), 'Ignition Gateway');
+  const text = (await page.getByTestId('diagnosis').first().textContent()) ?? '';
+  assert.match(text, /refuses Ignition Gateway's certificate \(thumbprint ([0-9A-F]{2}:){19}[0-9A-F]{2}\)/);
+  // The capture arrives with the failure; the link downloads pcapng with the session cookie.
+  const link = page.getByTestId('captures').locator('a', { hasText: 'kepware as ignition-gateway.pcapng' });
+  await until('the capture link', async () => {
+    if ((await link.count()) > 0) return true;
+    await page.reload();
+    return false;
+  });
+  const href = (await link.getAttribute('href')) ?? '';
+  const res = await context.request.get(`${fleet.hub.httpUrl}${href}`);
+  assert.equal(res.status(), 200);
+  assert.equal((await res.body()).readUInt32LE(0), 0x0a0d0d0a, 'a pcapng file');
+  await screenshot(page, 'ui-cell-press-02-plant-client');
   await context.close();
 });
 

@@ -39,7 +39,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   await healthRoutes(app, d.ready);
   await authRoutes(app, s.auth);
-  await cellRoutes(app, { cells: s.cells, now: d.now });
+  await cellRoutes(app, { cells: s.cells, captures: s.captures, now: d.now });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);
   await keyRoutes(app, s.keyring);

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { actionHandlers } from './actions/handlers.ts';
 import type { SendToCell } from './broker/send.ts';
+import { captureHandlers } from './cells/index.ts';
 import type { IngestRoutes } from './ingest/router.ts';
 import type { Services } from './services.ts';
 import { snapshotHandlers } from './snapshots/handlers.ts';
@@ -20,6 +21,7 @@ export function ingestRoutes(
     death: [],
     health: [],
     probe: [],
+    capture: captureHandlers(s.captures).capture,
     'snapshot-hash': snapshots['snapshot-hash'],
     'snapshot-delta': snapshots['snapshot-delta'],
     'snapshot-chunk': snapshots['snapshot-chunk'],

@@ -6,7 +6,7 @@
 // audited too. A route added to the contract without a sample input below fails this test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Snapshot } from '@cellfleet/core';
+import { encodePcapng, type Snapshot } from '@cellfleet/core';
 import { API, ROLES, type Role, type RouteName, type RouteSpec } from '@cellfleet/protocol';
 import pino from 'pino';
 import { buildHub, type Hub } from './hub.ts';
@@ -81,6 +81,7 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listCells: () => ({}),
   getCell: () => ({ params: { id: CELL } }),
   getNotebook: () => ({ params: { id: CELL } }),
+  getCapture: () => ({ params: { id: CELL, endpoint: 'kepware' }, query: { client: 'ignition-gateway' } }),
   events: () => ({}),
   getComparison: () => ({ params: { group: GROUP } }),
   getGroupRules: () => ({ params: { group: GROUP } }),
@@ -170,6 +171,14 @@ before(async () => {
       secretHash: 'a'.repeat(64),
       enrolledAt: 1,
     });
+  // The last failing capture of press-01's Ignition client (issue 17), for the download route.
+  await hub.services.captures.keep(CELL, {
+    endpoint: 'kepware',
+    client: 'ignition-gateway',
+    at: 1,
+    code: 'client-cert-untrusted',
+    pcapng: Buffer.from(encodePcapng({ connections: [] })).toString('base64'),
+  });
   // Two snapshots of press-01 (its recipe speed changed), one of press-02; a window for actions.
   for (const m of chunks(CELL, first, 1, id)) await hub.services.snapshots.ingest(m);
   for (const m of chunks(CELL, speedAt(120, 2_000), 1, id)) await hub.services.snapshots.ingest(m);

@@ -7,7 +7,7 @@ import type { Failpoint } from './actions/failpoints.ts';
 import { type ActionPolicy, openActionService } from './actions/index.ts';
 import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
-import { openCellStore } from './cells/index.ts';
+import { openCaptureStore, openCellStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
 import { openKeyring } from './keys/index.ts';
 import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
@@ -25,6 +25,7 @@ export interface ServiceDeps {
 export async function createServices(d: ServiceDeps) {
   const { sql, now } = d;
   const cells = await openCellStore(sql);
+  const captures = await openCaptureStore(sql);
   const audit = await openAuditLog(sql);
   const auth = await openAuthService({ sql, audit, now });
   const keyring = await openKeyring(sql, now);
@@ -44,7 +45,7 @@ export async function createServices(d: ServiceDeps) {
     // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
     sisters: enrolledSisters(cells),
   });
-  return { sql, cells, audit, auth, keyring, actions, snapshots };
+  return { sql, cells, captures, audit, auth, keyring, actions, snapshots };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -109,3 +109,37 @@ test('cell state: an upgrade and restart (new session) replaces the version and 
   assert.deepEqual(c.liveness, { online: true, session: 2, since: 900 });
   assert.equal(c.agentVersion, '1.3.0');
 });
+
+test("cell state: a refused cell client stays the cell's headline while the agent's own probe passes (issue 17)", () => {
+  const asClient = (startedAt: number, code: string) => {
+    const m = probe(startedAt, code) as Envelope<'probe'>;
+    return {
+      ...m,
+      body: {
+        ...m.body,
+        client: {
+          name: 'ignition-gateway',
+          label: 'Ignition Gateway',
+          securityPolicy: 'Basic256Sha256',
+          securityMode: 'SignAndEncrypt',
+          userTokenType: 'Anonymous',
+          keyAvailable: true,
+          unproven: [],
+        },
+      },
+    } as Envelope;
+  };
+  const first = foldCell(NEVER_SEEN, [probe(10, 'ok'), asClient(11, 'client-cert-untrusted')], RECEIVED);
+  assert.equal(first.lastProbe?.client, 'ignition-gateway');
+  assert.equal(first.lastProbe?.clientLabel, 'Ignition Gateway');
+  assert.equal(first.lastProbe?.failingSince, 11);
+  // The next cycle, in another batch: the agent's probe passes first, the client fails again.
+  const own = foldCell(NEVER_SEEN, [probe(20, 'ok')], RECEIVED, first.lastProbe);
+  assert.equal(own.lastProbe?.client, 'ignition-gateway', 'an ok of another probe does not clear it');
+  const again = foldCell(NEVER_SEEN, [asClient(21, 'client-cert-untrusted')], RECEIVED, own.lastProbe);
+  assert.equal(again.lastProbe?.failingSince, 11, 'since its first failure');
+  assert.equal(again.lastProbe?.at, 21);
+  const healed = foldCell(NEVER_SEEN, [asClient(31, 'ok')], RECEIVED, again.lastProbe);
+  assert.equal(healed.lastProbe?.ok, true);
+  assert.equal(healed.lastProbe?.failingSince, undefined);
+});

@@ -30,6 +30,9 @@ export function lastProbeOf(m: Envelope<'probe'>): LastProbe {
     diagnosis: b.diagnosis,
     findings: b.findings,
     steps: b.steps,
+    ...(b.client
+      ? { client: b.client.name, ...(b.client.label ? { clientLabel: b.client.label } : {}) }
+      : {}),
     ...(b.vendorDetection
       ? {
           platform: {
@@ -63,10 +66,13 @@ export function applyMessage(change: CellChange, m: Envelope, receivedAt: number
       };
     case 'probe': {
       const buildInfo = m.body.server?.buildInfo;
-      return { ...seen, lastProbe: lastProbeOf(m), ...(buildInfo ? { buildInfo } : {}) };
+      // A client probe reports the client's view of the server, not the server's build.
+      const own = m.body.client === undefined && buildInfo ? { buildInfo } : {};
+      return { ...seen, lastProbe: headlineProbe(change.lastProbe, lastProbeOf(m)), ...own };
     }
     case 'health':
       return { ...seen, health: m.body };
+    case 'capture':
     case 'snapshot-hash':
     case 'snapshot-delta':
     case 'snapshot-chunk':
@@ -82,9 +88,35 @@ export function applyMessage(change: CellChange, m: Envelope, receivedAt: number
   }
 }
 
-/** Folds a batch's new messages of one cell, starting from its stored liveness. */
-export function foldCell(liveness: Liveness, messages: readonly Envelope[], receivedAt: number): CellChange {
-  return messages.reduce<CellChange>((c, m) => applyMessage(c, m, receivedAt), { liveness });
+/** Which endpoint, or which client of it, a probe speaks for. */
+const probeKey = (p: LastProbe) => `${p.endpoint}\u0000${p.client ?? ''}`;
+
+/**
+ * The probe a cell is shown by (issue 17). A failure stays the headline until the same
+ * endpoint or client reports again, so a refused plant client faults the cell even when the
+ * agent's own probe, sent in the same cycle, passes; `failingSince` counts from its first
+ * failure without a pass in between.
+ */
+export function headlineProbe(prev: LastProbe | undefined, next: LastProbe): LastProbe {
+  const same = prev !== undefined && probeKey(prev) === probeKey(next);
+  if (prev && !prev.ok && next.ok && !same) return prev;
+  if (next.ok) return next;
+  const since = same && !prev.ok ? (prev.failingSince ?? prev.at) : next.at;
+  return { ...next, failingSince: since };
+}
+
+/**
+ * Folds a batch's new messages of one cell, starting from its stored liveness and headline
+ * probe (the probe is left out of the change unless a message changed it).
+ */
+export function foldCell(
+  liveness: Liveness,
+  messages: readonly Envelope[],
+  receivedAt: number,
+  lastProbe?: LastProbe,
+): CellChange {
+  const start: CellChange = { liveness, ...(lastProbe ? { lastProbe } : {}) };
+  return messages.reduce<CellChange>((c, m) => applyMessage(c, m, receivedAt), start);
 }
 
 function unhandled(m: never): never {

@@ -2,6 +2,7 @@ export * from './actions/index.ts';
 export * from './audit/index.ts';
 export * from './backoff.ts';
 export * from './canonical.ts';
+export * from './capture/index.ts';
 export * from './cell-state.ts';
 export * from './compare/index.ts';
 export * from './diagnosis/index.ts';

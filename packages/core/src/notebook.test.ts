@@ -99,3 +99,31 @@ describe('fault-history notebook', () => {
     assert.match(notebookMarkdown('x', [], 0), /No faults recorded/);
   });
 });
+
+describe('cell clients in the notebook (issue 17)', () => {
+  const c = (at: number, code: string): ProbePoint => ({ ...p(at, code), client: 'Ignition Gateway' });
+  test("a failing client is its own story, named by the client, while the agent's probe is ok; its recovery closes it", () => {
+    const points = [
+      p(0, 'ok'),
+      c(1, 'client-cert-untrusted'),
+      p(H, 'ok'),
+      c(H + 1, 'client-cert-untrusted'),
+      c(2 * H, 'ok'),
+    ];
+    const [e, ...rest] = buildNotebook(points, { now: 2 * H + 1, watchMs: H });
+    assert.equal(rest.length, 0);
+    assert.equal(e?.client, 'Ignition Gateway');
+    assert.equal(e?.endpoint, 'kepware');
+    assert.equal(e?.status, 'watching');
+    assert.deepEqual(
+      e?.events.map((x) => x.kind),
+      ['opened', 'recovered'],
+    );
+    const closed = buildNotebook(points, { now: 4 * H, watchMs: H });
+    assert.equal(closed[0]?.status, 'closed');
+    assert.match(
+      notebookMarkdown('plant1.lineA.press-01', closed, 4 * H),
+      /## kepware as Ignition Gateway: client-cert-untrusted/,
+    );
+  });
+});

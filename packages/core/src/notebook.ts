@@ -7,6 +7,8 @@
 export interface ProbePoint {
   readonly at: number;
   readonly endpoint: string;
+  /** The cell client the probe ran as (issue 17): its own story, named by the client. */
+  readonly client?: string;
   readonly ok: boolean;
   readonly code: string;
   readonly summary: string;
@@ -23,6 +25,8 @@ export interface NotebookEvent {
 
 export interface NotebookEntry {
   readonly endpoint: string;
+  /** Set when the story is about one of the cell's own clients rather than the agent's probe. */
+  readonly client?: string;
   readonly openedAt: number;
   /** open: failing now; watching: recovered, under watch; closed: the watch ran out. */
   readonly status: 'open' | 'watching' | 'closed';
@@ -64,10 +68,11 @@ export function buildNotebook(points: readonly ProbePoint[], o: NotebookOptions)
   };
 
   for (const p of sorted) {
-    let e = current.get(p.endpoint);
+    const key = `${p.endpoint}\u0000${p.client ?? ''}`;
+    let e = current.get(key);
     if (e?.status === 'watching' && e.watchUntil !== null && p.at > e.watchUntil) {
       close(e);
-      current.delete(p.endpoint);
+      current.delete(key);
       e = undefined;
     }
     const event = (kind: NotebookEventKind): NotebookEvent => ({
@@ -80,6 +85,7 @@ export function buildNotebook(points: readonly ProbePoint[], o: NotebookOptions)
       if (p.ok) continue;
       e = {
         endpoint: p.endpoint,
+        ...(p.client !== undefined ? { client: p.client } : {}),
         openedAt: p.at,
         status: 'open',
         lastSeenFailing: p.at,
@@ -90,7 +96,7 @@ export function buildNotebook(points: readonly ProbePoint[], o: NotebookOptions)
         flapping: false,
         events: [event('opened')],
       };
-      current.set(p.endpoint, e);
+      current.set(key, e);
       continue;
     }
     if (p.ok) {
@@ -127,7 +133,8 @@ export function notebookMarkdown(cellId: string, entries: readonly NotebookEntry
   const lines = [`# Fault history of ${cellId}`, '', `Exported ${iso(now)}. Newest first.`, ''];
   if (entries.length === 0) lines.push('No faults recorded: every probe so far succeeded.');
   for (const e of entries) {
-    lines.push(`## ${e.endpoint}: ${e.codes.join(' → ')} (${STATUS_WORDS[e.status]})`, '');
+    const who = e.client !== undefined ? `${e.endpoint} as ${e.client}` : e.endpoint;
+    lines.push(`## ${who}: ${e.codes.join(' → ')} (${STATUS_WORDS[e.status]})`, '');
     lines.push(`- opened ${iso(e.openedAt)}; last seen failing ${iso(e.lastSeenFailing)}`);
     if (e.watchUntil !== null && e.status === 'watching')
       lines.push(`- under watch until ${iso(e.watchUntil)}`);

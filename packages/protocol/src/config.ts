@@ -37,6 +37,44 @@ export const HealthSignalConfig = Type.Object({
 });
 export type HealthSignalConfig = Type.Static<typeof HealthSignalConfig>;
 
+/** Security policies a plant client may be configured with (OPC UA Part 7 profiles; short names). */
+export const ClientSecurityPolicy = Type.Union([
+  Type.Literal('None'),
+  Type.Literal('Basic128Rsa15'),
+  Type.Literal('Basic256'),
+  Type.Literal('Basic256Sha256'),
+  Type.Literal('Aes128_Sha256_RsaOaep'),
+  Type.Literal('Aes256_Sha256_RsaPss'),
+]);
+
+/**
+ * One of the cell's own OPC UA clients (issue 17): the agent probes the server the way this
+ * client is configured, so a stale host name, a policy the server dropped or a refused
+ * certificate shows up for the client by name. `certificate` is the client's application
+ * certificate (DER or PEM, public); `privateKey` only where the site lets the agent read it
+ * (the config check refuses a key file readable by group or others). Relative paths are
+ * relative to the config file.
+ */
+export const ClientConfig = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  /** Display name, as the tech knows the client (`Ignition Gateway`). */
+  label: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** The client's platform (a vendor id such as `ignition`, `rockwell`): what its screens show. */
+  vendor: Type.Optional(Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 })),
+  /** The URL exactly as the client has it configured (host name, port, path). */
+  url: Type.String({ pattern: '^opc\\.tcp://', maxLength: 512 }),
+  securityPolicy: ClientSecurityPolicy,
+  securityMode: Type.Union([Type.Literal('None'), Type.Literal('Sign'), Type.Literal('SignAndEncrypt')]),
+  userTokenType: Type.Union([
+    Type.Literal('Anonymous'),
+    Type.Literal('UserName'),
+    Type.Literal('Certificate'),
+  ]),
+  certificate: Type.String({ minLength: 1, maxLength: 1024 }),
+  privateKey: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+});
+export type ClientConfig = Type.Static<typeof ClientConfig>;
+
 export const EndpointConfig = Type.Object({
   name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   url: Type.String({ pattern: '^opc\\.tcp://', maxLength: 512 }),
@@ -65,6 +103,13 @@ export const EndpointConfig = Type.Object({
   snapshotRules: Type.Optional(
     Type.Array(Type.String({ pattern: '^(include|exclude|volatile|secret):((readonly|writable):)?.+$' })),
   ),
+  /** The cell's own OPC UA clients, probed as each is configured (issue 17). */
+  clients: Type.Optional(Type.Array(ClientConfig, { maxItems: 16 })),
+  /**
+   * The folder where the server keeps the client certificates it rejected, when it runs on this
+   * machine (node-opcua and Ignition: `…/pki/rejected`); the agent reports what lands there.
+   */
+  rejectedCertificatesDir: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
 });
 export type EndpointConfig = Type.Static<typeof EndpointConfig>;
 

@@ -5,6 +5,7 @@ export * from './http/index.ts';
 export * from './hub-config.ts';
 export * from './ids.ts';
 export * from './messages/action.ts';
+export * from './messages/capture.ts';
 export * from './messages/probe.ts';
 export * from './messages/snapshot.ts';
 export * from './messages/state.ts';

@@ -2,6 +2,7 @@
 // Adding a kind here makes the compiler point at every switch that must handle it.
 import type Type from 'typebox';
 import { ActionBody, ActionResultBody } from './messages/action.ts';
+import { CaptureBody } from './messages/capture.ts';
 import { ProbeBody } from './messages/probe.ts';
 import {
   SnapshotChunkBody,
@@ -24,6 +25,7 @@ export const MESSAGE_KINDS = {
   death: { channel: 'state', body: DeathBody, retained: true },
   health: { channel: 'health', body: HealthBody, retained: false },
   probe: { channel: 'probe', body: ProbeBody, retained: false },
+  capture: { channel: 'probe', body: CaptureBody, retained: false },
   'snapshot-hash': { channel: 'snapshot', body: SnapshotHashBody, retained: false },
   'snapshot-delta': { channel: 'snapshot', body: SnapshotDeltaBody, retained: false },
   'snapshot-chunk': { channel: 'snapshot', body: SnapshotChunkBody, retained: false },

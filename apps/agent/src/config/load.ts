@@ -16,6 +16,7 @@ import {
 } from '@cellfleet/protocol';
 import { parseDocument } from 'yaml';
 import { AgentError } from '../errors.ts';
+import { resolveClients } from './clients.ts';
 
 export interface ResolvedConfig {
   readonly file: string;
@@ -92,7 +93,7 @@ function resolveDefaults(raw: AgentConfig, file: string): ResolvedConfig {
         : {}),
       actionKeys: raw.hub.actionKeys ?? [],
     },
-    endpoints: raw.endpoints,
+    endpoints: raw.endpoints.map((ep, i) => resolveClients(ep, i, { file, base })),
     probe: {
       intervalMs: raw.probe?.intervalMs ?? DEFAULTS.probeIntervalMs,
       timeoutMs: raw.probe?.timeoutMs ?? DEFAULTS.probeTimeoutMs,

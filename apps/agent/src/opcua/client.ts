@@ -20,17 +20,23 @@ export interface ClientOptions {
   readonly timeoutMs: number;
   readonly mode?: MessageSecurityMode;
   readonly policy?: SecurityPolicy;
+  /** Present a cell client's certificate instead of the agent's (issue 17); trust stays the agent's. */
+  readonly as?: {
+    readonly certificateFile: string;
+    readonly privateKeyFile: string;
+    readonly applicationUri: string;
+  };
 }
 
 export function createClient(opts: ClientOptions): OPCUAClient {
   const t = Math.max(200, Math.round(opts.timeoutMs));
   return OPCUAClient.create({
     applicationName: opts.pki.applicationName,
-    applicationUri: opts.pki.applicationUri,
+    applicationUri: opts.as?.applicationUri ?? opts.pki.applicationUri,
     clientName: 'cellfleet-agent',
     clientCertificateManager: opts.pki.certificateManager,
-    certificateFile: opts.pki.certificateFile,
-    privateKeyFile: opts.pki.privateKeyFile,
+    certificateFile: opts.as?.certificateFile ?? opts.pki.certificateFile,
+    privateKeyFile: opts.as?.privateKeyFile ?? opts.pki.privateKeyFile,
     securityMode: opts.mode ?? MessageSecurityMode.None,
     securityPolicy: opts.policy ?? SecurityPolicy.None,
     // We dial the URL the user gave, not the advertised one (research §2.3 B12).

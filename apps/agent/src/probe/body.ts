@@ -1,6 +1,6 @@
 // ProbeBody (the wire message, @cellfleet/protocol) from the evidence and the diagnosis.
 // Bounded like the schema: steps and lines are capped so a probe never nears 256 KiB.
-import type { DiagnoseResult, Diagnosis, ProbeEvidence } from '@cellfleet/core';
+import { type DiagnoseResult, type Diagnosis, type ProbeEvidence, unprovenAsClient } from '@cellfleet/core';
 import type { CertificateSummary, DiagnosisSummary, EndpointConfig, ProbeBody } from '@cellfleet/protocol';
 
 export function toProbeBody(o: {
@@ -14,7 +14,7 @@ export function toProbeBody(o: {
   const serverTime = (ev as { serverTime?: number }).serverTime;
   return {
     endpoint: o.endpoint.name,
-    url: o.endpoint.url,
+    url: ev.url.slice(0, 512),
     ok: d.primary.code === 'ok',
     startedAt: o.startedAt,
     durationMs: Math.round(o.durationMs),
@@ -48,8 +48,47 @@ export function toProbeBody(o: {
       conflicts: cap(d.detection.conflicts, 16, 512),
     },
     ...(ev.chosen ? { security: `${ev.chosen.securityMode}/${ev.chosen.securityPolicy}` } : {}),
-    ...(ev.agentCertificate ? { agentCertificate: cert(ev.agentCertificate) } : {}),
+    // As a client with its key, the certificate presented is the client's: it goes under client.
+    ...(ev.agentCertificate && !ev.asClient?.keyAvailable
+      ? { agentCertificate: cert(ev.agentCertificate) }
+      : {}),
     ...(ev.serverCertificate ? { serverCertificate: cert(ev.serverCertificate) } : {}),
+    ...clientPart(ev),
+  };
+}
+
+/** The client the probe ran as and the trust-store watch's findings (issue 17); never a key. */
+function clientPart(ev: ProbeEvidence): Pick<ProbeBody, 'client' | 'serverRejected'> {
+  const c = ev.asClient;
+  const listed = ev.listedClients ?? [];
+  return {
+    ...(c
+      ? {
+          client: {
+            name: c.name,
+            securityPolicy: c.securityPolicy,
+            securityMode: c.securityMode,
+            userTokenType: c.userTokenType,
+            keyAvailable: c.keyAvailable,
+            unproven: unprovenAsClient(c).map((l) => l.slice(0, 2048)),
+            ...(c.label ? { label: c.label } : {}),
+            ...(c.vendor ? { vendor: c.vendor } : {}),
+            ...(c.certificate ? { certificate: cert(c.certificate) } : {}),
+          },
+        }
+      : {}),
+    ...(ev.serverRejected
+      ? {
+          serverRejected: ev.serverRejected.slice(0, 32).map((r) => {
+            const owner = listed.find((l) => l.thumbprint === r.thumbprint)?.name;
+            return {
+              ...cert({ ...r, dns: [], ip: [] }),
+              firstSeen: r.firstSeen,
+              ...(owner ? { client: owner } : {}),
+            };
+          }),
+        }
+      : {}),
   };
 }
 

@@ -23,12 +23,22 @@ export interface ProbeArgs {
   readonly json: boolean;
   /** A vendor or product id (core vendorChoices()). */
   readonly vendor?: string;
+  /** `--capture FILE`: write the probe's own connection as pcapng (Wireshark) to FILE. */
+  readonly capture?: string;
 }
 
 export const DEFAULT_PKI = join(homedir(), '.cellfleet', 'pki');
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const SECURITY: readonly SecurityChoice[] = ['auto', 'none', 'sign', 'sign-and-encrypt'];
-const VALUE_FLAGS = new Set(['--user', '--password', '--security', '--pki', '--timeout', '--vendor']);
+const VALUE_FLAGS = new Set([
+  '--user',
+  '--password',
+  '--security',
+  '--pki',
+  '--timeout',
+  '--vendor',
+  '--capture',
+]);
 const BOOL_FLAGS = new Set(['--json', '--allow-none', '--trust-on-first-use', '--help', '-h']);
 
 /** Splits argv into flags and positionals; `--flag=value` and `--flag value` both work. */
@@ -106,5 +116,6 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
     ...(flags.get('--user') ? { user: flags.get('--user') as string } : {}),
     ...(flags.has('--password') ? { password: flags.get('--password') as string } : {}),
     ...(vendor ? { vendor } : {}),
+    ...(flags.get('--capture') ? { capture: flags.get('--capture') as string } : {}),
   };
 }

@@ -12,6 +12,7 @@ Examples:
   cellfleet-agent probe opc.tcp://gateway:62541 --user opcuauser --password '…'
   cellfleet-agent probe opc.tcp://10.0.0.5:4840 --security sign-and-encrypt --json
   cellfleet-agent probe opc.tcp://plc:4840 --allow-none --timeout 5000
+  cellfleet-agent probe opc.tcp://kepware:49320 --capture /tmp/kepware.pcapng
 
 Options:
   --user U               log in as U (default: anonymous)
@@ -28,6 +29,10 @@ Options:
                          rockwell, aveva, siemens, ge, generic) or a product line
                          (ftlg, optix, wincc-unified, wincc-oa, oi-server, pi-opcua,
                          ifix, historian, kepserverex, kepware-edge, ignition-81, ignition-83)
+  --capture FILE         write the probe's own connections as pcapng to FILE (Wireshark
+                         decodes it as OPC UA: Hello, Acknowledge/Error with status codes,
+                         OpenSecureChannel); MSG bodies after the handshake are cut to 32
+                         bytes, so user tokens and passwords are never in the file
   --json                 print one JSON object: ok, steps[], diagnosis{code,…}, findings[],
                          server.buildInfo, vendorDetection{vendor,confidence,evidence}, certificates
   -h, --help             this text

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -155,4 +155,29 @@ test('untrusted server → trust list → trust <prefix> → probe --json ok; pa
   for (const text of [first.out, first.err, ok.out, wrong.out, wrong.err]) {
     assert.ok(!text.includes('Pa55-w0rd!') && !text.includes('Wr0ng-Pa55!'));
   }
+});
+
+test('--capture FILE writes pcapng beside a clean --json stdout, without the password (issue 17)', async () => {
+  const file = join(dir, 'probe.pcapng');
+  const r = await run(probeCommand, [
+    server.url,
+    '--pki',
+    pkiDir,
+    '--timeout',
+    '3000',
+    '--user',
+    'op',
+    '--password',
+    'Pa55-w0rd!',
+    '--json',
+    '--capture',
+    file,
+  ]);
+  assert.doesNotThrow(() => JSON.parse(r.out), r.out);
+  assert.match(r.err, /capture: .*probe\.pcapng \(\d+ bytes, pcapng/);
+  const bytes = readFileSync(file);
+  assert.equal(bytes.readUInt32LE(0), 0x0a0d0d0a, 'a pcapng section header');
+  assert.ok(bytes.includes(Buffer.from('HELF')), 'the Hello is in it');
+  assert.ok(!bytes.includes(Buffer.from('Pa55-w0rd!')), 'the password is not');
+  assert.equal(statSync(file).mode & 0o077, 0, 'readable by the user only');
 });

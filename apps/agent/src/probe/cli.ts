@@ -2,6 +2,7 @@
 // 2 bad usage). `trust` lives in ../trust/cli.ts.
 // The probe runs in a probe host (isolate/), so this process loads no node-opcua for it and
 // its stdout carries nothing but the result (issue 12: node-opcua log lines before --json).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand, CliIO } from '../cli-types.ts';
 import { EXIT } from '../cli-types.ts';
@@ -44,6 +45,7 @@ export const probeCommand: CliCommand = async (argv, io) => {
       timeoutMs: args.timeoutMs,
       ...(args.vendor ? { vendorHint: args.vendor } : {}),
     });
+    if (args.capture) writeCapture(args.capture, result, io);
     io.stdout.write(
       args.json
         ? `${JSON.stringify(result.body, null, 2)}\n`
@@ -54,6 +56,16 @@ export const probeCommand: CliCommand = async (argv, io) => {
     await pool.close();
   }
 };
+
+/** `--capture FILE`: the pcapng goes to the file, a line about it to stderr (stdout stays the result). */
+function writeCapture(file: string, result: ProbeResult, io: CliIO): void {
+  if (!result.capture) {
+    io.stderr.write(`no capture written to ${file}: the probe host stopped before it could hand one over\n`);
+    return;
+  }
+  writeFileSync(file, result.capture, { mode: 0o600 });
+  io.stderr.write(`capture: ${file} (${result.capture.length} bytes, pcapng; open it in Wireshark)\n`);
+}
 
 /** What the human output shows of the agent's certificate, from the probe's own evidence. */
 function agentOf(r: ProbeResult, dir: string): AgentCertificateView {

@@ -5,7 +5,7 @@
 // (issue 12; issue 13 on resets read as foreign bytes), and node-opcua is not handed a server
 // that already broke the protocol.
 
-import { Socket } from 'node:net';
+import { createConnection } from 'node:net';
 import type { TransportFault } from '@cellfleet/core';
 import { StatusCodes } from 'node-opcua-client';
 import {
@@ -48,9 +48,12 @@ export function sayHello(o: {
   port: number;
   ms: number;
 }): Promise<Acknowledge> {
-  const socket = new Socket();
   let got = Buffer.alloc(0);
   return new Promise<Acknowledge>((resolve, reject) => {
+    // createConnection (not `new Socket`) so the probe's tap and capture see this socket too.
+    const socket = createConnection({ host: o.address, port: o.port }, () =>
+      socket.write(encodeHello(o.url)),
+    );
     const finish = (err: HelloError | undefined, ack?: Acknowledge) => {
       clearTimeout(timer);
       socket.removeAllListeners('data');
@@ -70,7 +73,6 @@ export function sayHello(o: {
       finish(new HelloError(`${errno} after the Hello${received(got)}`, { errno }));
     });
     socket.once('end', () => finish(closedEarly(got)));
-    socket.connect({ host: o.address, port: o.port }, () => socket.write(encodeHello(o.url)));
   });
 }
 

@@ -11,7 +11,7 @@ export type Draft = { -readonly [K in keyof ProbeEvidence]: ProbeEvidence[K] } &
 
 export async function runSelect(ctx: Ctx): Promise<EndpointEvidence> {
   const t0 = performance.now();
-  const pick = selectEndpoint(ctx.ev.endpoints ?? [], ctx.ev.request);
+  const pick = selectEndpoint(ctx.ev.endpoints ?? [], ctx.ev.request, ctx.ev.asClient);
   if (!pick.ok) ctx.rec.fail('select-endpoint', t0, pick.reason);
   ctx.ev.chosen = pick.endpoint;
   await ctx.rec.step(
@@ -41,9 +41,13 @@ export async function runCertificates(
     return;
   }
   const now = Date.now();
-  const agent = ctx.opts.pki.certificate;
-  if (validityAt(toCertificateEvidence(agent), now) !== 'valid') {
-    ctx.rec.fail('certificates', t0, 'the agent certificate is outside its validity period');
+  // The certificate this probe presents: the agent's, or the cell client's (issue 17).
+  const presented = ev.agentCertificate ?? toCertificateEvidence(ctx.opts.pki.certificate);
+  const whose = ev.asClient?.keyAvailable
+    ? `${ev.asClient.label ?? ev.asClient.name}'s certificate`
+    : 'the agent certificate';
+  if (validityAt(presented, now) !== 'valid') {
+    ctx.rec.fail('certificates', t0, `${whose} is outside its validity period`);
   }
   if (!server) ctx.rec.fail('certificates', t0, 'the chosen endpoint carries no server certificate');
   if (validityAt(toCertificateEvidence(server.info), now) !== 'valid') {

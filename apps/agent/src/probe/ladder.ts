@@ -5,17 +5,20 @@
 import {
   type DiagnoseResult,
   diagnose,
+  encodePcapng,
   healthSignals,
+  OPCUA_PORT,
   type ProbeEvidence,
   type StepName,
 } from '@cellfleet/core';
-import type { EndpointConfig, ProbeBody } from '@cellfleet/protocol';
+import type { ClientConfig, EndpointConfig, ProbeBody } from '@cellfleet/protocol';
 import type { ClientSession, EndpointDescription, OPCUAClient } from 'node-opcua-client';
 import { createClient, identityFor, modeValue, policyUri, toEndpointEvidence } from '../opcua/client.ts';
 import { type Budget, budget, quietly, withDeadline } from '../opcua/deadline.ts';
 import { connectDiscovery, readEndpoints } from '../opcua/discovery.ts';
 import type { AgentPki } from '../pki/pki.ts';
 import { requestOf, toProbeBody } from './body.ts';
+import { CAPTURE_LIMITS, createCapture } from './capture.ts';
 import { toCertificateEvidence } from './certificates.ts';
 import { readDeviceHealth } from './health.ts';
 import { sayHello } from './hello.ts';
@@ -24,6 +27,7 @@ import { advertisedHosts, parseOpcTcpUrl, resolveHost, tcpConnect } from './netw
 import { readLimits, readServer } from './reads.ts';
 import { createRecorder, LadderStop, type Recorder } from './recorder.ts';
 import { annotate, type Tap, withTap } from './tap.ts';
+import { clientEvidence, trustStoreEvidence } from './trust-store.ts';
 
 export interface ProbeOptions {
   readonly pki: AgentPki;
@@ -36,12 +40,16 @@ export interface ProbeOptions {
   readonly observe?: (evidence: ProbeEvidence, running: StepName | undefined) => void;
   /** Handed the probe's socket tap, for a host that must report it if node-opcua crashes. */
   readonly onTap?: (tap: Tap) => void;
+  /** Probe as this cell client of the endpoint (issue 17): its URL, security, token and certificate. */
+  readonly client?: ClientConfig;
 }
 
 export interface ProbeResult {
   readonly body: ProbeBody;
   readonly evidence: ProbeEvidence;
   readonly diagnosis: DiagnoseResult;
+  /** The probe's own connections as pcapng (capture.ts): evidence Wireshark opens. */
+  readonly capture?: Uint8Array;
 }
 
 /** Per-rung caps, so one slow rung leaves time for an honest answer about it. */
@@ -50,11 +58,27 @@ const CAP = { dns: 2000, tcp: 3000, hello: 5000, advertised: 1000 } as const;
 /** Rungs where node-opcua talks to the server: the tap may know what it really sent. */
 const TAPPED: ReadonlySet<StepName> = new Set(['endpoints', 'secure-channel', 'session', 'reads']);
 
-export function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
-  return withTap((tap) => {
+export async function probeEndpoint(endpoint: EndpointConfig, opts: ProbeOptions): Promise<ProbeResult> {
+  const capture = createCapture({ secrets: endpoint.password ? [endpoint.password] : [] });
+  const result = await withTap((tap) => {
     opts.onTap?.(tap);
     return probeTapped(endpoint, opts, tap);
-  });
+  }, capture);
+  return {
+    ...result,
+    capture: encodePcapng({ connections: capture.connections(), comment: captureComment(result) }),
+  };
+}
+
+function captureComment(r: ProbeResult): string {
+  const as = r.body.client ? ` as ${r.body.client.label ?? r.body.client.name}` : '';
+  const failed = r.body.steps.find((s) => !s.ok);
+  const why = failed ? ` The ${failed.name} step failed: ${(failed.detail ?? '').slice(0, 500)}.` : '';
+  return [
+    `Cellfleet probe of ${r.body.url} (endpoint ${r.body.endpoint}${as}) at ${new Date(r.body.startedAt).toISOString()}: ${r.body.diagnosis.code}.${why}`,
+    `The server side is written as TCP port ${OPCUA_PORT} so Wireshark decodes OPC UA; each connection's first packet names the real addresses.`,
+    `Handshake chunks (HEL, ACK, ERR, OPN, CLO) are whole; MSG chunks keep their first ${CAPTURE_LIMITS.msgBytes} bytes, so user tokens and passwords are not in this file (elided by the cap; under Sign/SignAndEncrypt also encrypted).`,
+  ].join(' ');
 }
 
 async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Tap): Promise<ProbeResult> {
@@ -69,14 +93,26 @@ async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Ta
       opts.observe?.(ev as ProbeEvidence, running);
     },
   });
+  const asClient = opts.client ? clientEvidence(opts.client) : undefined;
+  const presented = asClient?.keyAvailable ? asClient.certificate : undefined;
   const ev: Draft = {
-    url: endpoint.url,
+    url: opts.client?.url ?? endpoint.url,
     endpointName: endpoint.name,
     request: requestOf(endpoint),
     steps: rec.steps,
-    agentCertificate: toCertificateEvidence(opts.pki.certificate),
+    agentCertificate: presented ?? toCertificateEvidence(opts.pki.certificate),
+    ...trustStoreEvidence(endpoint),
+    ...(asClient ? { asClient } : {}),
   };
-  const ctx: Ctx = { endpoint, opts, rec, ev, time: budget(opts.timeoutMs), open: [] };
+  const ctx: Ctx = {
+    endpoint,
+    url: ev.url,
+    opts,
+    rec,
+    ev,
+    time: budget(opts.timeoutMs),
+    open: [],
+  };
   try {
     await walk(ctx);
   } catch (err) {
@@ -96,6 +132,8 @@ async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Ta
 
 export interface Ctx {
   readonly endpoint: EndpointConfig;
+  /** The URL dialled: the endpoint's, or the client's as that client has it configured. */
+  readonly url: string;
   readonly opts: ProbeOptions;
   readonly rec: Recorder;
   readonly ev: Draft;
@@ -108,7 +146,7 @@ async function walk(ctx: Ctx): Promise<void> {
   const { rec, ev, time } = ctx;
   const { host, port } = await rec.step(
     'url',
-    async () => parseOpcTcpUrl(ctx.endpoint.url),
+    async () => parseOpcTcpUrl(ctx.url),
     (u) => `${u.host}:${u.port}`,
   );
   ev.host = host;
@@ -127,19 +165,22 @@ async function walk(ctx: Ctx): Promise<void> {
   );
   await rec.step(
     'hello',
-    () => sayHello({ url: ctx.endpoint.url, address, port, ms: time.slice(CAP.hello) }),
+    () => sayHello({ url: ctx.url, address, port, ms: time.slice(CAP.hello) }),
     (a) =>
       `Acknowledge: buffers ${a.receiveBufferSize}/${a.sendBufferSize}, max message ${a.maxMessageSize || 'unlimited'}, max chunks ${a.maxChunkCount || 'unlimited'}`,
   );
   const descriptions = await discovery(ctx, host);
   const chosen = await runSelect(ctx);
   await runCertificates(ctx, descriptions, chosen);
+  // As a client: no channel without its key, no session without its credentials (issue 17).
+  if (ctx.opts.client && chosen.securityMode !== 'None' && !ctx.ev.asClient?.keyAvailable) return;
   const client = await secureChannel(ctx, chosen);
+  if (ctx.opts.client && ctx.opts.client.userTokenType !== 'Anonymous') return;
+  const who: Pick<EndpointConfig, 'user' | 'password'> = ctx.opts.client ? {} : ctx.endpoint;
   const session = await rec.step(
     'session',
-    () =>
-      withDeadline(client.createSession(identityFor(ctx.endpoint)), time.slice(time.remaining()), 'session'),
-    () => (ctx.endpoint.user ? `user ${ctx.endpoint.user}` : 'anonymous'),
+    () => withDeadline(client.createSession(identityFor(who)), time.slice(time.remaining()), 'session'),
+    () => (who.user ? `user ${who.user}` : 'anonymous'),
   );
   ctx.open.push(() => quietly(() => session.close(), 500));
   await rec.step(
@@ -162,7 +203,7 @@ async function discovery(ctx: Ctx, host: string): Promise<EndpointDescription[]>
   const found = await rec.step(
     'endpoints',
     async () => {
-      client = await connectDiscovery(ctx.endpoint.url, opts.pki, time.slice(time.remaining()));
+      client = await connectDiscovery(ctx.url, opts.pki, time.slice(time.remaining()));
       return readEndpoints(client, time.slice(time.remaining()));
     },
     (d) => `${d.endpoints.length} endpoints`,
@@ -188,16 +229,27 @@ async function discovery(ctx: Ctx, host: string): Promise<EndpointDescription[]>
 
 async function secureChannel(ctx: Ctx, chosen: NonNullable<Draft['chosen']>): Promise<OPCUAClient> {
   const ms = ctx.time.slice(ctx.time.remaining());
+  const as = ctx.opts.client;
   const client = createClient({
     pki: ctx.opts.pki,
     timeoutMs: ms,
     mode: modeValue(chosen.securityMode),
     policy: policyUri(chosen.securityPolicy),
+    // The client's own certificate and key: the channel fails or passes as it does for it.
+    ...(as?.privateKey && ctx.ev.asClient?.keyAvailable
+      ? {
+          as: {
+            certificateFile: as.certificate,
+            privateKeyFile: as.privateKey,
+            applicationUri: ctx.ev.asClient.certificate?.applicationUri ?? ctx.opts.pki.applicationUri,
+          },
+        }
+      : {}),
   });
   ctx.open.push(() => quietly(() => client.disconnect(), 500));
   await ctx.rec.step(
     'secure-channel',
-    () => withDeadline(client.connect(ctx.endpoint.url), ms, 'secure channel'),
+    () => withDeadline(client.connect(ctx.url), ms, 'secure channel'),
     () => `${chosen.securityMode}/${chosen.securityPolicy}`,
   );
   return client;

@@ -35,8 +35,11 @@ export interface Tap {
 const current = new AsyncLocalStorage<Tap>();
 let listening = false;
 
-/** Runs `work` with a fresh tap on every socket it opens. */
-export function withTap<T>(work: (tap: Tap) => Promise<T>): Promise<T> {
+/** Runs `work` with a fresh tap (and, when given, the capture) on every socket it opens. */
+export function withTap<T>(
+  work: (tap: Tap) => Promise<T>,
+  capture?: { attach(socket: Socket): void },
+): Promise<T> {
   if (!listening) {
     listening = true;
     subscribe('net.client.socket', (message) => {
@@ -45,7 +48,19 @@ export function withTap<T>(work: (tap: Tap) => Promise<T>): Promise<T> {
     });
   }
   const tap = createTap();
-  return current.run(tap, () => work(tap));
+  const both: Tap = capture
+    ? {
+        get opened() {
+          return tap.opened;
+        },
+        notes: tap.notes,
+        attach(socket) {
+          capture.attach(socket);
+          tap.attach(socket);
+        },
+      }
+    : tap;
+  return current.run(both, () => work(both));
 }
 
 export function createTap(): Tap {

@@ -5,6 +5,7 @@
 import {
   type AckBody,
   buildTopic,
+  type ClientConfig,
   cellId,
   createEnvelope,
   decodeMessage,
@@ -20,7 +21,12 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { ConnectLink, Link } from '../link/mqtt-link.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 
-export type ProbeFn = (endpoint: EndpointConfig, timeoutMs: number) => Promise<ProbeBody>;
+/** Probes an endpoint as the agent, or as one of its listed cell clients (issue 17). */
+export type ProbeFn = (
+  endpoint: EndpointConfig,
+  timeoutMs: number,
+  client?: ClientConfig,
+) => Promise<ProbeBody>;
 export type CommandHandler = (message: Envelope) => void;
 
 /** Snapshots after each probe cycle (runtime/snapshots.ts); optional so tests can leave it out. */
@@ -79,7 +85,7 @@ export interface Agent {
   /** Probes every endpoint now and queues the results; resolves when they are queued. */
   probeNow(): Promise<void>;
   /** Queues a message for the hub through the durable outbox (action results, action probes). */
-  send<K extends 'probe' | 'action-result'>(
+  send<K extends 'probe' | 'capture' | 'action-result'>(
     kind: K,
     body: Parameters<typeof createEnvelope<K>>[0]['body'],
   ): void;
@@ -129,7 +135,7 @@ export function createAgent(d: AgentDeps): Agent {
     onMessage: (topic, payload) => receive(topic, payload),
   });
 
-  function enqueue<K extends 'birth' | 'probe' | 'health' | 'action-result'>(
+  function enqueue<K extends 'birth' | 'probe' | 'capture' | 'health' | 'action-result'>(
     kind: K,
     body: Parameters<typeof envelope<K>>[1],
   ): void {
@@ -212,6 +218,18 @@ export function createAgent(d: AgentDeps): Agent {
       );
       enqueue('probe', body);
       done.push(body);
+      for (const client of endpoint.clients ?? []) {
+        if (stopped) return;
+        const asClient = await d
+          .probe(endpoint, d.config.probe.timeoutMs, client)
+          .catch((err: Error) => failedProbe(endpoint, err, now(), client));
+        if (stopped) return;
+        log.info(
+          { endpoint: endpoint.name, client: client.name, code: asClient.diagnosis.code },
+          'client probe done',
+        );
+        enqueue('probe', asClient);
+      }
     }
     if (!d.snapshots || stopped) return;
     const messages = await d.snapshots.takeAll(done).catch((err: Error) => {
@@ -257,10 +275,23 @@ export function createAgent(d: AgentDeps): Agent {
 }
 
 /** A probe function that threw is itself a result worth reporting, never a crash. */
-function failedProbe(endpoint: EndpointConfig, err: Error, at: number): ProbeBody {
+function failedProbe(endpoint: EndpointConfig, err: Error, at: number, client?: ClientConfig): ProbeBody {
   return {
     endpoint: endpoint.name,
-    url: endpoint.url,
+    url: client?.url ?? endpoint.url,
+    ...(client
+      ? {
+          client: {
+            name: client.name,
+            securityPolicy: client.securityPolicy,
+            securityMode: client.securityMode,
+            userTokenType: client.userTokenType,
+            keyAvailable: false,
+            unproven: [],
+            ...(client.label ? { label: client.label } : {}),
+          },
+        }
+      : {}),
     ok: false,
     startedAt: at,
     durationMs: 0,

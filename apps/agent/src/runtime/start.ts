@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentSubscriptions, cellId, type EndpointConfig } from '@cellfleet/protocol';
+import { agentSubscriptions, type ClientConfig, cellId, type EndpointConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { openLedger } from '../actions/ledger.ts';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -13,6 +13,7 @@ import { openOutbox } from '../outbox/outbox.ts';
 import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
 import { createProbePool, type ProbePool } from '../probe/isolate/pool.ts';
 import { type Agent, createAgent } from './agent.ts';
+import { createCaptureKeeper } from './captures.ts';
 import { lazyActionExecutor, lazySnapshotDuty } from './lazy.ts';
 
 export interface RunningAgent {
@@ -49,14 +50,23 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
-  const probe = async (endpoint: EndpointConfig, timeoutMs: number) => {
+  const captures = createCaptureKeeper({ dir: join(config.dataDir, 'captures'), now: Date.now });
+  let agent: Agent | undefined;
+  const probe = async (endpoint: EndpointConfig, timeoutMs: number, client?: ClientConfig) => {
     const r = await pool.probe(endpoint, {
       pki: { dir: pki.dir, applicationUri: pki.applicationUri },
       timeoutMs,
+      ...(client ? { client } : {}),
     });
     // The host trusted the certificate on disk; snapshots and actions use this process's index.
     if (r.evidence.serverCertificateTrust === 'trusted-on-first-use')
       await pki.certificateManager.reloadCertificates();
+    try {
+      const upload = captures.keep(endpoint.name, client?.name, r);
+      if (upload) agent?.send('capture', upload);
+    } catch (err) {
+      logger.warn({ endpoint: endpoint.name, err: (err as Error).message }, 'cannot keep the probe capture');
+    }
     return r.body;
   };
   const snapshots = lazySnapshotDuty({
@@ -69,7 +79,6 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     logger,
   });
   const ledger = openLedger(join(config.dataDir, 'ledger.db'));
-  let agent: Agent | undefined;
   const executor = lazyActionExecutor(
     {
       config,

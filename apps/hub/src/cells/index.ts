@@ -1,5 +1,6 @@
 // Enrolled cells and what their agents said: the store, enrollment, their routes and commands.
 export * from './broker-files.ts';
+export * from './captures.ts';
 export * from './cli.ts';
 export * from './enroll.ts';
 export * from './routes.ts';

@@ -11,6 +11,7 @@ import { API, type CellSummary } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
 import { route, sendFile } from '../kernel/routes.ts';
+import type { CaptureStore } from './captures.ts';
 import type { CellStore } from './store.ts';
 
 /** Probes read for a notebook: enough for weeks of history at one probe a minute. */
@@ -18,6 +19,8 @@ const HISTORY_LIMIT = 10_000;
 
 export interface CellRouteDeps {
   readonly cells: CellStore;
+  /** The last failing probe captures (issue 17); without it the cell page offers none. */
+  readonly captures?: CaptureStore;
   readonly now: () => number;
   readonly watchMs?: number;
 }
@@ -34,7 +37,20 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
   route(app, API.getCell, async (req) => {
     const cell = await d.cells.getCell(req.params.id);
     if (!cell) throw notEnrolled(req.params.id);
-    return cell;
+    return d.captures ? { ...cell, captures: await d.captures.list(cell.id) } : cell;
+  });
+
+  route(app, API.getCapture, async (req, reply) => {
+    const { id, endpoint } = req.params;
+    if (!(await d.cells.getEnrollment(id))) throw notEnrolled(id);
+    const bytes = await d.captures?.get(id, endpoint, req.query.client);
+    const who = req.query.client ? ` as ${req.query.client}` : '';
+    if (!bytes) throw new AppError('not-found', `no failing probe capture of ${endpoint}${who} on ${id}`);
+    const name = [id, endpoint, req.query.client]
+      .filter(Boolean)
+      .join('-')
+      .replace(/[^A-Za-z0-9._-]/g, '_');
+    return sendFile(reply, { type: 'application/x-pcapng', body: bytes, filename: `${name}.pcapng` });
   });
 
   route(app, API.getNotebook, async (req, reply) => {
@@ -43,6 +59,7 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
     const points = cell.probes.map((p) => ({
       at: p.at,
       endpoint: p.endpoint,
+      ...(p.client ? { client: p.clientLabel ?? p.client } : {}),
       ok: p.ok,
       code: p.diagnosis.code,
       summary: p.diagnosis.summary,

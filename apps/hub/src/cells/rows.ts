@@ -59,8 +59,16 @@ export function detailOf(r: Row, probeRows: readonly Row[]): CellDetail {
     session: Number(r['session']),
     health: jsonColumn(r['health']),
     probes: probeRows.map((p) => {
-      const body = JSON.parse(String(p['body'])) as Omit<LastProbe, 'at'> & { startedAt: number };
-      return { ...body, at: body.startedAt };
+      const body = JSON.parse(String(p['body'])) as Omit<LastProbe, 'at' | 'client'> & {
+        startedAt: number;
+        client?: { name: string; label?: string };
+      };
+      const { client, ...rest } = body;
+      return {
+        ...rest,
+        at: body.startedAt,
+        ...(client ? { client: client.name, ...(client.label ? { clientLabel: client.label } : {}) } : {}),
+      };
     }),
   };
 }

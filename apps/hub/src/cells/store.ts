@@ -11,10 +11,25 @@
 // whatever its size: remember the messages, make and lock the state rows, insert the probes,
 // upsert the states.
 import { type CellChange, foldCell, type Liveness } from '@cellfleet/core';
-import type { CellDetail, CellSummary, Envelope } from '@cellfleet/protocol';
+import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
 import { type DatabaseChoice, openHubDatabase } from '../db/open.ts';
 import type { Migrations, Sql, SqlValue } from '../db/sql.ts';
-import { detailOf, type Enrollment, enrollmentOf, num, type Row, summaryOf, truthy } from './rows.ts';
+import {
+  detailOf,
+  type Enrollment,
+  enrollmentOf,
+  jsonColumn,
+  num,
+  type Row,
+  summaryOf,
+  truthy,
+} from './rows.ts';
+
+/** A cell's state row as the ingest locks it: its liveness and its headline probe. */
+interface Locked {
+  readonly liveness: Liveness;
+  readonly lastProbe?: LastProbe;
+}
 
 export type { Enrollment };
 
@@ -133,8 +148,8 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
   }
 
   /** Makes sure each cell has a state row, locks them in id order, and reads their liveness. */
-  async function lockStates(cells: readonly string[]): Promise<Map<string, Liveness>> {
-    const out = new Map<string, Liveness>();
+  async function lockStates(cells: readonly string[]): Promise<Map<string, Locked>> {
+    const out = new Map<string, Locked>();
     for (const some of chunks(cells)) {
       const r = rowsOf(
         sql,
@@ -144,16 +159,17 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
       await sql.run(`INSERT INTO cell_state (id) ${r.text} ON CONFLICT (id) DO NOTHING`, r.params);
       const rows = await sql.all<Row>(
         sql.dialect === 'postgres'
-          ? 'SELECT id, online, session, since FROM cell_state WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE'
-          : `SELECT id, online, session, since FROM cell_state WHERE id IN (${some.map(() => '?').join(', ')}) ORDER BY id`,
+          ? 'SELECT id, online, session, since, last_probe FROM cell_state WHERE id = ANY(?::text[]) ORDER BY id FOR UPDATE'
+          : `SELECT id, online, session, since, last_probe FROM cell_state WHERE id IN (${some.map(() => '?').join(', ')}) ORDER BY id`,
         sql.dialect === 'postgres' ? ([some] as unknown as SqlValue[]) : some,
       );
-      for (const r of rows)
+      for (const r of rows) {
+        const lastProbe = jsonColumn<LastProbe>(r['last_probe']);
         out.set(String(r['id']), {
-          online: truthy(r['online']),
-          session: Number(r['session']),
-          since: num(r['since']),
+          liveness: { online: truthy(r['online']), session: Number(r['session']), since: num(r['since']) },
+          ...(lastProbe ? { lastProbe } : {}),
         });
+      }
     }
     return out;
   }
@@ -229,7 +245,10 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
     for (const m of fresh) byCell.set(m.cell, [...(byCell.get(m.cell) ?? []), m]);
     await insertProbes(fresh);
     await writeChanges(
-      [...byCell].map(([id, ms]): [string, CellChange] => [id, foldCell(liveness.get(id)!, ms, receivedAt)]),
+      [...byCell].map(([id, ms]): [string, CellChange] => {
+        const locked = liveness.get(id)!;
+        return [id, foldCell(locked.liveness, ms, receivedAt, locked.lastProbe)];
+      }),
     );
     return { fresh };
   }

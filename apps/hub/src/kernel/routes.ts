@@ -113,9 +113,11 @@ export function contractGaps(
  */
 export function sendFile(
   reply: FastifyReply,
-  file: { readonly type: string; readonly body: string; readonly filename?: string },
+  file: { readonly type: string; readonly body: string | Uint8Array; readonly filename?: string },
 ): FastifyReply {
   if (file.filename) reply.header('content-disposition', `attachment; filename="${file.filename}"`);
+  // Bytes (a pcapng capture) go out as they are; fastify sends a Buffer without serializing.
+  if (typeof file.body !== 'string') return reply.type(file.type).send(Buffer.from(file.body));
   return reply
     .type(file.type)
     .serializer((s: string) => s)

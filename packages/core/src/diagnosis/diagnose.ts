@@ -1,5 +1,6 @@
 // diagnose(): the pure entry point. Same evidence and `now` → same diagnosis, so a recorded
 // probe can be re-diagnosed later (the hub's notebook, the unit tests).
+import { clientPrimaryOverride, personalise, rejectedClientFinding } from './clients.ts';
 import type { Diagnosis, Vendor } from './codes.ts';
 import { detectPlatform, type VendorDetection } from './detect.ts';
 import type { ProbeEvidence } from './evidence.ts';
@@ -35,10 +36,14 @@ export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
 
 export function diagnose(ev: ProbeEvidence, opts: DiagnoseOptions): DiagnoseResult {
   const detection = detectPlatform(ev, opts.vendorHint);
-  const primaryV = primaryVerdict(ev, {
-    now: opts.now,
-    clockSkewThresholdMs: opts.clockSkewThresholdMs ?? DEFAULT_CLOCK_SKEW_MS,
-  });
+  const primaryV = clientPrimaryOverride(
+    ev,
+    primaryVerdict(ev, {
+      now: opts.now,
+      clockSkewThresholdMs: opts.clockSkewThresholdMs ?? DEFAULT_CLOCK_SKEW_MS,
+    }),
+  );
+  const rejected = rejectedClientFinding(ev);
   const ctx = {
     ev,
     detection,
@@ -48,7 +53,12 @@ export function diagnose(ev: ProbeEvidence, opts: DiagnoseOptions): DiagnoseResu
   const findings = findingVerdicts(ev, primaryV.code, {
     now: opts.now,
     expiryWarningDays: opts.expiryWarningDays ?? 30,
-    extra: pitfallVerdicts(ev, primaryV.code, detection),
-  }).map((v) => render(v, ctx, true));
-  return { primary: render(primaryV, ctx), findings, vendor: detection.vendor, detection };
+    extra: [...(rejected ? [rejected] : []), ...pitfallVerdicts(ev, primaryV.code, detection)],
+  }).map((v) => personalise(render(v, ctx, true), ev));
+  return {
+    primary: personalise(render(primaryV, ctx), ev),
+    findings,
+    vendor: detection.vendor,
+    detection,
+  };
 }

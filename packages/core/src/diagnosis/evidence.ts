@@ -109,6 +109,33 @@ export interface DeviceHealthEvidence {
   readonly label?: string;
 }
 
+/** The cell client the ladder ran as (issue 17): its settings, never its key. */
+export interface ClientEvidence {
+  readonly name: string;
+  /** As the tech knows it: `Ignition Gateway`. */
+  readonly label?: string;
+  /** The client's platform (a vendor id): what its screens show comes from that profile. */
+  readonly vendor?: string;
+  readonly securityPolicy: string;
+  readonly securityMode: SecurityModeName;
+  readonly userTokenType: UserTokenName;
+  /** The client's application certificate, when its file could be read. */
+  readonly certificate?: CertificateEvidence;
+  /** Whether the probe presented the client's own certificate (its key was available). */
+  readonly keyAvailable: boolean;
+}
+
+/** A client certificate found in the server's rejected folder (the trust-store watch). */
+export interface RejectedCertificateEvidence {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly applicationUri?: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** When it landed there (the file's time, ms since the epoch). */
+  readonly firstSeen: number;
+}
+
 export interface ProbeEvidence {
   readonly url: string;
   /** The endpoint's name in the agent config: a vendor clue before any server answer. */
@@ -131,6 +158,7 @@ export interface ProbeEvidence {
   };
   readonly advertisedHosts?: readonly { readonly host: string; readonly resolvable: boolean }[];
   readonly chosen?: EndpointEvidence;
+  /** The certificate the probe presents: the agent's, or a cell client's when probing with its key. */
   readonly agentCertificate?: CertificateEvidence;
   readonly serverCertificate?: CertificateEvidence;
   /** Trust of the server certificate in the agent's PKI before this probe touched it. */
@@ -148,4 +176,14 @@ export interface ProbeEvidence {
     readonly max?: number;
   };
   readonly deviceHealth?: readonly DeviceHealthEvidence[];
+  /** Set when the ladder ran as one of the cell's own clients rather than as the agent. */
+  readonly asClient?: ClientEvidence;
+  /** The cell's listed clients and their certificate thumbprints, to match rejected ones. */
+  readonly listedClients?: readonly {
+    readonly name: string;
+    readonly label?: string;
+    readonly thumbprint: string;
+  }[];
+  /** What the server's rejected folder holds (a configured folder on this machine). */
+  readonly serverRejected?: readonly RejectedCertificateEvidence[];
 }

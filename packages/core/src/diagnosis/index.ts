@@ -1,5 +1,6 @@
 export * from './certs.ts';
 export * from './classify.ts';
+export * from './clients.ts';
 export * from './codes.ts';
 export * from './detect.ts';
 export * from './diagnose.ts';

@@ -129,7 +129,7 @@ function statusVerdict(signal: Signal, detail: string): Verdict | undefined {
 }
 
 function selectVerdict(ev: ProbeEvidence, detail: string): Verdict {
-  const pick = selectEndpoint(ev.endpoints ?? [], ev.request);
+  const pick = selectEndpoint(ev.endpoints ?? [], ev.request, ev.asClient);
   return pick.ok ? verdict('unknown', detail) : verdict(pick.code, pick.reason);
 }
 

@@ -17,7 +17,11 @@ export type Selection =
   | { readonly ok: true; readonly endpoint: EndpointEvidence; readonly insecure: boolean }
   | {
       readonly ok: false;
-      readonly code: 'security-policy-mismatch' | 'deprecated-security-only' | 'security-none-only';
+      readonly code:
+        | 'security-policy-mismatch'
+        | 'deprecated-security-only'
+        | 'security-none-only'
+        | 'anonymous-disabled';
       readonly reason: string;
     };
 
@@ -48,7 +52,9 @@ export function describeOffer(endpoints: readonly EndpointEvidence[]): string {
 export function selectEndpoint(
   endpoints: readonly EndpointEvidence[],
   request: ProbeEvidence['request'],
+  client?: ProbeEvidence['asClient'],
 ): Selection {
+  if (client) return selectAsClient(endpoints, client);
   const offer = describeOffer(endpoints);
   if (request.security === 'none') {
     const none = endpoints.find(isSessionNone);
@@ -102,5 +108,36 @@ function fallback(
     ok: false,
     code: 'security-policy-mismatch',
     reason: `no endpoint matches ${wantMode ?? 'a supported secure policy'}; offered: ${offer}`,
+  };
+}
+
+/**
+ * A cell client takes exactly what it is configured with: its mode, its policy and its user
+ * token type, whatever else the server offers (issue 17: "a policy the server no longer offers").
+ */
+export function selectAsClient(
+  endpoints: readonly EndpointEvidence[],
+  client: NonNullable<ProbeEvidence['asClient']>,
+): Selection {
+  const want = `${client.securityMode}/${client.securityPolicy}`;
+  const who = client.label ?? client.name;
+  const offer = describeOffer(endpoints);
+  const same = endpoints.filter(
+    (e) => e.securityMode === client.securityMode && e.securityPolicy === client.securityPolicy,
+  );
+  if (same.length === 0) {
+    return {
+      ok: false,
+      code: 'security-policy-mismatch',
+      reason: `${who} is configured for ${want}, which the server no longer offers; offered: ${offer}`,
+    };
+  }
+  const withToken = same.find((e) => e.userTokens.includes(client.userTokenType));
+  if (withToken) return { ok: true, endpoint: withToken, insecure: client.securityMode === 'None' };
+  const tokens = [...new Set(same.flatMap((e) => e.userTokens))].join(', ') || 'none';
+  return {
+    ok: false,
+    code: client.userTokenType === 'Anonymous' ? 'anonymous-disabled' : 'security-policy-mismatch',
+    reason: `${who} signs in with ${client.userTokenType}, which the ${want} endpoint does not accept; token types offered: ${tokens}`,
   };
 }

@@ -16,6 +16,11 @@ export const LastProbe = Type.Object({
   steps: Type.Array(ProbeStep),
   /** The server's platform as the probe detected it (issue 13), for search and fix steps. */
   platform: Type.Optional(Type.Object({ vendor: Type.String(), product: Type.Optional(Type.String()) })),
+  /** The cell client this probe ran as (issue 17), by its config name and display label. */
+  client: Type.Optional(Type.String()),
+  clientLabel: Type.Optional(Type.String()),
+  /** Since when this endpoint (or client) has been failing without a pass in between. */
+  failingSince: Type.Optional(Type.Integer()),
 });
 export type LastProbe = Type.Static<typeof LastProbe>;
 
@@ -35,8 +40,20 @@ export const CellSummary = Type.Object({
 });
 export type CellSummary = Type.Static<typeof CellSummary>;
 
+/** A stored capture of a failing probe (issue 17): what the cell page offers for download. */
+export const CaptureInfo = Type.Object({
+  endpoint: Type.String(),
+  client: Type.Optional(Type.String()),
+  at: Type.Integer(),
+  code: Type.String(),
+  bytes: Type.Integer(),
+});
+export type CaptureInfo = Type.Static<typeof CaptureInfo>;
+
 export const CellDetail = Type.Object({
   ...CellSummary.properties,
+  /** The last failing capture per endpoint and client (added with issue 17). */
+  captures: Type.Optional(Type.Array(CaptureInfo)),
   endpoints: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })),
   session: Type.Integer(),
   health: Nullable(HealthBody),
@@ -59,6 +76,8 @@ const NotebookEvent = Type.Object({
 /** One story of the cell's fault history (core/notebook.ts). */
 export const NotebookEntryView = Type.Object({
   endpoint: Type.String(),
+  /** The cell client the story is about (issue 17), by its display label or config name. */
+  client: Type.Optional(Type.String()),
   openedAt: Type.Integer(),
   status: Type.Union([Type.Literal('open'), Type.Literal('watching'), Type.Literal('closed')]),
   lastSeenFailing: Type.Integer(),
@@ -120,6 +139,22 @@ export const CELL_ROUTES = defineRoutes({
     query: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) }),
     responses: { 200: NotebookView, 404: ErrorBody },
     produces: ['text/markdown'],
+  },
+  getCapture: {
+    method: 'GET',
+    path: '/api/cells/:id/captures/:endpoint',
+    summary:
+      "The last failing probe's own OPC UA connection as pcapng (Wireshark): of the agent, or of one cell client",
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 200 }),
+      endpoint: Type.String({ minLength: 1, maxLength: 64 }),
+    }),
+    query: Type.Object({ client: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) }),
+    responses: { 200: Type.String({ description: 'application/x-pcapng' }), 404: ErrorBody },
+    produces: ['application/x-pcapng'],
   },
   events: {
     method: 'GET',

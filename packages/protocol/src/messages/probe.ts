@@ -116,5 +116,36 @@ export const ProbeBody = Type.Object({
   /** The certificate a server must trust; SHA-1 thumbprint as Kepware and Ignition show it. */
   agentCertificate: Type.Optional(CertificateSummary),
   serverCertificate: Type.Optional(CertificateSummary),
+  /**
+   * Set when the probe ran as one of the cell's own clients (issue 17, added in 1.1 as an
+   * optional field): which client, as configured, and what could not be proven without its key.
+   * Never the key or its path.
+   */
+  client: Type.Optional(
+    Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 64 }),
+      label: Type.Optional(Type.String({ maxLength: 64 })),
+      vendor: Type.Optional(VendorId),
+      securityPolicy: Type.String({ maxLength: 64 }),
+      securityMode: Type.String({ maxLength: 32 }),
+      userTokenType: Type.String({ maxLength: 32 }),
+      certificate: Type.Optional(CertificateSummary),
+      keyAvailable: Type.Boolean(),
+      unproven: Type.Array(Line, { maxItems: 4 }),
+    }),
+  ),
+  /** The trust-store watch: client certificates in the server's rejected folder (issue 17). */
+  serverRejected: Type.Optional(
+    Type.Array(
+      Type.Object({
+        ...CertificateSummary.properties,
+        /** When it landed in the folder (ms since the epoch). */
+        firstSeen: Type.Integer(),
+        /** The listed client it belongs to, when it is one. */
+        client: Type.Optional(Type.String({ maxLength: 64 })),
+      }),
+      { maxItems: 32 },
+    ),
+  ),
 });
 export type ProbeBody = Type.Static<typeof ProbeBody>;

@@ -3,9 +3,10 @@
 // (kind `library-fault`, so the rules say protocol-violation unless the tap caught a status
 // that says more), diagnosed by the same pure rules in the agent's own process.
 import { diagnose, type ProbeEvidence, STEP_NAMES, type StepName } from '@cellfleet/core';
-import type { EndpointConfig } from '@cellfleet/protocol';
+import type { ClientConfig, EndpointConfig } from '@cellfleet/protocol';
 import { requestOf, toProbeBody } from '../body.ts';
 import type { ProbeResult } from '../ladder.ts';
+import { clientEvidence } from '../trust-store.ts';
 import type { Outcome } from './host-process.ts';
 
 export interface FaultContext {
@@ -16,6 +17,7 @@ export interface FaultContext {
   /** `--vendor`: a vendor or product id; overrides detection. */
   readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
+  readonly client?: ClientConfig;
 }
 
 const WHAT: Record<Extract<Outcome, { kind: 'fault' }>['cause'], string> = {
@@ -26,7 +28,7 @@ const WHAT: Record<Extract<Outcome, { kind: 'fault' }>['cause'], string> = {
 
 export function faultResult(c: FaultContext): ProbeResult {
   const { fault } = c;
-  const base = fault.progress?.evidence ?? emptyEvidence(c.endpoint);
+  const base = fault.progress?.evidence ?? emptyEvidence(c.endpoint, c.client);
   const step = fault.progress?.running ?? nextStep(base);
   const seen = fault.notes.length > 0 ? ` [${fault.notes.join('; ')}]` : '';
   const evidence: ProbeEvidence = {
@@ -66,6 +68,12 @@ function nextStep(ev: ProbeEvidence): StepName {
   return STEP_NAMES[Math.min(i, STEP_NAMES.length - 1)] ?? 'reads';
 }
 
-function emptyEvidence(endpoint: EndpointConfig): ProbeEvidence {
-  return { url: endpoint.url, endpointName: endpoint.name, request: requestOf(endpoint), steps: [] };
+function emptyEvidence(endpoint: EndpointConfig, client: ClientConfig | undefined): ProbeEvidence {
+  return {
+    url: client?.url ?? endpoint.url,
+    endpointName: endpoint.name,
+    request: requestOf(endpoint),
+    steps: [],
+    ...(client ? { asClient: clientEvidence(client) } : {}),
+  };
 }

@@ -74,6 +74,7 @@ async function run(m: ProbeRequest, send: (msg: FromHost) => void, onTap: (tap: 
       timeoutMs: m.timeoutMs,
       ...(m.vendorHint ? { vendorHint: m.vendorHint } : {}),
       ...(m.clockSkewThresholdMs ? { clockSkewThresholdMs: m.clockSkewThresholdMs } : {}),
+      ...(m.client ? { client: m.client } : {}),
       observe: (evidence, running) => send({ type: 'progress', id: m.id, evidence, running, at: Date.now() }),
       onTap,
     });

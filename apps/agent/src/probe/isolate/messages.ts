@@ -2,7 +2,7 @@
 // child process that runs the ladder (and node-opcua) so that whatever a server sends can at
 // worst kill the host, never the agent (issue 12). One probe at a time per host.
 import type { ProbeEvidence, StepName } from '@cellfleet/core';
-import type { EndpointConfig } from '@cellfleet/protocol';
+import type { ClientConfig, EndpointConfig } from '@cellfleet/protocol';
 import type { ProbeResult } from '../ladder.ts';
 
 export interface PkiRef {
@@ -20,6 +20,8 @@ export interface ProbeRequest {
   /** `--vendor`: a vendor or product id; overrides detection. */
   readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
+  /** Probe as this cell client of the endpoint (issue 17). */
+  readonly client?: ClientConfig;
 }
 
 export type ToHost = ProbeRequest;

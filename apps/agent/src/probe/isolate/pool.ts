@@ -2,7 +2,7 @@
 // agent (issue 12). A host serves one probe at a time and is reused; a host that faulted is
 // gone and the probe gets a diagnosis from its last evidence (fault-result.ts). At most
 // `maxHosts` run at once (more probes wait); an idle host exits after `idleMs`.
-import type { EndpointConfig } from '@cellfleet/protocol';
+import type { ClientConfig, EndpointConfig } from '@cellfleet/protocol';
 import type { ProbeResult } from '../ladder.ts';
 import { faultResult } from './fault-result.ts';
 import { type HostProcess, spawnHost } from './host-process.ts';
@@ -26,6 +26,8 @@ export interface IsolatedProbe {
   /** `--vendor`: a vendor or product id; overrides detection. */
   readonly vendorHint?: string;
   readonly clockSkewThresholdMs?: number;
+  /** Probe as this cell client of the endpoint (issue 17). */
+  readonly client?: ClientConfig;
 }
 
 export interface ProbePool {
@@ -96,7 +98,14 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
         if (out.kind === 'result') return out.result;
         if (out.kind === 'error') throw new Error(out.message);
         faults++;
-        return faultResult({ endpoint, fault: out, startedAt, now: Date.now(), ...pick(req) });
+        return faultResult({
+          endpoint,
+          fault: out,
+          startedAt,
+          now: Date.now(),
+          ...pick(req),
+          ...(req.client ? { client: req.client } : {}),
+        });
       } catch (err) {
         slot.host.kill();
         throw err;

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { diagnose } from './diagnose.ts';
+import type { CertificateEvidence, ClientEvidence, ProbeEvidence, StepEvidence } from './evidence.ts';
+
+const NOW = Date.UTC(2026, 11, 5, 8, 0);
+const cert = (thumbprint: string, uri: string): CertificateEvidence => ({
+  thumbprint,
+  subject: `CN=${uri}`,
+  applicationUri: uri,
+  notBefore: NOW - 86_400_000,
+  notAfter: NOW + 365 * 86_400_000,
+  dns: [],
+  ip: [],
+});
+const IGN = cert('ab'.repeat(20), 'urn:plant:ignition');
+const AGENT = cert('cd'.repeat(20), 'urn:cellfleet:agent');
+const ok = (name: StepEvidence['name']): StepEvidence => ({ name, ok: true, ms: 1 });
+const endpoint = {
+  endpointUrl: 'opc.tcp://kep:49320',
+  securityMode: 'SignAndEncrypt' as const,
+  securityPolicy: 'Basic256Sha256',
+  securityLevel: 3,
+  userTokens: ['Anonymous' as const, 'UserName' as const],
+};
+const asClient = (o: Partial<ClientEvidence> = {}): ClientEvidence => ({
+  name: 'ignition-gateway',
+  label: 'Ignition Gateway',
+  vendor: 'ignition',
+  securityPolicy: 'Basic256Sha256',
+  securityMode: 'SignAndEncrypt',
+  userTokenType: 'Anonymous',
+  certificate: IGN,
+  keyAvailable: true,
+  ...o,
+});
+const base = (o: Partial<ProbeEvidence>): ProbeEvidence => ({
+  url: 'opc.tcp://kep:49320',
+  host: 'kep',
+  port: 49320,
+  request: { security: 'auto', allowSecurityNone: false, hasCredentials: false, trustOnFirstUse: false },
+  steps: [],
+  endpoints: [endpoint],
+  server: { applicationName: 'KEPServerEX/UA Server' },
+  ...o,
+});
+const upTo = (failed?: StepEvidence) => [
+  ...(['url', 'dns', 'tcp', 'hello', 'endpoints', 'select-endpoint', 'certificates'] as const).map(ok),
+  ...(failed ? [failed] : []),
+];
+
+describe('diagnosis as a cell client (issue 17)', () => {
+  test('a refused secure channel names the client, its thumbprint, and what Ignition shows first', () => {
+    const ev = base({
+      asClient: asClient(),
+      agentCertificate: IGN,
+      chosen: endpoint,
+      steps: upTo({
+        name: 'secure-channel',
+        ok: false,
+        ms: 5,
+        error: { message: 'ERR', statusName: 'BadSecurityChecksFailed' },
+      }),
+    });
+    const d = diagnose(ev, { now: NOW }).primary;
+    assert.equal(d.code, 'client-cert-untrusted');
+    assert.equal(
+      d.summary,
+      "KEPServerEX/UA Server refuses Ignition Gateway's certificate (thumbprint AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB).",
+    );
+    assert.match(d.otherClientsShow[0] ?? '', /Ignition/);
+    assert.ok(d.remediation.some((r) => r.steps.some((s) => s.includes("Ignition Gateway's certificate"))));
+  });
+
+  test('without the key the channel is not tried; the summary says what was not proven', () => {
+    const ev = base({ asClient: asClient({ keyAvailable: false }), agentCertificate: AGENT, steps: upTo() });
+    const d = diagnose(ev, { now: NOW }).primary;
+    assert.equal(d.code, 'ok');
+    assert.match(d.summary, /could not be made as Ignition Gateway/);
+    assert.ok(d.evidence.some((l) => /Not proven: whether the server trusts Ignition Gateway/.test(l)));
+  });
+
+  test("without the key, the client's certificate in the rejected folder decides: since 02:04", () => {
+    const firstSeen = Date.UTC(2026, 11, 5, 2, 4);
+    const ev = base({
+      asClient: asClient({ keyAvailable: false }),
+      agentCertificate: AGENT,
+      steps: upTo(),
+      serverRejected: [{ ...IGN, firstSeen }],
+    });
+    const d = diagnose(ev, { now: NOW }).primary;
+    assert.equal(d.code, 'client-cert-untrusted');
+    assert.match(d.summary, /refuses Ignition Gateway's certificate .* since 02:04 UTC on 2026-12-05/);
+  });
+
+  test("the agent's own probe: a listed client in the rejected folder is a finding naming it", () => {
+    const ev = base({
+      agentCertificate: AGENT,
+      steps: [...upTo(), ok('secure-channel'), ok('session'), ok('reads')],
+      serverState: 'Running',
+      listedClients: [{ name: 'ignition-gateway', label: 'Ignition Gateway', thumbprint: IGN.thumbprint }],
+      serverRejected: [
+        { ...IGN, firstSeen: Date.UTC(2026, 11, 5, 2, 4) },
+        { ...cert('ef'.repeat(20), 'urn:someone'), firstSeen: NOW },
+      ],
+    });
+    const r = diagnose(ev, { now: NOW });
+    assert.equal(r.primary.code, 'ok');
+    const f = r.findings.find((x) => x.code === 'client-cert-untrusted');
+    assert.ok(f);
+    assert.match(f.summary, /keeps Ignition Gateway \(AB:AB.*, since 02:04 UTC/);
+    assert.doesNotMatch(f.summary, /urn:someone/);
+  });
+
+  test('a policy the server no longer offers, and a token type it does not accept', () => {
+    const policy = diagnose(
+      base({
+        asClient: asClient({ securityPolicy: 'Basic256' }),
+        steps: [
+          ...upTo().slice(0, 5),
+          { name: 'select-endpoint', ok: false, ms: 0, error: { message: 'x' } },
+        ],
+      }),
+      { now: NOW },
+    ).primary;
+    assert.equal(policy.code, 'security-policy-mismatch');
+    assert.match(
+      policy.summary,
+      /^Ignition Gateway \(opc\.tcp:\/\/kep:49320\): .*configured for SignAndEncrypt\/Basic256, which the server no longer offers/,
+    );
+    const token = diagnose(
+      base({
+        asClient: asClient(),
+        endpoints: [{ ...endpoint, userTokens: ['UserName'] }],
+        steps: [
+          ...upTo().slice(0, 5),
+          { name: 'select-endpoint', ok: false, ms: 0, error: { message: 'x' } },
+        ],
+      }),
+      { now: NOW },
+    ).primary;
+    assert.equal(token.code, 'anonymous-disabled');
+  });
+});
