@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
+import { DEFAULT_INGEST_BUDGET } from './broker/guard.ts';
 import { cellSender } from './broker/send.ts';
 import { agentAuthenticator } from './cells/secrets.ts';
 import { openHubDatabase } from './db/open.ts';
@@ -17,6 +18,7 @@ import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
 import { ingestRoutes } from './ingest-routes.ts';
+import { createRejectLog, type RejectLog } from './kernel/reject-log.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
 import { createServices, type Services } from './services.ts';
@@ -27,6 +29,8 @@ export interface HubDeps {
   readonly now?: () => number;
   /** Crash tests only (actions/failpoints.ts). */
   readonly failpoint?: Failpoint;
+  /** How often refused messages are logged, one line per cell (default 10 s). */
+  readonly rejectLogIntervalMs?: number;
 }
 
 export interface Hub {
@@ -35,6 +39,8 @@ export interface Hub {
   readonly ingest: Ingest;
   /** Live `cells` events (bridged between replicas on PostgreSQL). */
   readonly live: LiveBus;
+  /** Refused connections, packets and messages, counted per cell (logged in aggregate). */
+  readonly rejects: RejectLog;
   /** Where the API listens; set by start(). */
   readonly httpUrl: string;
   /** What agents dial; set by start(). */
@@ -69,7 +75,12 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     ...(deps.failpoint ? { failpoint: deps.failpoint } : {}),
   });
   const live = createLiveBus();
+  const rejects = createRejectLog({
+    logger: log,
+    ...(deps.rejectLogIntervalMs ? { intervalMs: deps.rejectLogIntervalMs } : {}),
+  });
   const ingest = createIngest({
+    rejects,
     store: services.cells,
     publish,
     newId: randomUUID,
@@ -94,6 +105,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     services,
     ingest,
     live,
+    rejects,
     get httpUrl() {
       return httpUrl;
     },
@@ -107,6 +119,8 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         authenticateAgent: agentAuthenticator(services.cells),
         onMessage: (topic, payload) => ingest.accept(topic, payload),
         logger: log,
+        rejects,
+        ...(config.ingest ? { budget: { ...DEFAULT_INGEST_BUDGET, ...config.ingest } } : {}),
       });
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
@@ -131,6 +145,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
       await app.close();
       await ingest.flush();
       await broker?.close();
+      rejects.stop();
       await bridge?.close();
       await database.close();
     },
