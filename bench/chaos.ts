@@ -30,16 +30,17 @@ const t0 = performance.now();
 const r = await runChaos({ ...o, log: (line) => console.log(line) });
 const ms = (v: number | null) => (v === null ? '— (never offline)' : `${fmt(v)} ms`);
 const rows = r.faults.map(
-  (f) => `| ${f.fault} | ${f.sawOffline}/${r.agents} | ${ms(f.offlineDetectedMs)} | ${fmt(f.backMs)} ms |`,
+  (f) =>
+    `| ${f.fault} | ${f.sawOffline}/${r.agents} | ${ms(f.offlineDetectedMs)} | ${fmt(f.backMs)} ms | ${fmt(f.connects)} |`,
 );
 writeSection(
   'Chaos on the link: faults, lost and doubled messages, liveness',
   `From \`node bench/chaos.ts\` (run by \`npm run bench\`; \`--agents N --partition-ms N --keepalive S --probe-ms N\`), ${machine()}. Bounded variant in \`npm test\`: tests/src/chaos.test.ts (3 agents, keepalive 2 s, partition \`CELLFLEET_CHAOS_PARTITION_MS\`, 8 s by default).
 
-${fmt(r.agents)} agents (fleetsim's real agent core: outbox, sessions, Last Will, jittered redials), each probing every ${fmt(o.probeIntervalMs)} ms, reach a real hub (embedded aedes + SQLite) through the fault-injecting TCP proxy of @cellfleet/testkit (packages/testkit/src/chaos-proxy.ts). MQTT keepalive ${o.keepaliveSec} s, so the broker drops a silent connection after ${fmt(r.keepaliveBoundMs)} ms (1.5 × keepalive, MQTT 3.1.1 §3.1.2.10). "Offline seen" counts cells the hub showed offline; "detected" is from the fault's start until the last of them; "back" is until every cell was online at the hub and every agent connected, from the end of the fault (latency, bandwidth, partition) or its start (cut, half-open: they have no end).
+${fmt(r.agents)} agents (fleetsim's real agent core: outbox, sessions, Last Will, jittered redials), each probing every ${fmt(o.probeIntervalMs)} ms, reach a real hub (embedded aedes + SQLite) through the fault-injecting TCP proxy of @cellfleet/testkit (packages/testkit/src/chaos-proxy.ts). MQTT keepalive ${o.keepaliveSec} s, so the broker drops a silent connection after ${fmt(r.keepaliveBoundMs)} ms (1.5 × keepalive, MQTT 3.1.1 §3.1.2.10). "Offline seen" counts cells the hub showed offline; "detected" is from the fault's start until the last of them; "back" is until every cell was online at the hub and every agent connected, from the end of the fault (latency, bandwidth; a partition: when it heals) or its start (cut, half-open: they have no end). "Connects" counts the agents' new connections until then: more than one per agent means a redial failed or was taken over (after a partition, held connects are released newest first, so an agent's stale CONNECT can arrive after its fresh one).
 
-| fault | offline seen | offline detected | back |
-|---|---:|---:|---:|
+| fault | offline seen | offline detected | back | connects |
+|---|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 Messages created by the agents: **${fmt(r.messages)}**; stored by the hub: ${fmt(r.stored)}; **lost ${fmt(r.lost)}, doubled ${fmt(r.doubled)}** (every sequence number 1…last of every agent looked up in the hub's store after the outboxes drained). Proxy: ${fmt(r.proxy.accepted)} connections accepted, ${fmt(r.proxy.cut)} cut mid-packet, ${fmt(r.proxy.halfOpened)} left half-open, ${fmt(r.proxy.held)} connects held by the partition. Wall time ${fmt((performance.now() - t0) / 1000)} s.`,

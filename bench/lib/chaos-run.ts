@@ -26,6 +26,8 @@ export interface FaultReport {
   readonly offlineDetectedMs: number | null;
   /** From the fault's end until every cell was online at the hub and every agent connected. */
   readonly backMs: number;
+  /** Connections the agents made from the fault's start until back (0 when none dropped). */
+  readonly connects: number;
 }
 
 export interface ChaosReport {
@@ -99,19 +101,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   /**
    * Runs one fault and measures. `reconnect`: the fault breaks every connection, so it is over
    * only once each agent has connected again. `backFrom`: when "back" is counted from: the end
-   * of `inject` (a partition heals), or its start (a cut or a half-open link has no end).
+   * of `inject`, its start (a cut or a half-open link has no end), or a time after the start
+   * (a partition heals then; `inject` returns after the reordered releases).
    */
   async function fault(
     name: string,
     inject: () => Promise<void> | void,
-    m: { reconnect: boolean; backFrom: 'start' | 'end' },
+    m: { reconnect: boolean; backFrom: 'start' | 'end' | { afterMs: number } },
   ): Promise<void> {
     await waitConverged(`before ${name}`, 60_000);
     offlineSince = new Map();
     const connects = fleet.counters.connects;
     const started = Date.now();
     await inject();
-    const ended = m.backFrom === 'start' ? started : Date.now();
+    const ended =
+      m.backFrom === 'start' ? started : m.backFrom === 'end' ? Date.now() : started + m.backFrom.afterMs;
     const limit = bound * 4 + 40_000;
     if (m.reconnect)
       await fleet.until(
@@ -126,6 +130,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       sawOffline: firsts.length,
       offlineDetectedMs: firsts.length ? Math.max(...firsts) - started : null,
       backMs: Date.now() - ended,
+      connects: fleet.counters.connects - connects,
     };
     faults.push(report);
     log(`${name}: ${JSON.stringify(report)}`);
@@ -153,7 +158,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await fault('half-open (no FIN, no RST)', () => void proxy.halfOpen(), breaks);
     const partition = () => proxy.partition(o.partitionMs, { reorder: true, gapMs: 100 });
     // Longer than the keepalive bound, both ends drop the connection and the agents dial again.
-    const heals = { reconnect: o.partitionMs > bound + 1000, backFrom: 'end' } as const;
+    const heals = { reconnect: o.partitionMs > bound + 1000, backFrom: { afterMs: o.partitionMs } };
     await fault(`partition ${o.partitionMs / 1000} s, reconnects reordered`, partition, heals);
 
     fleet.quiesce();
