@@ -6,13 +6,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HubBrokerConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
-import { startEmbeddedBroker } from './embedded.ts';
+import { type BrokerRefusals, startEmbeddedBroker } from './embedded.ts';
 import { connectHubLink, type HubLink } from './hub-link.ts';
 
 export interface BrokerConnection {
   readonly link: HubLink;
   /** What agents dial: the embedded broker's URL, or the external broker's. */
   readonly url: string;
+  /** The embedded broker's connections and refusals; an external broker keeps its own. */
+  stats(): { readonly connections: number; readonly refusals: BrokerRefusals } | undefined;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
       onMessage: o.onMessage,
       logger: o.logger,
     });
-    return { link, url: config.url, close: () => link.close() };
+    return { link, url: config.url, stats: () => undefined, close: () => link.close() };
   }
   const own = { username: clientId, password: randomBytes(32).toString('base64url') };
   const broker = await startEmbeddedBroker({
@@ -63,6 +65,7 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
     return {
       link,
       url: broker.url,
+      stats: () => ({ connections: broker.connectedClients(), refusals: broker.refusals() }),
       async close() {
         await link.close();
         await broker.close();

@@ -22,6 +22,8 @@ export interface EmbeddedBroker {
   readonly port: number;
   /** Currently connected clients (for readiness and metrics). */
   connectedClients(): number;
+  /** Connections and packets refused since start, by what was refused (metrics). */
+  refusals(): BrokerRefusals;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,12 @@ const LISTEN_BACKLOG = 4096;
  */
 export const EMITTER_CONCURRENCY = 0;
 
+export type BrokerRefusals = {
+  readonly credentials: number;
+  readonly publish: number;
+  readonly subscribe: number;
+};
+
 // MQTT 3.1.1 §3.2.2.3 CONNACK return codes
 const BAD_USERNAME_OR_PASSWORD = 4;
 
@@ -52,6 +60,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const principals = new WeakMap<Client, Principal>();
   const who = (c: Client | null) => (c ? principals.get(c) : undefined);
   const label = (p: Principal | undefined) => (p?.kind === 'agent' ? p.cellId : p?.kind);
+  const refused = { credentials: 0, publish: 0, subscribe: 0 };
 
   const broker = await Aedes.createBroker({
     concurrency: EMITTER_CONCURRENCY,
@@ -63,6 +72,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
             done(null, true);
             return;
           }
+          refused.credentials++;
           o.logger.warn(
             { username, clientId: client.id },
             'broker: refused a connection with bad credentials',
@@ -86,6 +96,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? mayPublish(p, packet.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null);
       else {
+        refused.publish++;
         o.logger.warn({ cell: label(p), topic: packet.topic, reason: d.reason }, 'broker: refused a publish');
         callback(new Error(d.reason));
       }
@@ -95,6 +106,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? maySubscribe(p, sub.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null, sub);
       else {
+        refused.subscribe++;
         o.logger.warn(
           { cell: label(p), topic: sub.topic, reason: d.reason },
           'broker: refused a subscription',
@@ -133,6 +145,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url: `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`,
     port,
     connectedClients: () => clients,
+    refusals: () => ({ ...refused }),
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
