@@ -82,7 +82,7 @@ async function run(): Promise<string> {
     const cellSeries = metrics.body.split('\n').filter((l) => l.startsWith('cellfleet_')).length;
     const certSeries = metrics.body
       .split('\n')
-      .filter((l) => l.startsWith('cellfleet_certificate_expiry_days{')).length;
+      .filter((l) => l.startsWith('cellfleet_certificate_expiry_timestamp_seconds{')).length;
     return `${machine()}. ${fmt(AGENTS)} simulated agents (apps/fleetsim: the real agent core, probing and reporting health every 20 s) on one hub process (SQLite, embedded broker); ${RUNS} sequential requests each, after two report rounds, same run.
 
 | request | median | slowest | size | series |

@@ -82,7 +82,7 @@ test('the exposition shows the fleet and passes promtool check metrics', async (
   assert.match(text, /cellfleet_agent_outbox_messages\{site="plant1",line="lineA",group="presses"\} 3/);
   assert.match(
     text,
-    /cellfleet_certificate_expiry_days\{cell="plant1.lineA.press-01",[^}]*kind="agent"\} 11\.9/,
+    /cellfleet_certificate_expiry_timestamp_seconds\{cell="plant1.lineA.press-01",[^}]*kind="agent"\} \d{10}/,
   );
   assert.match(text, /cellfleet_ingest_messages_stored_total 3/);
   assert.match(text, /cellfleet_probe_step_duration_seconds_bucket\{le="0.05",step="tcp"\} 1/);

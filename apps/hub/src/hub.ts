@@ -103,7 +103,6 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     ingest: () => ingestStats(),
     broker: () => broker?.stats(),
     notifications: () => notify.counts(),
-    now,
   });
   const ingest = createIngest({
     store: services.cells,

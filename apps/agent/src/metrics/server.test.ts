@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { agentRegistry, startAgentMetrics } from './server.ts';
 
@@ -24,13 +25,20 @@ test('the agent serves its metrics on loopback only, GET /metrics and nothing el
     assert.match(text, /^cellfleet_agent_connected 1$/m);
     assert.match(text, /^cellfleet_agent_connects 2$/m);
     assert.match(text, /^cellfleet_agent_ack_rtt_seconds 0\.025$/m);
-    assert.match(text, /^cellfleet_agent_certificate_expiry_days (19\.9|20)/m);
-    assert.doesNotMatch(
+    assert.match(
       text,
-      /^cellfleet_agent_server_certificate_expiry_days \d/m,
-      'no server seen: no value',
+      new RegExp(`^cellfleet_agent_certificate_expiry_timestamp_seconds ${notAfter / 1000}$`, 'm'),
+    );
+    assert.doesNotMatch(text, /^cellfleet_agent_server_certificate_expiry/m, 'no server seen: no series');
+    servers.set('kepware', 1_900_000_000_000);
+    const later = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(
+      later,
+      /^cellfleet_agent_server_certificate_expiry_timestamp_seconds\{endpoint="kepware"\} 1900000000$/m,
     );
     assert.match(text, /^process_resident_memory_bytes \d+/m);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(check.status, 0, `promtool check metrics: ${check.stdout}${check.stderr}`);
     assert.equal((await fetch(`${server.url}/`)).status, 404);
     assert.equal((await fetch(`${server.url}/metrics`, { method: 'POST' })).status, 404);
   } finally {

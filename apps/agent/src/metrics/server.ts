@@ -30,6 +30,9 @@ export interface AgentMetricsServer {
 export function agentRegistry(f: AgentFigures): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Gauges prom-client names `…_total`, which `promtool check metrics` refuses (the hub drops them too).
+  for (const kind of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`nodejs_active_${kind}_total`);
   const gauge = (name: string, help: string, value: () => number | undefined) =>
     new Gauge({
       name,
@@ -62,19 +65,21 @@ export function agentRegistry(f: AgentFigures): Registry {
     const ms = f.link().ackRttMs;
     return ms === undefined ? undefined : ms / 1000;
   });
-  const days = (at: number | undefined) => (at === undefined ? undefined : (at - Date.now()) / 86_400_000);
-  gauge('cellfleet_agent_certificate_expiry_days', 'Days until the agent’s own certificate expires', () =>
-    days(f.extras().agentCertNotAfter),
+  const seconds = (at: number | undefined) => (at === undefined ? undefined : at / 1000);
+  gauge(
+    'cellfleet_agent_certificate_expiry_timestamp_seconds',
+    'When the agent’s own certificate expires (Unix time)',
+    () => seconds(f.extras().agentCertNotAfter),
   );
   // Labelled by endpoint (at most 64, from the config): an endpoint not yet probed has no series.
   new Gauge({
-    name: 'cellfleet_agent_server_certificate_expiry_days',
-    help: 'Days until the server certificate each endpoint last presented expires',
+    name: 'cellfleet_agent_server_certificate_expiry_timestamp_seconds',
+    help: 'When the server certificate each endpoint last presented expires (Unix time)',
     labelNames: ['endpoint'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const [endpoint, at] of f.serverCerts()) this.set({ endpoint }, days(at) ?? 0);
+      for (const [endpoint, at] of f.serverCerts()) this.set({ endpoint }, at / 1000);
     },
   });
   return registry;

@@ -41,7 +41,6 @@ function sources(fleet: FleetRow[], o: Partial<MetricSources> = {}): MetricSourc
     }),
     broker: () => ({ connections: 3, refusals: { credentials: 2, publish: 0, subscribe: 1 } }),
     notifications: async () => ({ pending: 1, failed: 0 }),
-    now: () => NOW,
     ...o,
   };
 }
@@ -94,8 +93,11 @@ test('fleet figures are read at scrape time, aggregated per site/line/group', as
   assert.equal(value(text, `cellfleet_agent_outbox_messages{${where}}`), 5, 'summed');
   assert.equal(value(text, `cellfleet_agent_outbox_oldest_age_seconds{${where}}`), 9, 'the oldest');
   assert.equal(
-    value(text, `cellfleet_certificate_expiry_days{cell="plant1.lineA.p3",${where},kind="agent"}`),
-    10,
+    value(
+      text,
+      `cellfleet_certificate_expiry_timestamp_seconds{cell="plant1.lineA.p3",${where},kind="agent"}`,
+    ),
+    (NOW + 10 * DAY) / 1000,
   );
   assert.equal(value(text, 'cellfleet_actions{state="dispatched"}'), 2);
   assert.equal(value(text, 'cellfleet_comparison_outlier_cells{group="presses"}'), 1);
