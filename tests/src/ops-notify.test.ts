@@ -33,8 +33,9 @@ before(async () => {
       headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    assert.equal(res.status, 201, await res.text());
-    return (await res.json()) as { id: string };
+    const text = await res.text();
+    assert.equal(res.status, 201, text);
+    return JSON.parse(text) as { id: string };
   };
   const webhook = await post('/api/notifications/channels', {
     name: 'ops-webhook',
