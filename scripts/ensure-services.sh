@@ -2,6 +2,7 @@
 # Installs the Debian packages the test suites talk to, when they are missing:
 # mosquitto (MQTT interop), chromium (browser tests), postgresql (scale-out store),
 # systemd (systemd-analyze verify and systemd-sysusers for the agent's service unit; no daemon runs),
+# prometheus (promtool tests the shipped alert rules; a real Prometheus scrapes a test hub),
 # tshark (Wireshark's decoder: the probe captures of issue 17 must decode as OPC UA).
 # Runs before `npm test`; a no-op when everything is present.
 set -euo pipefail
@@ -10,6 +11,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/lib/postgresql ] || need+=(postgresql)
 [ -x /usr/bin/systemd-analyze ] || need+=(systemd)
+{ [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || need+=(prometheus)
 [ -x /usr/bin/tshark ] || need+=(tshark)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
@@ -20,5 +22,7 @@ echo "ensure-services: installing ${need[*]} from Debian's packages…"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The Debian packages start their daemons; the tests start their own on free ports instead.
-systemctl disable --now mosquitto >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true
+for daemon in mosquitto prometheus; do
+  systemctl disable --now "$daemon" >/dev/null 2>&1 || service "$daemon" stop >/dev/null 2>&1 || true
+done
 echo "ensure-services: done"
