@@ -4,6 +4,7 @@
 // starts the loops; stop() undoes both. serve.ts calls them for `cellfleet-hub serve`; tests,
 // the demo and the benchmarks call them in-process.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createEnvelope, type HubConfig } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import { buildHttp } from './http.ts';
 import { createIngest, type Ingest } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
 import { ingestRoutes } from './ingest-routes.ts';
+import { UsageError } from './kernel/errors.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
 import { createServices, type Services } from './services.ts';
@@ -44,6 +46,20 @@ export interface Hub {
 }
 
 const DEFAULT_SCHEDULER_INTERVAL_MS = 1000;
+/** How often failed sign-ins counted in memory are written to the audit log (auth/failures.ts). */
+const FAILED_LOGIN_AUDIT_MS = 60_000;
+
+/** The HTTPS certificate and key, read before anything starts; a missing file names its setting. */
+function readHttpTls(tls: NonNullable<HubConfig['http']['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (setting: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`${setting} ${file}: ${(err as Error).message}`, { field: setting });
+    }
+  };
+  return { cert: read('http.tls.certFile', tls.certFile), key: read('http.tls.keyFile', tls.keyFile) };
+}
 
 export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
   const log = deps.logger;
@@ -84,6 +100,8 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     logger: log,
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
+    ...(config.http.tls ? { tls: readHttpTls(config.http.tls) } : {}),
+    ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
   });
 
   let bridge: PgBridge | undefined;
@@ -111,7 +129,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
-      httpUrl = `http://${config.http.host}:${port}`;
+      httpUrl = `${config.http.tls ? 'https' : 'http'}://${config.http.host}:${port}`;
       const scheduler = startScheduler({
         actions: services.actions,
         ...(database.pool ? { pool: database.pool } : {}),
@@ -124,11 +142,19 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         groups: async () => new Set((await services.cells.listCells()).map((c) => c.sisterGroup)),
         logger: log,
       });
-      loops = [() => scheduler.stop(), () => preload.cancel()];
+      const failedLogins = setInterval(() => {
+        services.auth
+          .flushFailedLogins()
+          .catch((err: Error) => log.error({ err: err.message }, 'auth: audit of failed sign-ins'));
+      }, FAILED_LOGIN_AUDIT_MS);
+      loops = [() => scheduler.stop(), () => preload.cancel(), () => clearInterval(failedLogins)];
     },
     async stop() {
       for (const stop of loops) stop();
       await app.close();
+      await services.auth
+        .flushFailedLogins(true)
+        .catch((err: Error) => log.error({ err: err.message }, 'auth: audit of failed sign-ins'));
       await ingest.flush();
       await broker?.close();
       await bridge?.close();

@@ -25,7 +25,13 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { broker?: HubConfig['broker']; dir?: string; pgUrl?: string } = {},
+  options: {
+    broker?: HubConfig['broker'];
+    dir?: string;
+    pgUrl?: string;
+    /** HTTPS, a trusted proxy: HubConfig's http settings beside host and port. */
+    http?: Omit<HubConfig['http'], 'host' | 'port'>;
+  } = {},
 ): Promise<TestHub> {
   const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
@@ -34,7 +40,7 @@ export async function startTestHub(
   const config = (http: number, b: HubConfig['broker']): HubConfig => ({
     database,
     broker: b,
-    http: { host: '127.0.0.1', port: http },
+    http: { host: '127.0.0.1', port: http, ...options.http },
   });
   let hub = await startHub(config(0, broker), { logger: quietLogger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);
