@@ -31,6 +31,7 @@ export async function startTestHub(
     pgUrl?: string;
     /** HTTPS, a trusted proxy: HubConfig's http settings beside host and port. */
     http?: Omit<HubConfig['http'], 'host' | 'port'>;
+    notifications?: HubConfig['notifications'];
   } = {},
 ): Promise<TestHub> {
   const dir = options.dir ?? tempDir('hub');
@@ -41,6 +42,7 @@ export async function startTestHub(
     database,
     broker: b,
     http: { host: '127.0.0.1', port: http, ...options.http },
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   let hub = await startHub(config(0, broker), { logger: quietLogger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);
