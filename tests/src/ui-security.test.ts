@@ -4,21 +4,15 @@
 // violation (a `securitypolicyviolation` event or a CSP console error) on any of them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { CellSummary } from '@cellfleet/protocol';
 import type { Browser, Page } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
-import { api, launchBrowser, screenshot, startFleet, until, userOf } from './support/browser.ts';
+import { screenshot, startSettledFleet, until, userOf } from './support/browser.ts';
 
 let fleet: DemoFleet;
 let browser: Browser;
 
 before(async () => {
-  [fleet, browser] = await Promise.all([startFleet(3000), launchBrowser()]);
-  await until(
-    'every demo cell to report a probe',
-    async () => (await api<CellSummary[]>(fleet, '/api/cells')).every((c) => c.lastProbe !== null),
-    30_000,
-  );
+  ({ fleet, browser } = await startSettledFleet());
 });
 
 after(async () => {
