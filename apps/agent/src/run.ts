@@ -1,6 +1,7 @@
 // `cellfleet-agent run --config FILE`: the long-running agent.
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import { createLogger } from '@cellfleet/logs';
+import { cellId } from '@cellfleet/protocol';
 import { type CliCommand, EXIT } from './cli-types.ts';
 import { loadConfig } from './config/load.ts';
 import { AgentError } from './errors.ts';
@@ -30,7 +31,9 @@ export const runCommand: CliCommand = async (argv, io) => {
   if (!values.config)
     throw new AgentError('usage', '--config FILE is required (see cellfleet-agent run --help)');
   const config = loadConfig(values.config);
-  const logger = pino({ level: config.logLevel, base: { svc: 'agent' } });
+  // The cell id on every line: one agent is one cell, and a log collector gathers many.
+  const logs = createLogger({ service: 'agent', level: config.logLevel, config: config.log });
+  const logger = logs.logger.child({ cell: cellId(config.identity) });
   // The probe host loads node-opcua while this process loads the runtime: the first probe
   // waits for one import, not two in a row.
   const probePool = createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
@@ -43,5 +46,6 @@ export const runCommand: CliCommand = async (argv, io) => {
   });
   await running.stop();
   await probePool.close();
+  await logs.close();
   return EXIT.ok;
 };

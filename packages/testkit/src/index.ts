@@ -8,4 +8,5 @@ export * from './files.ts';
 export * from './mosquitto.ts';
 export * from './ports.ts';
 export * from './postgres.ts';
+export * from './receivers.ts';
 export * from './wait.ts';

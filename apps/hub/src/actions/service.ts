@@ -276,6 +276,11 @@ export async function openActionService(deps: ActionServiceDeps) {
     windows,
     get: async (id: string): Promise<ActionRecord> => known(id, await store.get(id)),
     list: (q?: ListActionsQuery) => store.list(q),
+    countByState: () => store.countByState(),
+    /** True while an action is being carried out on the cell (dispatched inside its window). */
+    async runningOn(cell: string): Promise<boolean> {
+      return (await store.open(cell)).some((o) => o.action.state === 'dispatched');
+    },
 
     async propose(actor: Actor, request: ProposeActionRequest, now: number): Promise<ActionRecord> {
       const id = deps.newId();

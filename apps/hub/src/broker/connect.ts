@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { HubBrokerConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import type { RejectLog } from '../kernel/reject-log.ts';
-import { startEmbeddedBroker } from './embedded.ts';
+import { type BrokerRefusals, startEmbeddedBroker } from './embedded.ts';
 import type { IngestBudget } from './guard.ts';
 import { connectHubLink, type HubLink } from './hub-link.ts';
 
@@ -15,6 +15,8 @@ export interface BrokerConnection {
   readonly link: HubLink;
   /** What agents dial: the embedded broker's URL, or the external broker's. */
   readonly url: string;
+  /** The embedded broker's connections and refusals; an external broker keeps its own. */
+  stats(): { readonly connections: number; readonly refusals: BrokerRefusals } | undefined;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
       onMessage: o.onMessage,
       logger: o.logger,
     });
-    return { link, url: config.url, close: () => link.close() };
+    return { link, url: config.url, stats: () => undefined, close: () => link.close() };
   }
   const own = { username: clientId, password: randomBytes(32).toString('base64url') };
   const broker = await startEmbeddedBroker({
@@ -70,6 +72,7 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
     return {
       link,
       url: broker.url,
+      stats: () => ({ connections: broker.connectedClients(), refusals: broker.refusals() }),
       async close() {
         await link.close();
         await broker.close();

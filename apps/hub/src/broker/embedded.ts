@@ -29,6 +29,8 @@ export interface EmbeddedBroker {
   readonly port: number;
   /** Currently connected clients (for readiness and metrics). */
   connectedClients(): number;
+  /** Connections and packets refused since start, by what was refused (metrics). */
+  refusals(): BrokerRefusals;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,12 @@ const LISTEN_BACKLOG = 4096;
  */
 export const EMITTER_CONCURRENCY = 0;
 
+export type BrokerRefusals = {
+  readonly credentials: number;
+  readonly publish: number;
+  readonly subscribe: number;
+};
+
 // MQTT 3.1.1 §3.2.2.3 CONNACK return codes
 const BAD_USERNAME_OR_PASSWORD = 4;
 
@@ -72,6 +80,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     budgets.set(p.cellId, b);
     return b;
   };
+  const refused = { credentials: 0, publish: 0, subscribe: 0 };
 
   const broker = await Aedes.createBroker({
     concurrency: EMITTER_CONCURRENCY,
@@ -84,6 +93,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
             done(null, true);
             return;
           }
+          refused.credentials++;
           rejects.note(undefined, 'bad-credentials', { username, clientId: client.id });
           done(
             Object.assign(new Error('bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }),
@@ -104,6 +114,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? mayPublish(p, packet.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null);
       else {
+        refused.publish++;
         rejects.note(label(p), 'publish-refused', { topic: packet.topic, why: d.reason });
         callback(new Error(d.reason));
       }
@@ -113,6 +124,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? maySubscribe(p, sub.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null, sub);
       else {
+        refused.subscribe++;
         rejects.note(label(p), 'subscribe-refused', { topic: sub.topic, why: d.reason });
         callback(null, null); // SUBACK 0x80 for this filter (MQTT 3.1.1 §3.9.3)
       }
@@ -158,6 +170,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url: `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`,
     port,
     connectedClients: () => clients,
+    refusals: () => ({ ...refused }),
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

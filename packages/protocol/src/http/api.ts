@@ -4,10 +4,19 @@
 import { ACTION_ROUTES } from './actions.ts';
 import { AUTH_ROUTES } from './auth.ts';
 import { CELL_ROUTES } from './cells.ts';
+import { NOTIFY_ROUTES } from './notify.ts';
+import { OPS_ROUTES } from './ops.ts';
 import type { RouteSpec } from './route.ts';
 import { SNAPSHOT_ROUTES } from './snapshots.ts';
 
-export const API = { ...CELL_ROUTES, ...SNAPSHOT_ROUTES, ...ACTION_ROUTES, ...AUTH_ROUTES } as const;
+export const API = {
+  ...CELL_ROUTES,
+  ...SNAPSHOT_ROUTES,
+  ...ACTION_ROUTES,
+  ...AUTH_ROUTES,
+  ...OPS_ROUTES,
+  ...NOTIFY_ROUTES,
+} as const;
 export type Api = typeof API;
 export type RouteName = keyof Api;
 

@@ -3,5 +3,7 @@ export * from './api.ts';
 export * from './auth.ts';
 export * from './cells.ts';
 export * from './common.ts';
+export * from './notify.ts';
+export * from './ops.ts';
 export * from './route.ts';
 export * from './snapshots.ts';
