@@ -133,6 +133,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     logger: log,
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
+    rejects,
     metrics,
     notify,
   });
