@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
+import { DEFAULT_INGEST_BUDGET } from './broker/guard.ts';
 import { cellSender } from './broker/send.ts';
 import { agentAuthenticator } from './cells/secrets.ts';
 import { openHubDatabase } from './db/open.ts';
@@ -17,6 +18,7 @@ import { buildHttp } from './http.ts';
 import { createIngest, type Ingest, type IngestStats } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
 import { ingestRoutes } from './ingest-routes.ts';
+import { createRejectLog, type RejectLog } from './kernel/reject-log.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
 import { type NotifyService, openNotifyService, startDeliveryLoop } from './notify/index.ts';
@@ -31,6 +33,8 @@ export interface HubDeps {
   readonly now?: () => number;
   /** Crash tests only (actions/failpoints.ts). */
   readonly failpoint?: Failpoint;
+  /** How often refused messages are logged, one line per cell (default 10 s). */
+  readonly rejectLogIntervalMs?: number;
 }
 
 export interface Hub {
@@ -39,6 +43,8 @@ export interface Hub {
   readonly ingest: Ingest;
   /** Live `cells` events (bridged between replicas on PostgreSQL). */
   readonly live: LiveBus;
+  /** Refused connections, packets and messages, counted per cell (logged in aggregate). */
+  readonly rejects: RejectLog;
   /** Where the API listens; set by start(). */
   readonly httpUrl: string;
   /** What agents dial; set by start(). */
@@ -78,6 +84,10 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     ...(deps.failpoint ? { failpoint: deps.failpoint } : {}),
   });
   const live = createLiveBus();
+  const rejects = createRejectLog({
+    logger: log,
+    ...(deps.rejectLogIntervalMs ? { intervalMs: deps.rejectLogIntervalMs } : {}),
+  });
   let httpUrl = '';
   let observeDelivery: (kind: string, outcome: 'sent' | 'failed') => void = () => {};
   const notify = await openNotifyService({
@@ -105,6 +115,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     notifications: () => notify.counts(),
   });
   const ingest = createIngest({
+    rejects,
     store: services.cells,
     publish,
     newId: randomUUID,
@@ -134,6 +145,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     services,
     ingest,
     live,
+    rejects,
     get httpUrl() {
       return httpUrl;
     },
@@ -152,6 +164,8 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         authenticateAgent: agentAuthenticator(services.cells),
         onMessage: (topic, payload) => ingest.accept(topic, payload),
         logger: log,
+        rejects,
+        ...(config.ingest ? { budget: { ...DEFAULT_INGEST_BUDGET, ...config.ingest } } : {}),
       });
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
@@ -189,6 +203,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
       await app.close();
       await ingest.flush();
       await broker?.close();
+      rejects.stop();
       await bridge?.close();
       await database.close();
     },

@@ -98,6 +98,22 @@ export const HubConfig = Type.Object(
         closed,
       ),
     ),
+    /**
+     * Each agent's ingest budget at the embedded broker (issue 12): beyond it the agent's
+     * connection is read more slowly, so a flood cannot starve the others. An external broker
+     * is configured on its own (docs/deploy.md).
+     */
+    ingest: Type.Optional(
+      Type.Object(
+        {
+          /** PUBLISH packets per second per agent (default 200; bursts of 2 s are allowed). */
+          messagesPerSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+          /** Bytes per second per agent (default 4 MiB); at least one largest packet. */
+          bytesPerSec: Type.Optional(Type.Integer({ minimum: 262_144, maximum: 1_073_741_824 })),
+        },
+        closed,
+      ),
+    ),
     logLevel: Type.Optional(LogLevel),
     log: Type.Optional(LogConfig),
     metrics: Type.Optional(

@@ -6,7 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HubBrokerConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
+import type { RejectLog } from '../kernel/reject-log.ts';
 import { type BrokerRefusals, startEmbeddedBroker } from './embedded.ts';
+import type { IngestBudget } from './guard.ts';
 import { connectHubLink, type HubLink } from './hub-link.ts';
 
 export interface BrokerConnection {
@@ -23,6 +25,9 @@ export interface ConnectOptions {
   readonly authenticateAgent: (username: string, password: string) => Promise<string | undefined>;
   readonly onMessage: (topic: string, payload: Uint8Array) => void;
   readonly logger: Logger;
+  readonly rejects?: RejectLog;
+  /** Each agent's ingest budget; enforced by the embedded broker only (docs/deploy.md). */
+  readonly budget?: IngestBudget;
 }
 
 export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions): Promise<BrokerConnection> {
@@ -45,6 +50,8 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
     host: config.host,
     port: config.port,
     logger: o.logger,
+    ...(o.rejects ? { rejects: o.rejects } : {}),
+    ...(o.budget ? { budget: o.budget } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
     authenticate: async (username, password) => {
       if (username === own.username) return password === own.password ? { kind: 'hub' } : undefined;

@@ -14,6 +14,7 @@ import {
   parseTopic,
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
+import { createRejectLog, type RejectLog } from '../kernel/reject-log.ts';
 import type { Router } from './router.ts';
 
 /** Where a batch is stored: idempotent by message id, one transaction (the cell store). */
@@ -33,6 +34,8 @@ export interface IngestOptions {
   readonly onStored?: (fresh: readonly Envelope[]) => void;
   readonly batchMs?: number;
   readonly batchMax?: number;
+  /** Where refusals are counted and logged in aggregate (one line per cell per interval). */
+  readonly rejects?: RejectLog;
   /** Told, per message acknowledged, how long it took from arrival to its ack (metrics). */
   readonly observeAck?: (ms: number) => void;
 }
@@ -70,12 +73,17 @@ export function createIngest(o: IngestOptions): Ingest {
   let queue: Array<{ message: Envelope; ref: CellRef; at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
+  const rejects = o.rejects ?? createRejectLog({ logger: o.logger });
 
   function reject(c: Rejected, topic: string): void {
     const { reason, ack } = c;
     stats.rejected++;
     stats.rejectedBy[c.why]++;
-    o.logger.warn({ cell: ack ? cellId(ack.ref) : undefined, topic, reason }, 'ingest: rejected a message');
+    const t = parseTopic(topic);
+    rejects.note(ack ? cellId(ack.ref) : t.ok ? cellId(t.ref) : undefined, 'invalid-message', {
+      topic,
+      why: reason,
+    });
     // Acknowledge what cannot ever be stored, so the agent's outbox does not resend it forever.
     if (ack) void sendAck(ack.ref, [ack.id]);
   }
