@@ -15,6 +15,8 @@ export interface ServeFlags {
   readonly 'pg-url'?: string | undefined;
   readonly host?: string | undefined;
   readonly 'http-port'?: string | undefined;
+  readonly 'http-tls-cert'?: string | undefined;
+  readonly 'http-tls-key'?: string | undefined;
   readonly 'mqtt-port'?: string | undefined;
   readonly 'mqtt-tls-cert'?: string | undefined;
   readonly 'mqtt-tls-key'?: string | undefined;
@@ -69,6 +71,11 @@ export function resolveHubConfig(
   const host = flags.host ?? (c.http?.['host'] as string | undefined) ?? '127.0.0.1';
   c.http = { host, port: 8080, ...c.http, ...(flags.host ? { host } : {}) };
   if (flags['http-port'] !== undefined) c.http['port'] = intFlag('http-port', flags['http-port'], 8080);
+  const httpCert = flags['http-tls-cert'];
+  const httpKey = flags['http-tls-key'];
+  if (Boolean(httpCert) !== Boolean(httpKey))
+    throw new UsageError('--http-tls-cert and --http-tls-key go together');
+  if (httpCert && httpKey) c.http['tls'] = { certFile: httpCert, keyFile: httpKey };
 
   const cert = flags['mqtt-tls-cert'];
   const key = flags['mqtt-tls-key'];

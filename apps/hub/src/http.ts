@@ -30,6 +30,9 @@ export interface HttpDeps {
   readonly now: () => number;
   readonly ready: () => Promise<Record<string, boolean>>;
   readonly rejects: RejectLog;
+  /** HTTPS certificate and key (HubConfig http.tls, read by buildHub). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  readonly trustProxy?: boolean | readonly string[];
   readonly metrics: HubMetrics;
   readonly notify: NotifyService;
 }
@@ -39,6 +42,8 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   const app = await createHttpKernel({
     logger: d.logger,
     authenticate: (token) => s.auth.authenticate(token),
+    ...(d.tls ? { tls: d.tls } : {}),
+    ...(d.trustProxy === undefined ? {} : { trustProxy: d.trustProxy }),
   });
   const registered: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {

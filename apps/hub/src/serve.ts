@@ -22,6 +22,9 @@ Options:
   --host ADDR               address to bind the HTTP API and embedded broker (default 127.0.0.1;
                             use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
   --http-port N             HTTP API port (default 8080; 0 picks a free port)
+  --http-tls-cert FILE      serve the API and UI over HTTPS with this PEM certificate (chain)
+  --http-tls-key FILE       … and this PEM private key (docs/security.md has a reverse-proxy
+                            recipe instead; behind one, set http.trustProxy in --config)
   --mqtt-port N             embedded broker port (default 1883; 0 picks a free port)
   --mqtt-tls-cert FILE      serve the embedded broker over TLS (mqtts://) with this PEM certificate
   --mqtt-tls-key FILE       … and this PEM private key (agents set hub.caFile to the CA)
@@ -55,6 +58,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     config: { type: 'string' },
     host: { type: 'string' },
     'http-port': { type: 'string' },
+    'http-tls-cert': { type: 'string' },
+    'http-tls-key': { type: 'string' },
     'mqtt-port': { type: 'string' },
     'mqtt-tls-cert': { type: 'string' },
     'mqtt-tls-key': { type: 'string' },

@@ -88,7 +88,17 @@ export const CELL_MIGRATIONS: Migrations = {
   postgres: [TABLES.postgres, 'ALTER TABLE enrollments ADD COLUMN broker_hash TEXT'],
 };
 
-/** Rows per statement: 500 × 10 values stays under SQLite's limit of bound parameters. */
+/**
+ * The agent's clock against the hub's (issue 12, finding 7): the skew of the cell's last message
+ * when outside core's CLOCK_WINDOW, 0 inside it. Its own namespace, so the cells steps above
+ * stay as they are.
+ */
+export const CLOCK_MIGRATIONS: Migrations = {
+  sqlite: ['ALTER TABLE cell_state ADD COLUMN clock_skew_ms INTEGER'],
+  postgres: ['ALTER TABLE cell_state ADD COLUMN clock_skew_ms BIGINT'],
+};
+
+/** Rows per statement: 500 × 11 values stays under SQLite's limit of bound parameters. */
 const ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -125,6 +135,7 @@ const json = (v: unknown): string | null => (v === undefined ? null : JSON.strin
 
 export async function openCellStore(sql: Sql): Promise<CellStore> {
   await sql.migrate('cells', CELL_MIGRATIONS);
+  await sql.migrate('cell-clock', CLOCK_MIGRATIONS);
 
   async function remember(batch: readonly Envelope[], receivedAt: number): Promise<Set<string>> {
     const stored = new Set<string>();
@@ -198,7 +209,7 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
     for (const some of chunks(changes)) {
       const r = rowsOf(
         sql,
-        ['text', 'bool', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint'],
+        ['text', 'bool', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint'],
         some.map(([id, c]): SqlValue[] => [
           id,
           c.liveness.online ? 1 : 0,
@@ -210,11 +221,12 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
           json(c.buildInfo),
           json(c.health),
           c.lastSeen ?? null,
+          c.clockSkewMs ?? null,
         ]),
       );
       await sql.run(
         `INSERT INTO cell_state (id, online, session, since, agent_version, endpoints, last_probe, build_info,
-           health, last_seen) ${r.text}
+           health, last_seen, clock_skew_ms) ${r.text}
          ON CONFLICT (id) DO UPDATE SET online = excluded.online, session = excluded.session,
            since = excluded.since,
            agent_version = COALESCE(excluded.agent_version, cell_state.agent_version),
@@ -222,6 +234,7 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
            last_probe = COALESCE(excluded.last_probe, cell_state.last_probe),
            build_info = COALESCE(excluded.build_info, cell_state.build_info),
            health = COALESCE(excluded.health, cell_state.health),
+           clock_skew_ms = COALESCE(excluded.clock_skew_ms, cell_state.clock_skew_ms),
            last_seen = CASE WHEN excluded.last_seen IS NULL THEN cell_state.last_seen
              WHEN cell_state.last_seen IS NULL OR excluded.last_seen > cell_state.last_seen THEN excluded.last_seen
              ELSE cell_state.last_seen END`,

@@ -32,6 +32,11 @@ export const CellSummary = Type.Object({
   agentVersion: Nullable(Type.String()),
   buildInfo: Nullable(BuildInfo),
   lastProbe: Nullable(LastProbe),
+  /**
+   * The agent's clock minus the hub's, when its last message's ts was more than 5 minutes ahead
+   * or more than a year behind (core's CLOCK_WINDOW); absent while the clocks agree.
+   */
+  clockSkewMs: Type.Optional(Type.Integer()),
 });
 export type CellSummary = Type.Static<typeof CellSummary>;
 
