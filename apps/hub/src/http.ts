@@ -10,6 +10,7 @@ import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
 import { cellRoutes } from './cells/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
+import type { RejectLog } from './kernel/reject-log.ts';
 import { contractGaps, route } from './kernel/routes.ts';
 import { keyRoutes } from './keys/index.ts';
 import type { LiveBus } from './live/live.ts';
@@ -28,6 +29,7 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly ready: () => Promise<Record<string, boolean>>;
+  readonly rejects: RejectLog;
   /** HTTPS certificate and key (HubConfig http.tls, read by buildHub). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly trustProxy?: boolean | readonly string[];
@@ -49,7 +51,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   await healthRoutes(app, d.ready);
   await authRoutes(app, s.auth);
-  await cellRoutes(app, { cells: s.cells, now: d.now });
+  await cellRoutes(app, { cells: s.cells, now: d.now, rejects: d.rejects });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);
   await keyRoutes(app, s.keyring);

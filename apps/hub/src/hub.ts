@@ -149,6 +149,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     logger: log,
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
+    rejects,
     ...(config.http.tls ? { tls: readHttpTls(config.http.tls) } : {}),
     ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
     metrics,

@@ -95,6 +95,7 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listCells: () => ({}),
   getCell: () => ({ params: { id: CELL } }),
   getNotebook: () => ({ params: { id: CELL } }),
+  getRefusals: () => ({ params: { id: CELL } }),
   events: () => ({}),
   getComparison: () => ({ params: { group: GROUP } }),
   getGroupRules: () => ({ params: { group: GROUP } }),

@@ -10,6 +10,7 @@ import {
 import { API, type CellSummary } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
+import type { RejectLog } from '../kernel/reject-log.ts';
 import { route, sendFile } from '../kernel/routes.ts';
 import type { CellStore } from './store.ts';
 
@@ -19,6 +20,8 @@ const HISTORY_LIMIT = 10_000;
 export interface CellRouteDeps {
   readonly cells: CellStore;
   readonly now: () => number;
+  /** Refusals counted by this process's broker and ingest. */
+  readonly rejects: Pick<RejectLog, 'totals'>;
   readonly watchMs?: number;
 }
 
@@ -35,6 +38,11 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
     const cell = await d.cells.getCell(req.params.id);
     if (!cell) throw notEnrolled(req.params.id);
     return cell;
+  });
+
+  route(app, API.getRefusals, async (req) => {
+    if (!(await d.cells.getCell(req.params.id, 0))) throw notEnrolled(req.params.id);
+    return { cell: req.params.id, refused: d.rejects.totals()[req.params.id] ?? {} };
   });
 
   route(app, API.getNotebook, async (req, reply) => {

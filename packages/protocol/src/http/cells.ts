@@ -83,6 +83,14 @@ export const NotebookView = Type.Object({
 });
 export type NotebookView = Type.Static<typeof NotebookView>;
 
+/** What this hub process refused from one cell since it started (issue 12 finding 6). */
+export const CellRefusals = Type.Object({
+  cell: Type.String(),
+  /** By reason: packet-too-large, malformed-packet, publish-refused, subscribe-refused, invalid-message. */
+  refused: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+});
+export type CellRefusals = Type.Static<typeof CellRefusals>;
+
 export const CellParams = Type.Object({ id: Type.String({ description: 'site.line.cell', maxLength: 200 }) });
 
 export const CELL_ROUTES = defineRoutes({
@@ -125,6 +133,17 @@ export const CELL_ROUTES = defineRoutes({
     query: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) }),
     responses: { 200: NotebookView, 404: ErrorBody },
     produces: ['text/markdown'],
+  },
+  getRefusals: {
+    method: 'GET',
+    path: '/api/cells/:id/refusals',
+    summary:
+      'What this hub process refused from the cell since it started, by reason (oversized packets, ACL, invalid messages); each replica counts its own',
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: CellParams,
+    responses: { 200: CellRefusals, 404: ErrorBody },
   },
   events: {
     method: 'GET',
