@@ -23,6 +23,7 @@ export interface ServeFlags {
   readonly 'broker-ca'?: string | undefined;
   readonly 'share-group'?: string | undefined;
   readonly 'redispatch-after'?: string | undefined;
+  readonly 'agent-builds-dir'?: string | undefined;
   readonly 'log-level'?: string | undefined;
 }
 
@@ -99,6 +100,8 @@ export function resolveHubConfig(
       ...c.actions,
       redispatchAfterMs: intFlag('redispatch-after', flags['redispatch-after'], 30, 1, 86_400) * 1000,
     };
+  if (flags['agent-builds-dir'] !== undefined)
+    c.actions = { ...c.actions, agentBuildsDir: flags['agent-builds-dir'] };
   if (flags['log-level'] !== undefined) c['logLevel'] = flags['log-level'];
 
   if (!checker.check(c)) {

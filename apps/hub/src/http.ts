@@ -5,10 +5,10 @@
 import { API } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { actionRoutes, proposalRoutes } from './actions/index.ts';
+import { actionRoutes, buildRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
-import { cellRoutes } from './cells/index.ts';
+import { cellRoutes, enrollRoutes } from './cells/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
 import { contractGaps, route } from './kernel/routes.ts';
 import { keyRoutes } from './keys/index.ts';
@@ -25,6 +25,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly ready: () => Promise<Record<string, boolean>>;
+  /** The broker URL an enrollment token writes into an agent's config unless the admin names one. */
+  readonly brokerUrl: () => string;
 }
 
 export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
@@ -39,11 +41,13 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   await healthRoutes(app, d.ready);
   await authRoutes(app, s.auth);
-  await cellRoutes(app, { cells: s.cells, now: d.now });
+  await cellRoutes(app, { cells: s.cells, invocations: s.invocations, now: d.now });
+  await enrollRoutes(app, { tokens: s.enrollTokens, now: d.now, brokerUrl: d.brokerUrl });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);
   await keyRoutes(app, s.keyring);
   await actionRoutes(app, { actions: s.actions, now: d.now });
+  await buildRoutes(app, { builds: s.builds, cells: s.cells });
   await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
   await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
   route(app, API.openapi, () => app.swagger());

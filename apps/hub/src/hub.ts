@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createEnvelope, type HubConfig } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { buildsDirOf } from './actions/builds.ts';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
@@ -60,9 +61,14 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
   const send = cellSender(publish);
 
   const redispatchAfterMs = config.actions?.redispatchAfterMs;
+  const buildsDir = buildsDirOf(
+    'sqlite' in db ? { dbPath: db.sqlite } : { pgUrl: db.postgres },
+    config.actions?.agentBuildsDir,
+  );
   const services = await createServices({
     sql: database.sql,
     now,
+    ...(buildsDir ? { buildsDir } : {}),
     sendAction: (cell, body) =>
       send(createEnvelope({ kind: 'action', id: randomUUID(), cell, ts: now(), body })),
     ...(redispatchAfterMs === undefined ? {} : { actionPolicy: { redispatchAfterMs } }),
@@ -84,6 +90,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     logger: log,
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
+    brokerUrl: () => broker?.url ?? '',
   });
 
   let bridge: PgBridge | undefined;

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { actionHandlers } from './actions/handlers.ts';
 import type { SendToCell } from './broker/send.ts';
+import { invocationHandler } from './cells/index.ts';
 import type { IngestRoutes } from './ingest/router.ts';
 import type { Services } from './services.ts';
 import { snapshotHandlers } from './snapshots/handlers.ts';
@@ -16,7 +17,7 @@ export function ingestRoutes(
   const actions = actionHandlers(s.actions, o);
   const snapshots = snapshotHandlers(s.snapshots, o.send);
   return {
-    birth: actions.birth,
+    birth: [...actions.birth, invocationHandler(s.invocations)],
     death: [],
     health: [],
     probe: [],

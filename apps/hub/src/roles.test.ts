@@ -70,6 +70,19 @@ const user = async () => {
   await hub.services.auth.addUser('test', name, 'viewer');
   return name;
 };
+const enrollToken = () =>
+  hub.services.enrollTokens.create(
+    'ada',
+    {
+      site: 'plant1',
+      line: 'lineB',
+      cell: unique('tok'),
+      sisterGroup: GROUP,
+      endpoints: [],
+      brokerUrl: 'mqtt://127.0.0.1:1883',
+    },
+    Date.now(),
+  );
 const WINDOW_INPUT = {
   name: 'night shift',
   site: 'plant1',
@@ -81,6 +94,7 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listCells: () => ({}),
   getCell: () => ({ params: { id: CELL } }),
   getNotebook: () => ({ params: { id: CELL } }),
+  getTrust: () => ({ params: { id: CELL } }),
   events: () => ({}),
   getComparison: () => ({ params: { group: GROUP } }),
   getGroupRules: () => ({ params: { group: GROUP } }),
@@ -118,6 +132,21 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listAudit: () => ({}),
   verifyAudit: () => ({}),
   listActionKeys: () => ({}),
+  createEnrollToken: () => ({
+    body: {
+      site: 'plant1',
+      line: 'lineB',
+      cell: unique('tok'),
+      sisterGroup: GROUP,
+      brokerUrl: 'mqtt://127.0.0.1:1883',
+    },
+  }),
+  listEnrollTokens: () => ({}),
+  revokeEnrollToken: async () => ({ params: { id: (await enrollToken()).id } }),
+  enroll: async () => ({ body: { token: (await enrollToken()).token } }),
+  listAgentBuilds: () => ({}),
+  // A user's token is not an agent's credentials: 404 whatever the role (build-routes.ts).
+  getAgentBuild: () => ({ params: { sha256: 'a'.repeat(64) } }),
   openapi: () => ({}),
 };
 

@@ -25,6 +25,7 @@ export const ERRORS = {
   'duplicate-result': { status: 409, exit: EXIT.failure },
   'not-dispatched': { status: 409, exit: EXIT.failure },
   'no-window': { status: 422, exit: EXIT.failure },
+  'rate-limited': { status: 429, exit: EXIT.failure },
 } as const satisfies Record<string, { status: number; exit: number }>;
 export type ErrorCode = keyof typeof ERRORS;
 

@@ -5,7 +5,8 @@ export type Route =
   | { name: 'cell'; id: string }
   | { name: 'group'; group: string }
   | { name: 'actions'; id?: string }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'enroll' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -14,6 +15,7 @@ function parse(hash: string): Route {
   if (head === 'group' && arg) return { name: 'group', group: arg };
   if (head === 'actions') return arg ? { name: 'actions', id: arg } : { name: 'actions' };
   if (head === 'audit') return { name: 'audit' };
+  if (head === 'enroll') return { name: 'enroll' };
   return { name: 'fleet' };
 }
 
@@ -29,4 +31,5 @@ export const href = {
   group: (g: string) => `#/group/${encodeURIComponent(g)}`,
   actions: (id?: string) => (id ? `#/actions/${encodeURIComponent(id)}` : '#/actions'),
   audit: () => '#/audit',
+  enroll: () => '#/enroll',
 };

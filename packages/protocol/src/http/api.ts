@@ -3,11 +3,20 @@
 // web app's client is typed by them, and a test calls every one with every role.
 import { ACTION_ROUTES } from './actions.ts';
 import { AUTH_ROUTES } from './auth.ts';
+import { BUILD_ROUTES } from './builds.ts';
 import { CELL_ROUTES } from './cells.ts';
+import { ENROLL_ROUTES } from './enroll.ts';
 import type { RouteSpec } from './route.ts';
 import { SNAPSHOT_ROUTES } from './snapshots.ts';
 
-export const API = { ...CELL_ROUTES, ...SNAPSHOT_ROUTES, ...ACTION_ROUTES, ...AUTH_ROUTES } as const;
+export const API = {
+  ...CELL_ROUTES,
+  ...SNAPSHOT_ROUTES,
+  ...ACTION_ROUTES,
+  ...AUTH_ROUTES,
+  ...ENROLL_ROUTES,
+  ...BUILD_ROUTES,
+} as const;
 export type Api = typeof API;
 export type RouteName = keyof Api;
 
