@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createFleet, enrollFleet, probeBody, type SimCredentials, simCell } from '@cellfleet/fleetsim';
 import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { removeDir, startMosquitto, startPostgres, tempDir } from '@cellfleet/testkit';
-import { type Child, startChild } from './lib/proc.ts';
+import { type Child, sample, startChild } from './lib/proc.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 
 const AGENTS = 200;
@@ -18,20 +18,29 @@ const LATENCY_S = 5;
 
 interface Result {
   readonly perSec: number;
+  /** CPU time the measured server processes spent on the burst, µs per message. */
+  readonly cpuUsPerMsg: number;
   readonly p50: number;
   readonly p99: number;
 }
 
-async function measure(url: string, agents: readonly SimCredentials[]): Promise<Result> {
+async function measure(
+  url: string,
+  agents: readonly SimCredentials[],
+  pids: readonly number[],
+): Promise<Result> {
   const fleet = createFleet({ url, agents, probeIntervalMs: 1e9, snapshotIntervalMs: 1e9, rampMs: 500 });
   try {
     fleet.start();
     await fleet.until('connected', () => fleet.connected() === agents.length, 30_000);
     await fleet.until('births acknowledged', () => fleet.outbox() === 0, 30_000);
+    const cpu = () => pids.reduce((sum, pid) => sum + sample(pid).cpuSec, 0);
+    const cpu0 = cpu();
     const t0 = Date.now();
     for (let i = 0; i < BURST; i++) for (const a of fleet.agents) a.send('probe', probeBody(Date.now()));
     await fleet.until('burst acknowledged', () => fleet.outbox() === 0, 180_000);
     const perSec = (AGENTS * BURST) / ((Date.now() - t0) / 1000);
+    const cpuUsPerMsg = ((cpu() - cpu0) * 1e6) / (AGENTS * BURST);
     fleet.ackLatency.reset();
     let k = 0;
     const tick = setInterval(() => {
@@ -41,14 +50,14 @@ async function measure(url: string, agents: readonly SimCredentials[]): Promise<
     await new Promise((r) => setTimeout(r, LATENCY_S * 1000));
     clearInterval(tick);
     await fleet.until('latency phase acknowledged', () => fleet.outbox() === 0, 60_000);
-    return { perSec, p50: fleet.ackLatency.quantile(0.5), p99: fleet.ackLatency.quantile(0.99) };
+    return { perSec, cpuUsPerMsg, p50: fleet.ackLatency.quantile(0.5), p99: fleet.ackLatency.quantile(0.99) };
   } finally {
     await fleet.stop();
   }
 }
 
 const row = (name: string, r: Result, base: Result | undefined) =>
-  `| ${name} | ${fmt(r.perSec)} | ${base ? ratio(r.perSec, base.perSec) : '1.00× (baseline)'} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`;
+  `| ${name} | ${fmt(r.perSec)} | ${base ? ratio(r.perSec, base.perSec) : '1.00× (baseline)'} | ${fmt(r.cpuUsPerMsg)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`;
 
 export async function runIngestBench(): Promise<string> {
   const dir = tempDir('bench-ingest');
@@ -63,7 +72,7 @@ export async function runIngestBench(): Promise<string> {
     }));
     const raw = await startChild('bench/lib/raw-acker.ts', ['--embedded'], /raw-acker ready (\S+)/);
     children.push(raw);
-    const rawEmbedded = await measure(raw.match[1]!, fake);
+    const rawEmbedded = await measure(raw.match[1]!, fake, [raw.child.pid!]);
     await raw.kill();
     const dbPath = join(dir, 'hub.db');
     const embeddedAgents = await withCellStore({ dbPath }, (cells) => enrollFleet(cells, { agents: AGENTS }));
@@ -73,7 +82,7 @@ export async function runIngestBench(): Promise<string> {
       /broker (mqtt:\S+)/,
     );
     children.push(hub);
-    const embedded = await measure(hub.match[1]!, embeddedAgents);
+    const embedded = await measure(hub.match[1]!, embeddedAgents, [hub.child.pid!]);
     await hub.kill();
 
     // Scale-out: Mosquitto + the raw subscriber, then Mosquitto + PostgreSQL + 2 replicas.
@@ -90,8 +99,9 @@ export async function runIngestBench(): Promise<string> {
       /raw-acker ready/,
     );
     children.push(rawM);
-    const rawMosquitto = await measure(mosquitto.url, agents);
+    const rawMosquitto = await measure(mosquitto.url, agents, [rawM.child.pid!]);
     await rawM.kill();
+    const replicas: Child[] = [];
     for (let i = 0; i < 2; i++) {
       // Everything in PostgreSQL: the replicas keep no state of their own.
       const args = ['serve', '--http-port', '0', '--log-level', 'warn'];
@@ -104,17 +114,22 @@ export async function runIngestBench(): Promise<string> {
         '--pg-url',
         pgUrl,
       ];
-      children.push(await startChild('apps/hub/src/main.ts', [...args, ...ext, ...more], /API http/));
+      replicas.push(await startChild('apps/hub/src/main.ts', [...args, ...ext, ...more], /API http/));
     }
-    const scaleout = await measure(mosquitto.url, agents);
+    children.push(...replicas);
+    const scaleout = await measure(
+      mosquitto.url,
+      agents,
+      replicas.map((r) => r.child.pid!),
+    );
     await Promise.all(children.map((c) => c.kill()));
     await mosquitto.stop();
 
     const body = [
       `${machine()}. ${AGENTS} simulated agents; throughput = a burst of ${fmt(AGENTS * BURST)} probe results until all are acknowledged; latency = publish → end-to-end ack (sent after commit) at 200 msg/s for ${LATENCY_S} s.`,
       '',
-      '| setup | stored msg/s | vs baseline | p50 ms | p99 ms |',
-      '|---|---|---|---|---|',
+      '| setup | stored msg/s | vs baseline | server CPU µs/msg | p50 ms | p99 ms |',
+      '|---|---|---|---|---|---|',
       row('baseline: bare aedes + non-storing subscriber', rawEmbedded, undefined),
       row('embedded hub: aedes + SQLite', embedded, rawEmbedded),
       row('baseline: Mosquitto + non-storing subscriber', rawMosquitto, undefined),
