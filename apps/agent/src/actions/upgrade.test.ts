@@ -4,11 +4,8 @@
 // .prev and the agent asks for its restart; a build that fails its trial replaces nothing; a bad
 // signature downloads nothing; a build whose bytes differ from its digest is thrown away.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,6 +13,7 @@ import { agentBuildPayload } from '@cellfleet/core';
 import type { SignedAction } from '@cellfleet/protocol';
 import pino from 'pino';
 import { parseConfig } from '../config/load.ts';
+import { startTlsServer, type TestTlsServer } from '../link/tls-server.test-support.ts';
 import type { ActionOf, StepContext } from './context.ts';
 import { openLedger } from './ledger.ts';
 import { recoverUpgrade, runUpgrade } from './upgrade.ts';
@@ -25,7 +23,7 @@ const keys = generateKeyPairSync('ed25519');
 const KEY_ID = 'ed25519:00000000000000aa';
 const builds = new Map<string, Buffer>();
 const served: string[] = [];
-let server: Server;
+let tls: TestTlsServer;
 let config: ReturnType<typeof parseConfig>;
 
 const script = (body: string) => Buffer.from(`#!/bin/sh\n${body}\n`);
@@ -74,46 +72,18 @@ function context(binary: string, restarted: () => void): StepContext {
 /** A fresh folder with build A installed as the service's binary. */
 function installed(name: string): string {
   const binary = join(dir, name, 'cellfleet-agent');
-  execFileSync('mkdir', ['-p', join(dir, name)]);
+  mkdirSync(join(dir, name), { recursive: true });
   writeFileSync(binary, BUILD_A, { mode: 0o755 });
   return binary;
 }
 
 before(async () => {
-  const certFile = join(dir, 'hub.crt');
-  const keyFile = join(dir, 'hub.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(certFile);
-  server = createServer({ cert, key: readFileSync(keyFile) }, (req, res) => {
+  tls = await startTlsServer(dir, (req, res) => {
     served.push(`${req.url} ${req.headers.authorization ?? ''}`);
     const body = builds.get(req.url?.split('/').at(-1) ?? '');
     if (!body) res.writeHead(404).end('{}');
     else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
   const pem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   config = parseConfig(
     JSON.stringify({
@@ -123,7 +93,7 @@ before(async () => {
         username: 'plant1.lineA.press-01',
         password: 's3cret',
         actionKeys: [{ keyId: KEY_ID, publicKeyPem: pem }],
-        api: { url: `https://127.0.0.1:${port}`, fingerprint: new X509Certificate(cert).fingerprint256 },
+        api: { url: tls.url, fingerprint: tls.fingerprint },
       },
       endpoints: [{ name: 'kepware', url: 'opc.tcp://127.0.0.1:49320' }],
     }),
@@ -131,7 +101,7 @@ before(async () => {
   );
 });
 after(async () => {
-  await new Promise((r) => server.close(r));
+  await tls.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

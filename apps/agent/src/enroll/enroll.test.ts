@@ -3,20 +3,19 @@
 // through; a wrong pin, or neither, stops the connection before the token is sent. What it
 // writes is the agent's config, mode 0600, and nothing is left behind when it fails.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseConfig } from '../config/load.ts';
+import { startTlsServer, type TestTlsServer } from '../link/tls-server.test-support.ts';
 import { enrollAgent } from './cli.ts';
 import { exchangeEnrollToken, normalizeFingerprint, parseHubUrl } from './exchange.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-enroll-'));
-const certFile = join(dir, 'hub.crt');
+let tls: TestTlsServer;
+let certFile = '';
 let fingerprint = '';
 let server: Server;
 let hub = '';
@@ -33,33 +32,7 @@ const CONFIG = {
 };
 
 before(async () => {
-  const keyFile = join(dir, 'hub.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(certFile);
-  fingerprint = new X509Certificate(cert).fingerprint256;
-  server = createServer({ cert, key: readFileSync(keyFile) }, (req, res) => {
+  tls = await startTlsServer(dir, (req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -67,11 +40,13 @@ before(async () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  hub = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = tls.server;
+  hub = tls.url;
+  fingerprint = tls.fingerprint;
+  certFile = tls.certFile;
 });
 after(async () => {
-  await new Promise((r) => server.close(r));
+  await tls.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -19,21 +19,15 @@ import { EnrollError, type EnrollRequest, enrollCell } from './enroll.ts';
 import type { Row } from './rows.ts';
 import type { CellStore } from './store.ts';
 
+/** The same table on both engines; only the integer type of the times differs. */
+const TOKEN_TABLE = (int: string) => `CREATE TABLE enroll_tokens (
+  id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, site TEXT NOT NULL, line TEXT NOT NULL,
+  cell TEXT NOT NULL, sister_group TEXT NOT NULL, endpoints TEXT NOT NULL, broker_url TEXT NOT NULL,
+  created_by TEXT NOT NULL, created_at ${int} NOT NULL, expires_at ${int} NOT NULL,
+  used_at ${int}, revoked_at ${int})`;
 export const ENROLL_TOKEN_MIGRATIONS: Migrations = {
-  sqlite: [
-    `CREATE TABLE enroll_tokens (
-       id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, site TEXT NOT NULL, line TEXT NOT NULL,
-       cell TEXT NOT NULL, sister_group TEXT NOT NULL, endpoints TEXT NOT NULL, broker_url TEXT NOT NULL,
-       created_by TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-       used_at INTEGER, revoked_at INTEGER)`,
-  ],
-  postgres: [
-    `CREATE TABLE enroll_tokens (
-       id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, site TEXT NOT NULL, line TEXT NOT NULL,
-       cell TEXT NOT NULL, sister_group TEXT NOT NULL, endpoints TEXT NOT NULL, broker_url TEXT NOT NULL,
-       created_by TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-       used_at BIGINT, revoked_at BIGINT)`,
-  ],
+  sqlite: [TOKEN_TABLE('INTEGER')],
+  postgres: [TOKEN_TABLE('BIGINT')],
 };
 
 export const newEnrollToken = (): string => `cfe_${randomBytes(32).toString('base64url')}`;
