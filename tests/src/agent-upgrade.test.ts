@@ -5,16 +5,18 @@
 // succeeded. A deliberately broken build is then refused by its trial: rolled-back, B stays.
 // Not run here: a real systemd or Windows service manager doing the restart.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import type { CellDetail } from '@cellfleet/protocol';
 import { freePort, removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import { type Packaged, packageAgent } from '../../scripts/package/build.ts';
 import { addActionUsers, approve, propose, settledRun, type Users, windowIn } from './support/actions.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 
+const run = promisify(execFile);
 const work = tempDir('upgrade');
 const CELL = 'plant1.lineU.press-up';
 let a: Packaged;
@@ -75,6 +77,7 @@ before(
     // Two real builds of this checkout, told apart by their version.
     a = packageAgent(join(work, 'a'), ['linux-x64'], '0.1.0-a');
     b = packageAgent(join(work, 'b'), ['linux-x64'], '0.1.0-b');
+    mkdirSync(join(work, 'hub'));
     hub = await startTestHub({ dir: join(work, 'hub') });
     users = await addActionUsers(hub);
     home = join(work, 'ipc');
@@ -94,7 +97,8 @@ before(
       Date.now(),
     );
     const config = join(home, 'agent.yaml');
-    execFileSync(binary, ['enroll', '--token', token, '--hub', hub.hub.httpUrl, '--config', config], {
+    // Not execFileSync: the hub answering the exchange runs in this process.
+    await run(binary, ['enroll', '--token', token, '--hub', hub.hub.httpUrl, '--config', config], {
       cwd: home,
       env: { HOME: home, PATH: '/usr/bin:/bin' },
     });
@@ -128,7 +132,8 @@ test('an approved upgrade-agent moves the agent from build A to build B; a broke
   });
   const run = await upgradeTo(builtB).catch((e: Error) => assert.fail(`${e.message}\n${output}`));
   assert.equal(run.outcome, 'succeeded', JSON.stringify(run.result));
-  assert.match(run.result?.detail ?? '', new RegExp(`upgraded from ${versionA} to ${versionB}`));
+  const detail = run.result?.detail ?? '';
+  assert.ok(detail.includes(`upgraded from ${versionA} to ${versionB}`), detail);
   assert.equal(await agentVersion(), versionB);
   assert.ok(exits.includes(75), `the agent exited 75 for its restart (exits: ${exits.join(', ')})`);
   assert.deepEqual(readFileSync(binary), readFileSync(b.linux), 'build B is in place');

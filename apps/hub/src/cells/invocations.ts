@@ -40,10 +40,13 @@ export async function openInvocationStore(sql: Sql): Promise<InvocationStore> {
   };
 }
 
-/** The ingest router's birth row: remember how the agent was started. */
+/**
+ * The ingest router's birth row: remember how the agent was started. After the ack: the agent
+ * need not wait for it, and a reconnect storm's births are not held up by it.
+ */
 export const invocationHandler = (store: InvocationStore): KindHandler<'birth'> => ({
   owner: 'cells',
-  async beforeAck(m) {
+  async afterAck(m) {
     await store.record(m.cell, m.body.invocation, m.ts);
   },
 });
