@@ -50,7 +50,8 @@ process.stdout.write(
   `\nCellfleet demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n\n` +
     `  Open:  ${fleet.hub.httpUrl}/\n  API:   ${fleet.hub.httpUrl}/api/cells   (OpenAPI: ${fleet.hub.httpUrl}/api/openapi.json)\n\n` +
     `  Sign in as one of (passwords are new each run):\n${fleet.users.map((u) => `    ${u.role.padEnd(9)} ${u.name.padEnd(5)} ${u.password}`).join('\n')}\n\n` +
-    `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n\n` +
+    `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n` +
+    `         curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/metrics   (Prometheus; docs/operations.md)\n\n` +
     'A maintenance window is open now; erin proposes aligning press-04 with its sisters once its snapshot is in.\n' +
     'Agents probe every 30 s. Ctrl-C to stop.\n',
 );

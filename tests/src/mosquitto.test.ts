@@ -8,34 +8,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCell, startCell } from '@cellfleet/cellsim';
-import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { buildTopic, type CellDetail, createEnvelope, encodeMessage, parseCellId } from '@cellfleet/protocol';
-import { type Mosquitto, removeDir, startMosquitto, tempDir, waitFor } from '@cellfleet/testkit';
+import { type Mosquitto, removeDir, tempDir, waitFor } from '@cellfleet/testkit';
 import mqtt from 'mqtt';
-import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
+import { type AgentProcess, enrollAgent, spawnAgent, type TestHub } from './support/hub.ts';
+import { startHubOnMosquitto } from './support/mosquitto-hub.ts';
 
 const dir = tempDir('mosq');
 let broker: Mosquitto;
 let hub: TestHub;
+let syncBroker: () => Promise<void>;
 let cell: RunningCell;
 const agents: AgentProcess[] = [];
 
 before(async () => {
-  // Files first (hub user only), then the broker, then the hub connecting to it.
-  const files = await withCellStore({ dbPath: join(dir, 'hub.db') }, (cells) =>
-    writeMosquittoFiles(cells, join(dir, 'broker')),
-  );
-  broker = await startMosquitto(dir, files);
-  hub = await startTestHub({
-    dir,
-    broker: {
-      mode: 'external',
-      url: broker.url,
-      username: files.hubUsername,
-      passwordFile: files.hubPasswordFile,
-      shareGroup: 'hub',
-    },
-  });
+  ({ hub, broker, syncBroker } = await startHubOnMosquitto(dir));
   cell = await startCell({ kind: 'kepware', name: 'press-01' });
 });
 after(async () => {
@@ -52,8 +39,7 @@ async function enrollOnBroker(name: string) {
     endpoints: [{ name: 'kepware', url: cell.endpointUrl }],
     trustServers: [cell.serverCertificate()],
   });
-  await writeMosquittoFiles(hub.hub.services.cells, join(dir, 'broker'));
-  await broker.reload();
+  await syncBroker();
   return a;
 }
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isSea } from 'node:sea';
 import { parseArgs } from 'node:util';
-import type { AgentInvocation } from '@cellfleet/protocol';
-import pino from 'pino';
+import { createLogger } from '@cellfleet/logs';
+import { type AgentInvocation, cellId } from '@cellfleet/protocol';
 import { type CliCommand, EXIT } from './cli-types.ts';
 import { loadConfig } from './config/load.ts';
 import { ENROLL_OPTIONS, enrollFlagsOf } from './enroll/flags.ts';
@@ -55,7 +55,9 @@ export const runCommand: CliCommand = async (argv, io) => {
   const config = loadConfig(values.config);
   // upgrade-agent runs a new build this way before it replaces the old one (actions/upgrade.ts).
   if (values['upgrade-trial']) return (await import('./runtime/trial.ts')).upgradeTrial(config, io);
-  const logger = pino({ level: config.logLevel, base: { svc: 'agent' } });
+  // The cell id on every line: one agent is one cell, and a log collector gathers many.
+  const logs = createLogger({ service: 'agent', level: config.logLevel, config: config.log });
+  const logger = logs.logger.child({ cell: cellId(config.identity) });
   // The probe host loads node-opcua while this process loads the runtime: the first probe
   // waits for one import, not two in a row.
   const probePool = createProbePool({ onLog: (line) => logger.debug({ host: line }, 'probe host') });
@@ -78,6 +80,7 @@ export const runCommand: CliCommand = async (argv, io) => {
   });
   await running.stop();
   await probePool.close();
+  await logs.close();
   return EXIT.ok;
 };
 

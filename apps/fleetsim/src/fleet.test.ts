@@ -67,6 +67,18 @@ test('50 simulated agents: online, acknowledged, stored exactly once; sisters al
       await hub.ingest.flush();
       assert.ok(fleet.counters.acked > 50 * 3, `acked ${fleet.counters.acked}`);
       await assertStoredOnce(hub, fleet);
+      // Health reports carry the agent core's link figures (issue 15).
+      const healths = await Promise.all(
+        agents.map(async (a) => (await hub.services.cells.getCell(cellId(a.ref)))?.health),
+      );
+      assert.ok(
+        healths.every((h) => (h?.connects ?? 0) >= 1),
+        'each health report counts its connections',
+      );
+      assert.ok(
+        healths.some((h) => (h?.ackRttMs ?? 0) > 0),
+        'and, after an interval with acks, the ack round trip',
+      );
       assert.ok(fleet.ackLatency.quantile(0.5) < 5000, 'acks arrive (a loose bound: CI machines are shared)');
       // Without drift each cell has one version, and the hub finds the sisters alike.
       for (const a of agents) assert.equal((await hub.services.snapshots.versions(cellId(a.ref))).length, 1);

@@ -93,3 +93,28 @@ test('a misspelled key is refused with its path, never ignored', () => {
   assert.throws(() => parseConfigFile('http: [', 'bad.yaml'), /bad\.yaml: not valid YAML/);
   assert.throws(() => parseConfigFile('- a\n- b', 'list.yaml'), /list\.yaml: must be a mapping/);
 });
+
+test('logs, metrics and notifications: flags on top of the file, bad values refused by name', () => {
+  const f = file(`
+log: { format: pretty, file: /var/log/cellfleet/hub.log, rotateSize: 50M, maxFiles: 4 }
+metrics: { listen: 10.0.0.5:9464 }
+notifications: { publicUrl: https://hub.plant1.example, settleMs: 60000 }
+`);
+  const c = resolveHubConfig({ 'log-format': 'json', 'metrics-listen': '[::1]:9465' }, {}, f);
+  assert.deepEqual(c.log, {
+    format: 'json',
+    file: '/var/log/cellfleet/hub.log',
+    rotateSize: '50M',
+    maxFiles: 4,
+  });
+  assert.deepEqual(c.metrics, { listen: '[::1]:9465' });
+  assert.equal(c.notifications?.publicUrl, 'https://hub.plant1.example');
+  assert.deepEqual(resolveHubConfig({ 'log-file': 'hub.log' }, {}).log, { file: 'hub.log' });
+  assert.throws(() => resolveHubConfig({ 'log-format': 'xml' }, {}), /log\.format/);
+  assert.throws(() => resolveHubConfig({ 'metrics-listen': '9464' }, {}), /metrics\.listen/);
+  assert.throws(() => resolveHubConfig({}, {}, file('log: { rotateSize: huge }')), /log\.rotateSize/);
+  assert.throws(
+    () => resolveHubConfig({}, {}, file('notifications: { settle: 1 }')),
+    /notifications\.settle is not a known field/,
+  );
+});

@@ -2,6 +2,7 @@
 // (`serve --config hub.yaml`): the file first, then each flag given on top of it, then one
 // check against the HubConfig schema (packages/protocol/src/hub-config.ts). Every problem is
 // refused before anything starts, naming the file or flag and the field.
+import { parseLogFlags } from '@cellfleet/logs';
 import { compileChecker, type HubConfig, HubConfig as HubConfigSchema } from '@cellfleet/protocol';
 import { parseDocument } from 'yaml';
 import { DEFAULT_DB } from './db/open.ts';
@@ -25,6 +26,9 @@ export interface ServeFlags {
   readonly 'redispatch-after'?: string | undefined;
   readonly 'agent-builds-dir'?: string | undefined;
   readonly 'log-level'?: string | undefined;
+  readonly 'log-format'?: string | undefined;
+  readonly 'log-file'?: string | undefined;
+  readonly 'metrics-listen'?: string | undefined;
 }
 
 const checker = compileChecker<HubConfig>(HubConfigSchema);
@@ -103,6 +107,10 @@ export function resolveHubConfig(
   if (flags['agent-builds-dir'] !== undefined)
     c.actions = { ...c.actions, agentBuildsDir: flags['agent-builds-dir'] };
   if (flags['log-level'] !== undefined) c['logLevel'] = flags['log-level'];
+  const log = parseLogFlags(flags, c['log'] as Record<string, unknown> | undefined);
+  if (log) c['log'] = log;
+  if (flags['metrics-listen'] !== undefined)
+    c['metrics'] = { ...(c['metrics'] as object | undefined), listen: flags['metrics-listen'] };
 
   if (!checker.check(c)) {
     const where = file ? `${file.name} (with the flags given)` : 'the serve flags';

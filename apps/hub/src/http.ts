@@ -14,7 +14,10 @@ import { contractGaps, route } from './kernel/routes.ts';
 import { keyRoutes } from './keys/index.ts';
 import type { LiveBus } from './live/live.ts';
 import { eventRoutes } from './live/routes.ts';
+import { type NotifyService, notifyRoutes } from './notify/index.ts';
 import { healthRoutes } from './ops/health.ts';
+import type { HubMetrics } from './ops/metrics.ts';
+import { metricsRoutes } from './ops/routes.ts';
 import type { Services } from './services.ts';
 import { snapshotRoutes } from './snapshots/index.ts';
 import { uiRoutes } from './ui/routes.ts';
@@ -27,6 +30,8 @@ export interface HttpDeps {
   readonly ready: () => Promise<Record<string, boolean>>;
   /** The broker URL an enrollment token writes into an agent's config unless the admin names one. */
   readonly brokerUrl: () => string;
+  readonly metrics: HubMetrics;
+  readonly notify: NotifyService;
 }
 
 export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
@@ -50,6 +55,8 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   await buildRoutes(app, { builds: s.builds, cells: s.cells });
   await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
   await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
+  await notifyRoutes(app, { notify: d.notify, now: d.now });
+  metricsRoutes(app, d.metrics);
   route(app, API.openapi, () => app.swagger());
   await uiRoutes(app);
   const gaps = contractGaps(API, registered);

@@ -11,15 +11,21 @@ import { buildsDirOf } from './actions/builds.ts';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
+import { DEFAULT_INGEST_BUDGET } from './broker/guard.ts';
 import { cellSender } from './broker/send.ts';
 import { agentAuthenticator } from './cells/secrets.ts';
 import { openHubDatabase } from './db/open.ts';
 import { buildHttp } from './http.ts';
-import { createIngest, type Ingest } from './ingest/pipeline.ts';
+import { createIngest, type Ingest, type IngestStats } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
 import { ingestRoutes } from './ingest-routes.ts';
+import { createRejectLog, type RejectLog } from './kernel/reject-log.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
+import { type NotifyService, openNotifyService, startDeliveryLoop } from './notify/index.ts';
+import { createHubMetrics, type HubMetrics } from './ops/metrics.ts';
+import { cachedOutliers } from './ops/outliers.ts';
+import { listenMetrics, type MetricsListener } from './ops/routes.ts';
 import { createServices, type Services } from './services.ts';
 import { startComparisonPreload } from './snapshots/preload.ts';
 
@@ -28,6 +34,8 @@ export interface HubDeps {
   readonly now?: () => number;
   /** Crash tests only (actions/failpoints.ts). */
   readonly failpoint?: Failpoint;
+  /** How often refused messages are logged, one line per cell (default 10 s). */
+  readonly rejectLogIntervalMs?: number;
 }
 
 export interface Hub {
@@ -36,15 +44,22 @@ export interface Hub {
   readonly ingest: Ingest;
   /** Live `cells` events (bridged between replicas on PostgreSQL). */
   readonly live: LiveBus;
+  /** Refused connections, packets and messages, counted per cell (logged in aggregate). */
+  readonly rejects: RejectLog;
   /** Where the API listens; set by start(). */
   readonly httpUrl: string;
   /** What agents dial; set by start(). */
   readonly mqttUrl: string;
+  /** The separate metrics listener's address (config `metrics.listen`), once started. */
+  readonly metricsUrl: string | undefined;
+  readonly metrics: HubMetrics;
+  readonly notify: NotifyService;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const DEFAULT_SCHEDULER_INTERVAL_MS = 1000;
+const DEFAULT_DELIVERY_INTERVAL_MS = 1000;
 
 export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
   const log = deps.logger;
@@ -75,15 +90,49 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     ...(deps.failpoint ? { failpoint: deps.failpoint } : {}),
   });
   const live = createLiveBus();
+  const rejects = createRejectLog({
+    logger: log,
+    ...(deps.rejectLogIntervalMs ? { intervalMs: deps.rejectLogIntervalMs } : {}),
+  });
+  let httpUrl = '';
+  let observeDelivery: (kind: string, outcome: 'sent' | 'failed') => void = () => {};
+  const notify = await openNotifyService({
+    sql: database.sql,
+    audit: services.audit,
+    newId: randomUUID,
+    logger: log,
+    placeOf: async (cell) => {
+      const e = await services.cells.getEnrollment(cell);
+      return e && { site: e.site, line: e.line, group: e.sisterGroup };
+    },
+    quiet: (cell) => services.actions.runningOn(cell),
+    publicUrl: () => config.notifications?.publicUrl ?? httpUrl,
+    ...(config.notifications?.settleMs === undefined ? {} : { settleMs: config.notifications.settleMs }),
+    observe: (kind, outcome) => observeDelivery(kind, outcome),
+  });
+  const groups = async () => new Set((await services.cells.listEnrollments()).map((c) => c.sisterGroup));
+  let ingestStats: () => IngestStats = emptyIngestStats;
+  const metrics = createHubMetrics({
+    fleet: () => services.cells.fleetRows(),
+    actionsByState: () => services.actions.countByState(),
+    outliersByGroup: cachedOutliers({ groups, compare: (g) => services.snapshots.compare(g), now }),
+    ingest: () => ingestStats(),
+    broker: () => broker?.stats(),
+    notifications: () => notify.counts(),
+  });
   const ingest = createIngest({
+    rejects,
     store: services.cells,
     publish,
     newId: randomUUID,
     logger: log,
     now,
-    router: createRouter(ingestRoutes(services, { send, now, logger: log }), log),
+    router: createRouter(ingestRoutes(services, { send, now, logger: log, metrics, notify }), log),
     onStored: (fresh) => live.publish(cellsEventOf(fresh)),
+    observeAck: (ms) => metrics.observeAck(ms),
   });
+  ingestStats = ingest.stats;
+  observeDelivery = metrics.observeDelivery;
   const app = await buildHttp({
     services,
     live,
@@ -91,22 +140,30 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
     brokerUrl: () => broker?.url ?? '',
+    metrics,
+    notify,
   });
 
   let bridge: PgBridge | undefined;
-  let loops: Array<() => void> = [];
-  let httpUrl = '';
+  let metricsListener: MetricsListener | undefined;
+  let loops: Array<() => void | Promise<void>> = [];
   return {
     app,
     services,
     ingest,
     live,
+    rejects,
     get httpUrl() {
       return httpUrl;
     },
     get mqttUrl() {
       return broker?.url ?? '';
     },
+    get metricsUrl() {
+      return metricsListener?.url;
+    },
+    metrics,
+    notify,
     async start() {
       if (database.pool && 'postgres' in db)
         bridge = await bridgeLiveBus({ url: db.postgres, pool: database.pool, bus: live, logger: log });
@@ -114,11 +171,19 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         authenticateAgent: agentAuthenticator(services.cells),
         onMessage: (topic, payload) => ingest.accept(topic, payload),
         logger: log,
+        rejects,
+        ...(config.ingest ? { budget: { ...DEFAULT_INGEST_BUDGET, ...config.ingest } } : {}),
       });
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       httpUrl = `http://${config.http.host}:${port}`;
+      if (config.metrics?.listen)
+        metricsListener = await listenMetrics({
+          address: config.metrics.listen,
+          metrics,
+          authenticate: (token) => services.auth.authenticate(token),
+        });
       const scheduler = startScheduler({
         actions: services.actions,
         ...(database.pool ? { pool: database.pool } : {}),
@@ -131,18 +196,34 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         groups: async () => new Set((await services.cells.listCells()).map((c) => c.sisterGroup)),
         logger: log,
       });
-      loops = [() => scheduler.stop(), () => preload.cancel()];
+      const delivery = startDeliveryLoop({
+        notify,
+        now,
+        intervalMs: config.notifications?.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS,
+        logger: log,
+      });
+      loops = [() => scheduler.stop(), () => preload.cancel(), () => delivery.stop()];
     },
     async stop() {
-      for (const stop of loops) stop();
+      for (const stop of loops) await stop();
+      await metricsListener?.close();
       await app.close();
       await ingest.flush();
       await broker?.close();
+      rejects.stop();
       await bridge?.close();
       await database.close();
     },
   };
 }
+
+const emptyIngestStats = (): IngestStats => ({
+  received: 0,
+  stored: 0,
+  duplicates: 0,
+  rejected: 0,
+  rejectedBy: { topic: 0, direction: 0, schema: 0, 'cell-mismatch': 0, channel: 0 },
+});
 
 /** buildHub() and start(); a hub that fails to start is stopped again, ports and all. */
 export async function startHub(config: HubConfig, deps: HubDeps): Promise<Hub> {

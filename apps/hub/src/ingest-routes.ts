@@ -7,23 +7,27 @@ import { actionHandlers } from './actions/handlers.ts';
 import type { SendToCell } from './broker/send.ts';
 import { invocationHandler } from './cells/index.ts';
 import type { IngestRoutes } from './ingest/router.ts';
+import { type NotifyService, notifyHandlers } from './notify/index.ts';
+import { metricsHandler } from './ops/handlers.ts';
+import type { HubMetrics } from './ops/metrics.ts';
 import type { Services } from './services.ts';
 import { snapshotHandlers } from './snapshots/handlers.ts';
 
 export function ingestRoutes(
   s: Services,
-  o: { send: SendToCell; now: () => number; logger: Logger },
+  o: { send: SendToCell; now: () => number; logger: Logger; metrics: HubMetrics; notify: NotifyService },
 ): IngestRoutes {
   const actions = actionHandlers(s.actions, o);
   const snapshots = snapshotHandlers(s.snapshots, o.send);
+  const notify = notifyHandlers(o.notify, o);
   return {
     birth: [...actions.birth, invocationHandler(s.invocations)],
     death: [],
-    health: [],
-    probe: [],
+    health: [metricsHandler(o.metrics)],
+    probe: [...notify.probe, metricsHandler(o.metrics)],
     'snapshot-hash': snapshots['snapshot-hash'],
     'snapshot-delta': snapshots['snapshot-delta'],
     'snapshot-chunk': snapshots['snapshot-chunk'],
-    'action-result': actions['action-result'],
+    'action-result': [...actions['action-result'], metricsHandler(o.metrics)],
   };
 }

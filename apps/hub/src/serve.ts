@@ -1,6 +1,6 @@
 // `cellfleet-hub serve`: the command line → the hub's configuration → a running hub.
 import { readFileSync } from 'node:fs';
-import pino from 'pino';
+import { createLogger } from '@cellfleet/logs';
 import { createFailpoints, FAILPOINTS_ENV } from './actions/failpoints.ts';
 import { parseConfigFile, resolveHubConfig } from './config.ts';
 import { DATABASE_FLAGS } from './db/cli.ts';
@@ -42,6 +42,13 @@ Options:
   --agent-builds-dir DIR    signed agent builds for the upgrade-agent action (default: agent-builds
                             beside the SQLite database; give one every replica sees with --pg-url)
   --log-level L             debug | info | warn | error (default info)
+  --log-format F            json (default: one JSON object a line, for a log collector) or pretty
+                            (for a terminal)
+  --log-file PATH           also write JSON lines to PATH, rotated at 10 MB, 10 files kept
+                            (config: log.rotateSize, log.rotateInterval, log.maxFiles)
+  --metrics-listen H:P      also serve GET /metrics on this address (same tokens as the API; a
+                            user with the metrics role, or any role). GET /metrics on the API
+                            port works either way (docs/operations.md)
 `;
 
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -59,6 +66,9 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     'broker-ca': { type: 'string' },
     'share-group': { type: 'string' },
     'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
+    'log-file': { type: 'string' },
+    'metrics-listen': { type: 'string' },
     'redispatch-after': { type: 'string' },
     'agent-builds-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -72,16 +82,19 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       ? undefined
       : { name: v.config, draft: parseConfigFile(readText(v.config), v.config) };
   const config = resolveHubConfig(v, io.env, file);
-  const logger = pino({ level: config.logLevel ?? 'info', base: { svc: 'hub' } });
+  const logs = createLogger({ service: 'hub', level: config.logLevel, config: config.log });
+  const logger = logs.logger;
   const hub = await startHub(config, {
     logger,
     now: io.now,
     failpoint: createFailpoints(io.env[FAILPOINTS_ENV]),
   });
-  logger.info({ http: hub.httpUrl, mqtt: hub.mqttUrl }, 'hub ready');
-  io.stdout(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}\n`);
+  logger.info({ http: hub.httpUrl, mqtt: hub.mqttUrl, metrics: hub.metricsUrl }, 'hub ready');
+  const metrics = hub.metricsUrl ? `  metrics ${hub.metricsUrl}/metrics` : '';
+  io.stdout(`cellfleet-hub: API ${hub.httpUrl}/api/cells  broker ${hub.mqttUrl}${metrics}\n`);
   await io.stopped();
   await hub.stop();
+  await logs.close();
   return 0;
 }
 

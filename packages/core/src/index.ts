@@ -5,6 +5,7 @@ export * from './canonical.ts';
 export * from './cell-state.ts';
 export * from './compare/index.ts';
 export * from './diagnosis/index.ts';
+export * from './incidents.ts';
 export * from './liveness.ts';
 export * from './notebook.ts';
 export * from './proposals.ts';

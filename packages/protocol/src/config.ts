@@ -1,6 +1,7 @@
 // The agent's YAML config file. The hub's `enroll` command prints one; the agent validates
 // it at start and names the file, the field and what was expected.
 import Type from 'typebox';
+import { LogConfig } from './hub-config.ts';
 import { Identity } from './messages/state.ts';
 
 export const SecurityChoice = Type.Union([
@@ -139,6 +140,12 @@ export const AgentConfigSchema = Type.Object({
   dataDir: Type.Optional(Type.String({ minLength: 1 })),
   logLevel: Type.Optional(
     Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+  ),
+  /** JSON or human log lines, and an optional rotating log file (same keys as the hub's `log`). */
+  log: Type.Optional(LogConfig),
+  /** Serve the agent's own Prometheus metrics on 127.0.0.1:port (off unless set; 0 picks a port). */
+  metrics: Type.Optional(
+    Type.Object({ port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false }),
   ),
 });
 export type AgentConfig = Type.Static<typeof AgentConfigSchema>;

@@ -17,6 +17,13 @@ export const PROTOCOL_MAJOR = 1;
 /** Hard cap on one MQTT payload. Large snapshots are chunked below it. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
+/**
+ * Hard cap on one MQTT packet: a payload at MAX_MESSAGE_BYTES plus its topic (a few hundred
+ * bytes) and headers. Brokers refuse larger packets at the transport (Mosquitto:
+ * `max_packet_size`, docs/deploy.md); nothing the protocol sends comes near it.
+ */
+export const MAX_PACKET_BYTES = MAX_MESSAGE_BYTES + 4096;
+
 export const EnvelopeSchema = Type.Object({
   v: Type.String({ pattern: '^\\d+\\.\\d+$' }),
   kind: Type.String({ minLength: 1, maxLength: 32 }),

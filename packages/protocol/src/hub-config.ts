@@ -16,6 +16,29 @@ export const LogLevel = Type.Union([
 ]);
 export type LogLevel = Type.Static<typeof LogLevel>;
 
+/** HOST:PORT, or [IPv6]:PORT. */
+export const ListenAddress = Type.String({
+  pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$',
+  maxLength: 300,
+});
+
+/** How a service logs: JSON lines (pino) or a human format, and optionally to a rotating file. */
+export const LogConfig = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pretty')])),
+    /** Also write JSON lines to this file, rotated by size (and optionally by time). */
+    file: Type.Optional(File),
+    /** Rotate when the file reaches this size: 10M, 500K, 1G (default 10M). */
+    rotateSize: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}[KMG]$' })),
+    /** Rotate at least this often: 1d, 12h (default: by size only). */
+    rotateInterval: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}[mhd]$' })),
+    /** Rotated files kept (default 10). */
+    maxFiles: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  closed,
+);
+export type LogConfig = Type.Static<typeof LogConfig>;
+
 export const HubDatabaseConfig = Type.Union([
   Type.Object({ sqlite: File }, closed),
   Type.Object(
@@ -77,7 +100,46 @@ export const HubConfig = Type.Object(
         closed,
       ),
     ),
+    /**
+     * Each agent's ingest budget at the embedded broker (issue 12): beyond it the agent's
+     * connection is read more slowly, so a flood cannot starve the others. An external broker
+     * is configured on its own (docs/deploy.md).
+     */
+    ingest: Type.Optional(
+      Type.Object(
+        {
+          /** PUBLISH packets per second per agent (default 200; bursts of 2 s are allowed). */
+          messagesPerSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+          /** Bytes per second per agent (default 4 MiB); at least one largest packet. */
+          bytesPerSec: Type.Optional(Type.Integer({ minimum: 262_144, maximum: 1_073_741_824 })),
+        },
+        closed,
+      ),
+    ),
     logLevel: Type.Optional(LogLevel),
+    log: Type.Optional(LogConfig),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          /** Also serve GET /metrics on this HOST:PORT (same tokens), e.g. a management network. */
+          listen: Type.Optional(ListenAddress),
+        },
+        closed,
+      ),
+    ),
+    notifications: Type.Optional(
+      Type.Object(
+        {
+          /** The hub's address as people reach it, for the links in a notification. */
+          publicUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+          /** A recovery is told once the cell has stayed healthy this long (flapping stays one incident). */
+          settleMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+          /** How often the delivery loop looks for due notifications. */
+          deliveryIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );

@@ -36,6 +36,8 @@ export async function startMosquitto(
       // As in docs/deploy.md: small QoS 1 packets otherwise wait on Nagle + delayed ACK (~40 ms).
       'set_tcp_nodelay true',
       'max_queued_messages 10000',
+      // As in docs/deploy.md: the protocol's largest packet (MAX_PACKET_BYTES).
+      'max_packet_size 266240',
       // Started as root (CI), mosquitto would switch to the "mosquitto" user and could not read
       // the 0600 files in this 0700 temp dir. A deployment gives the files to that user instead.
       ...(process.getuid?.() === 0 ? ['user root'] : []),

@@ -25,7 +25,12 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { broker?: HubConfig['broker']; dir?: string; pgUrl?: string } = {},
+  options: {
+    broker?: HubConfig['broker'];
+    dir?: string;
+    pgUrl?: string;
+    notifications?: HubConfig['notifications'];
+  } = {},
 ): Promise<TestHub> {
   const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
@@ -35,6 +40,7 @@ export async function startTestHub(
     database,
     broker: b,
     http: { host: '127.0.0.1', port: http },
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   let hub = await startHub(config(0, broker), { logger: quietLogger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);

@@ -13,7 +13,7 @@ import { StepFailure } from './context.ts';
 import type { LedgerEntry } from './ledger.ts';
 import { runProbeNow, runSnapshotNow } from './read-only.ts';
 import { runScript } from './script.ts';
-import { verifyActionBody } from './signature.ts';
+import { envelopeDigest, verifyActionBody } from './signature.ts';
 import { recoverUpgrade, runUpgrade } from './upgrade.ts';
 import { recoverWrite, runWrite } from './write.ts';
 
@@ -70,8 +70,14 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
     chain = chain.then(work).catch((err: Error) => log.error({ err: err.message }, 'action executor failed'));
   };
 
-  function finish(id: string, outcome: Outcome, startedAt: number): void {
-    const result: ActionResultBody = { actionId: id, ...outcome, startedAt, finishedAt: d.now() };
+  function finish(id: string, outcome: Outcome, o: { startedAt: number; digest: string | null }): void {
+    const result: ActionResultBody = {
+      actionId: id,
+      ...outcome,
+      startedAt: o.startedAt,
+      finishedAt: d.now(),
+      ...(o.digest ? { envelopeDigest: o.digest } : {}),
+    };
     if (result.detail !== undefined && result.detail.length > 4096)
       result.detail = `…${result.detail.slice(-4000)}`;
     // Outbox first: a crash in between reports twice (the hub refuses the duplicate), never not at all.
@@ -85,6 +91,9 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
 
   async function receive(body: unknown): Promise<void> {
     const startedAt = d.now();
+    // Every answer names the envelope it answers, so a refused forgery can never pass for the
+    // genuine action's outcome at the hub (issue 12 finding 4).
+    const digest = envelopeDigest(body);
     const action = (body as { action?: unknown } | null)?.action;
     const verdict = admitAction({
       action,
@@ -117,11 +126,12 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
           detail: verdict.detail,
           startedAt,
           finishedAt: d.now(),
+          envelopeDigest: digest,
         });
       return;
     }
     const a = verdict.action;
-    d.ledger.admit(a, startedAt);
+    d.ledger.admit(a, startedAt, digest);
     log.info(
       { action: a.id, type: a.type, proposedBy: a.proposedBy, approvals: a.approvals.map((x) => x.by) },
       'action: admitted',
@@ -139,10 +149,11 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
         detail,
         startedAt,
         finishedAt: d.now(),
+        envelopeDigest: digest,
       });
       return;
     }
-    finish(a.id, await run(a), startedAt);
+    finish(a.id, await run(a), { startedAt, digest });
   }
 
   async function run(a: SignedAction): Promise<Outcome> {
@@ -208,7 +219,7 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
       enqueue(async () => {
         for (const entry of d.ledger.interrupted()) {
           log.warn({ action: entry.id, state: entry.state }, 'action: found in progress after a restart');
-          finish(entry.id, await settle(entry), entry.startedAt);
+          finish(entry.id, await settle(entry), { startedAt: entry.startedAt, digest: entry.envelopeDigest });
         }
       });
       return chain;

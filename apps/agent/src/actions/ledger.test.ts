@@ -49,3 +49,28 @@ test('an id is known from admission on, across a reopen; only deferred lets it i
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the admitted envelope digest is kept across a reopen, and a ledger from before it opens', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+  const path = join(dir, 'ledger.db');
+  try {
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path); // the schema as agents before issue 12 wrote it
+    old.exec(`CREATE TABLE ledger (
+      id TEXT PRIMARY KEY, state TEXT NOT NULL, action TEXT NOT NULL, snapshot TEXT,
+      result TEXT, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);`);
+    old
+      .prepare("INSERT INTO ledger VALUES ('act-old00001', 'executing', ?, NULL, NULL, 1, 1)")
+      .run(JSON.stringify({ ...action, id: 'act-old00001' }));
+    old.close();
+    let ledger = openLedger(path);
+    assert.equal(ledger.get('act-old00001')?.envelopeDigest, null);
+    ledger.admit(action, 2, 'ab'.repeat(32));
+    ledger.close();
+    ledger = openLedger(path);
+    assert.equal(ledger.get(action.id)?.envelopeDigest, 'ab'.repeat(32));
+    ledger.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

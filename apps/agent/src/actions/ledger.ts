@@ -21,6 +21,8 @@ export interface LedgerEntry {
   readonly result: ActionResultBody | null;
   readonly startedAt: number;
   readonly updatedAt: number;
+  /** The digest of the envelope admitted (null in rows written before it was kept). */
+  readonly envelopeDigest: string | null;
 }
 
 export interface Ledger {
@@ -28,7 +30,7 @@ export interface Ledger {
   has(id: string): boolean;
   get(id: string): LedgerEntry | undefined;
   /** Records an admitted action (or re-admits a deferred one) before anything is touched. */
-  admit(action: SignedAction, now: number): void;
+  admit(action: SignedAction, now: number, envelopeDigest?: string): void;
   defer(id: string, now: number): void;
   saveSnapshot(id: string, snapshot: unknown, now: number): void;
   markExecuting(id: string, now: number): void;
@@ -52,6 +54,7 @@ interface Row {
   result: string | null;
   started_at: number;
   updated_at: number;
+  envelope_digest: string | null;
 }
 
 const toEntry = (r: Row): LedgerEntry => ({
@@ -62,6 +65,7 @@ const toEntry = (r: Row): LedgerEntry => ({
   result: r.result === null ? null : (JSON.parse(r.result) as ActionResultBody),
   startedAt: r.started_at,
   updatedAt: r.updated_at,
+  envelopeDigest: r.envelope_digest ?? null,
 });
 
 export function openLedger(path: string): Ledger {
@@ -69,6 +73,10 @@ export function openLedger(path: string): Ledger {
   // FULL: the rollback point must be on disk before the first write to the server.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
   db.exec(SCHEMA);
+  // Ledgers written before issue 12 lack the column; adding it keeps their rows.
+  const columns = db.prepare('PRAGMA table_info(ledger)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'envelope_digest'))
+    db.exec('ALTER TABLE ledger ADD COLUMN envelope_digest TEXT');
   const row = (id: string) => db.prepare('SELECT * FROM ledger WHERE id = ?').get(id) as Row | undefined;
   const setState = (id: string, state: LedgerState, now: number) =>
     db.prepare('UPDATE ledger SET state = ?, updated_at = ? WHERE id = ?').run(state, now, id);
@@ -82,13 +90,15 @@ export function openLedger(path: string): Ledger {
       const r = row(id);
       return r ? toEntry(r) : undefined;
     },
-    admit(action, now) {
+    admit(action, now, envelopeDigest) {
       db.prepare(
-        `INSERT INTO ledger (id, state, action, started_at, updated_at) VALUES (?, 'admitted', ?, ?, ?)
+        `INSERT INTO ledger (id, state, action, started_at, updated_at, envelope_digest)
+           VALUES (?, 'admitted', ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET state = 'admitted', action = excluded.action,
-           started_at = excluded.started_at, updated_at = excluded.updated_at
+           started_at = excluded.started_at, updated_at = excluded.updated_at,
+           envelope_digest = excluded.envelope_digest
          WHERE ledger.state = 'deferred'`,
-      ).run(action.id, JSON.stringify(action), now, now);
+      ).run(action.id, JSON.stringify(action), now, now, envelopeDigest ?? null);
     },
     defer: (id, now) => setState(id, 'deferred', now),
     saveSnapshot(id, snapshot, now) {

@@ -12,6 +12,7 @@ import {
   findUnknownKeys,
   formatUnknownKey,
   type Identity,
+  type LogConfig,
   type MaintenanceScript,
 } from '@cellfleet/protocol';
 import { parseDocument } from 'yaml';
@@ -36,6 +37,9 @@ export interface ResolvedConfig {
   readonly maintenance: { scripts: Readonly<Record<string, MaintenanceScript>>; lockFile?: string };
   readonly dataDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly log?: LogConfig;
+  /** Loopback port for the agent's own /metrics; absent = off. */
+  readonly metricsPort?: number;
 }
 
 export const DEFAULTS = {
@@ -125,6 +129,10 @@ function resolveDefaults(raw: AgentConfig, file: string): ResolvedConfig {
     },
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(base, dataDir),
     logLevel: raw.logLevel ?? 'info',
+    ...(raw.log
+      ? { log: { ...raw.log, ...(raw.log.file ? { file: resolve(base, raw.log.file) } : {}) } }
+      : {}),
+    ...(raw.metrics ? { metricsPort: raw.metrics.port } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type Envelope,
   encodeMessage,
   formatIssues,
+  type HealthBody,
   MESSAGE_KINDS,
   type ProbeBody,
 } from '@cellfleet/protocol';
@@ -73,6 +74,17 @@ export interface AgentDeps {
   /** Resend unacknowledged messages after this long without an ack (default 10 s). */
   readonly ackTimeoutMs?: number;
   readonly healthIntervalMs?: number;
+  /** Process figures added to each health report (uptime, memory, certificate expiry). */
+  readonly healthExtras?: () => Partial<HealthBody>;
+}
+
+/** What the agent knows about its link, for its health report and its /metrics. */
+export interface LinkFigures {
+  /** Connections made since start. */
+  readonly connects: number;
+  /** Mean publish → ack time of the messages acknowledged since the last health report. */
+  readonly ackRttMs: number | undefined;
+  readonly inFlight: number;
 }
 
 export interface Agent {
@@ -88,6 +100,7 @@ export interface Agent {
   ): void;
   stop(): Promise<void>;
   readonly link: Link;
+  figures(): LinkFigures;
 }
 
 const MAX_IN_FLIGHT = 500;
@@ -96,11 +109,13 @@ export function createAgent(d: AgentDeps): Agent {
   const now = d.now ?? Date.now;
   const { identity } = d.config;
   const cell = cellId(identity);
-  const log = d.logger.child({ cell });
+  const log = withCell(d.logger, cell);
   const inFlight = new Map<string, number>();
   const cancels: Array<() => void> = [];
   let session = 0;
   let stopped = false;
+  let connects = 0;
+  const rtt = { sum: 0, n: 0, last: undefined as number | undefined };
   let probing: Promise<void> | undefined;
 
   const envelope = <K extends Parameters<typeof createEnvelope>[0]['kind']>(
@@ -120,6 +135,7 @@ export function createAgent(d: AgentDeps): Agent {
     },
     onConnect: () => {
       inFlight.clear(); // a new connection resends everything not yet acknowledged
+      connects++;
       enqueue('birth', {
         state: 'online',
         identity,
@@ -182,7 +198,15 @@ export function createAgent(d: AgentDeps): Agent {
   function onAck(body: AckBody): void {
     d.outbox.ack(body.ids);
     d.snapshots?.acknowledged(body.ids);
-    for (const id of body.ids) inFlight.delete(id);
+    const at = now();
+    for (const id of body.ids) {
+      const sentAt = inFlight.get(id);
+      if (sentAt !== undefined) {
+        rtt.sum += at - sentAt;
+        rtt.n++;
+      }
+      inFlight.delete(id);
+    }
     flush();
   }
 
@@ -240,6 +264,11 @@ export function createAgent(d: AgentDeps): Agent {
     probeNow,
     publish,
     send: (kind, body) => enqueue(kind, body),
+    figures: () => ({
+      connects,
+      ackRttMs: rtt.n > 0 ? rtt.sum / rtt.n : rtt.last,
+      inFlight: inFlight.size,
+    }),
     start() {
       link.start();
       void probeNow();
@@ -247,7 +276,15 @@ export function createAgent(d: AgentDeps): Agent {
       every('resend', Math.max(1000, Math.min(5000, d.ackTimeoutMs ?? 10_000)), resendStale);
       every('health', d.healthIntervalMs ?? 60_000, () => {
         d.outbox.expire(now());
-        enqueue('health', d.outbox.stats(now()));
+        if (rtt.n > 0) rtt.last = rtt.sum / rtt.n;
+        rtt.sum = 0;
+        rtt.n = 0;
+        enqueue('health', {
+          ...d.outbox.stats(now()),
+          ...d.healthExtras?.(),
+          connects,
+          ...(rtt.last === undefined ? {} : { ackRttMs: Math.round(rtt.last * 10) / 10 }),
+        });
       });
     },
     async stop() {
@@ -258,6 +295,11 @@ export function createAgent(d: AgentDeps): Agent {
       await link.stop({ topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true });
     },
   };
+}
+
+/** The logger with the cell id on every line, bound once (run.ts may have bound it already). */
+export function withCell(logger: Logger, cell: string): Logger {
+  return logger.bindings()['cell'] === cell ? logger : logger.child({ cell });
 }
 
 /** A probe function that threw is itself a result worth reporting, never a crash. */

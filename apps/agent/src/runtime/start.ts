@@ -10,15 +10,18 @@ import { openLedger } from '../actions/ledger.ts';
 import type { UpgradeHooks } from '../actions/upgrade.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { mqttLink } from '../link/mqtt-link.ts';
+import { agentRegistry, startAgentMetrics } from '../metrics/server.ts';
 import { openOutbox } from '../outbox/outbox.ts';
 import { type AgentPki, openAgentPki, runtimePkiDir } from '../pki/index.ts';
 import { createProbePool, type ProbePool } from '../probe/isolate/pool.ts';
-import { type Agent, createAgent } from './agent.ts';
+import { type Agent, createAgent, withCell } from './agent.ts';
 import { lazyActionExecutor, lazySnapshotDuty } from './lazy.ts';
 
 export interface RunningAgent {
   readonly agent: Agent;
   readonly pki: AgentPki;
+  /** The loopback metrics address (config `metrics.port`), when on. */
+  readonly metricsUrl: string | undefined;
   /** Stops probing, lets a running action finish, says goodbye to the hub, closes the stores. */
   stop(): Promise<void>;
 }
@@ -56,11 +59,25 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     applicationUri: `urn:cellfleet:agent:${cell}`,
     ...(o.disableFileWatchers ? { disableFileWatchers: true } : {}),
   });
+  // The earliest expiry among the server certificates each endpoint last presented.
+  const serverCerts = new Map<string, number>();
+  const startedAt = Date.now();
+  const healthExtras = () => {
+    const server = Math.min(...serverCerts.values());
+    return {
+      uptimeS: Math.floor((Date.now() - startedAt) / 1000),
+      rssBytes: process.memoryUsage.rss(),
+      agentCertNotAfter: pki.certificate.notAfter,
+      ...(Number.isFinite(server) ? { serverCertNotAfter: server } : {}),
+    };
+  };
   const probe = async (endpoint: EndpointConfig, timeoutMs: number) => {
     const r = await pool.probe(endpoint, {
       pki: { dir: pki.dir, applicationUri: pki.applicationUri },
       timeoutMs,
     });
+    const cert = r.body.serverCertificate;
+    if (cert) serverCerts.set(endpoint.name, cert.notAfter);
     // The host trusted the certificate on disk; snapshots and actions use this process's index.
     if (r.evidence.serverCertificateTrust === 'trusted-on-first-use')
       await pki.certificateManager.reloadCertificates();
@@ -107,7 +124,7 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
       keepaliveSec: config.hub.keepaliveSec,
       ...(config.hub.caFile ? { caFile: config.hub.caFile } : {}),
       subscriptions: agentSubscriptions(config.identity),
-      logger: logger.child({ cell }),
+      logger: withCell(logger, cell),
     }),
     probe,
     snapshots,
@@ -119,14 +136,32 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
       if (m.kind === 'action') executor.handle(m.body);
     },
     onInvalidAction: (body) => executor.handle(body),
+    healthExtras,
   });
   agent.start();
+  const running0 = agent;
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : await startAgentMetrics(
+          config.metricsPort,
+          agentRegistry({
+            outbox: () => outbox.stats(Date.now()),
+            link: () => running0.figures(),
+            connected: () => running0.link.connected,
+            extras: healthExtras,
+            serverCerts: () => serverCerts,
+          }),
+        );
+  if (metrics) logger.info({ cell, url: `${metrics.url}/metrics` }, 'agent metrics on loopback');
   void executor.recover();
   const running = agent;
   return {
     agent: running,
     pki,
+    metricsUrl: metrics?.url,
     async stop() {
+      await metrics?.close();
       await running.stop();
       await executor.idle();
       ledger.close();

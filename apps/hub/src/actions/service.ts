@@ -25,6 +25,7 @@ import type { AuditLog } from '../audit/log.ts';
 import type { Sql } from '../db/sql.ts';
 import { AppError, type ErrorCode } from '../kernel/errors.ts';
 import type { Keyring } from '../keys/keyring.ts';
+import { openEnvelopeStore } from './envelopes.ts';
 import { type Failpoint, NO_FAILPOINTS } from './failpoints.ts';
 import { ACTION_MIGRATIONS, createActionStore, type Redispatches } from './store.ts';
 import { createWindowService } from './windows.ts';
@@ -107,6 +108,7 @@ export async function openActionService(deps: ActionServiceDeps) {
     );
   await sql.migrate('actions', ACTION_MIGRATIONS);
   const store = createActionStore(sql);
+  const envelopes = await openEnvelopeStore(sql);
   const windows = createWindowService({ sql, store, audit, newId: deps.newId });
   let ticking = false;
 
@@ -241,6 +243,7 @@ export async function openActionService(deps: ActionServiceDeps) {
     try {
       if (!signed) throw new Error('the run has no window');
       const body = await keyring.sign(signed);
+      await envelopes.sent(action.id, cell, body, now);
       failpoint('dispatch.after-commit');
       await deps.publish(cell, body);
       failpoint('dispatch.after-publish');
@@ -273,6 +276,11 @@ export async function openActionService(deps: ActionServiceDeps) {
     windows,
     get: async (id: string): Promise<ActionRecord> => known(id, await store.get(id)),
     list: (q?: ListActionsQuery) => store.list(q),
+    countByState: () => store.countByState(),
+    /** True while an action is being carried out on the cell (dispatched inside its window). */
+    async runningOn(cell: string): Promise<boolean> {
+      return (await store.open(cell)).some((o) => o.action.state === 'dispatched');
+    },
 
     async propose(actor: Actor, request: ProposeActionRequest, now: number): Promise<ActionRecord> {
       const id = deps.newId();
@@ -350,13 +358,32 @@ export async function openActionService(deps: ActionServiceDeps) {
       return report.redispatched.length;
     },
 
-    /** An `action-result` from a cell's agent; refusals are audited and returned, not thrown. */
+    /**
+     * An `action-result` from a cell's agent; refusals are audited and returned, not thrown.
+     * A result naming an envelope the hub never sent is a security incident on the cell
+     * (audited under `cell:<id>`), and the run waits for the answer to a genuine envelope.
+     */
     async recordResult(
       cellId: string,
       body: ActionResultBody,
       now: number,
     ): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
       const id = body.actionId;
+      const binding = core.bindResult(body.envelopeDigest, await envelopes.digests(id, cellId));
+      if (binding === 'unbound') {
+        const message = `${cellId} answered an "action" envelope for ${id} that the hub never sent (${body.outcome}${body.reason ? ` ${body.reason}` : ''}): a forged or altered copy reached the agent`;
+        const data = {
+          action: id,
+          outcome: body.outcome,
+          reason: body.reason ?? null,
+          digest: body.envelopeDigest ?? null,
+        };
+        await audit.append(
+          { actor: `agent:${cellId}`, event: 'security.unsent-envelope', subject: `cell:${cellId}`, data },
+          now,
+        );
+        return { ok: false, code: 'unsent-envelope', message };
+      }
       const t = await change(`agent:${cellId}`, 'result', id, now, (a) =>
         a
           ? core.recordResult(a, { cell: cellId, body, now }, policy.run)

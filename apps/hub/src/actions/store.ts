@@ -91,6 +91,13 @@ export function createActionStore(sql: Sql) {
         a.id,
       ]);
     },
+    /** How many actions are in each state (metrics). */
+    async countByState(): Promise<Record<string, number>> {
+      const rows = await sql.all<{ state: string; n: number | string }>(
+        'SELECT state, COUNT(*) AS n FROM actions GROUP BY state',
+      );
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
     async get(id: string): Promise<ActionRecord | undefined> {
       return parse(await sql.all('SELECT record FROM actions WHERE id = ?', [id]))[0];
     },

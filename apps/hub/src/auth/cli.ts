@@ -9,7 +9,7 @@ import { openAuthService } from './service.ts';
 export const USER_HELP = `cellfleet-hub user — manage the people who use the hub API and UI
 
 Usage:
-  cellfleet-hub user add <name> --role viewer|engineer|approver|admin [DATABASE]
+  cellfleet-hub user add <name> --role metrics|viewer|engineer|approver|admin [DATABASE]
   cellfleet-hub user list [DATABASE]
   cellfleet-hub user set-role <name> --role R [DATABASE]
   cellfleet-hub user disable <name> | enable <name> [DATABASE]

@@ -6,13 +6,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HubBrokerConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
-import { startEmbeddedBroker } from './embedded.ts';
+import type { RejectLog } from '../kernel/reject-log.ts';
+import { type BrokerRefusals, startEmbeddedBroker } from './embedded.ts';
+import type { IngestBudget } from './guard.ts';
 import { connectHubLink, type HubLink } from './hub-link.ts';
 
 export interface BrokerConnection {
   readonly link: HubLink;
   /** What agents dial: the embedded broker's URL, or the external broker's. */
   readonly url: string;
+  /** The embedded broker's connections and refusals; an external broker keeps its own. */
+  stats(): { readonly connections: number; readonly refusals: BrokerRefusals } | undefined;
   close(): Promise<void>;
 }
 
@@ -21,6 +25,9 @@ export interface ConnectOptions {
   readonly authenticateAgent: (username: string, password: string) => Promise<string | undefined>;
   readonly onMessage: (topic: string, payload: Uint8Array) => void;
   readonly logger: Logger;
+  readonly rejects?: RejectLog;
+  /** Each agent's ingest budget; enforced by the embedded broker only (docs/deploy.md). */
+  readonly budget?: IngestBudget;
 }
 
 export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions): Promise<BrokerConnection> {
@@ -36,13 +43,15 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
       onMessage: o.onMessage,
       logger: o.logger,
     });
-    return { link, url: config.url, close: () => link.close() };
+    return { link, url: config.url, stats: () => undefined, close: () => link.close() };
   }
   const own = { username: clientId, password: randomBytes(32).toString('base64url') };
   const broker = await startEmbeddedBroker({
     host: config.host,
     port: config.port,
     logger: o.logger,
+    ...(o.rejects ? { rejects: o.rejects } : {}),
+    ...(o.budget ? { budget: o.budget } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
     authenticate: async (username, password) => {
       if (username === own.username) return password === own.password ? { kind: 'hub' } : undefined;
@@ -63,6 +72,7 @@ export async function connectBroker(config: HubBrokerConfig, o: ConnectOptions):
     return {
       link,
       url: broker.url,
+      stats: () => ({ connections: broker.connectedClients(), refusals: broker.refusals() }),
       async close() {
         await link.close();
         await broker.close();

@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { MAX_PACKET_BYTES } from '@cellfleet/protocol';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
+import { createRejectLog, type RejectLog } from '../kernel/reject-log.ts';
 import { mayPublish, maySubscribe, type Principal } from './acl.ts';
+import { Budget, DEFAULT_INGEST_BUDGET, GuardedSocket, type IngestBudget } from './guard.ts';
 
 export interface EmbeddedBrokerOptions {
   readonly host: string;
@@ -15,6 +18,10 @@ export interface EmbeddedBrokerOptions {
   readonly logger: Logger;
   /** PEM files: serve MQTT over TLS (mqtts://) so agent secrets never cross the network in clear. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Refused connections, packets and publishes, counted per cell and logged in aggregate. */
+  readonly rejects?: RejectLog;
+  /** Per cell, over all its connections; DEFAULT_INGEST_BUDGET when absent. */
+  readonly budget?: IngestBudget;
 }
 
 export interface EmbeddedBroker {
@@ -22,6 +29,8 @@ export interface EmbeddedBroker {
   readonly port: number;
   /** Currently connected clients (for readiness and metrics). */
   connectedClients(): number;
+  /** Connections and packets refused since start, by what was refused (metrics). */
+  refusals(): BrokerRefusals;
   close(): Promise<void>;
 }
 
@@ -45,13 +54,33 @@ const LISTEN_BACKLOG = 4096;
  */
 export const EMITTER_CONCURRENCY = 0;
 
+export type BrokerRefusals = {
+  readonly credentials: number;
+  readonly publish: number;
+  readonly subscribe: number;
+};
+
 // MQTT 3.1.1 §3.2.2.3 CONNACK return codes
 const BAD_USERNAME_OR_PASSWORD = 4;
 
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const principals = new WeakMap<Client, Principal>();
+  // The same principal by the connection's stream, for the transport guard (it sees no Client).
+  const byStream = new WeakMap<object, Principal>();
   const who = (c: Client | null) => (c ? principals.get(c) : undefined);
   const label = (p: Principal | undefined) => (p?.kind === 'agent' ? p.cellId : p?.kind);
+  const rate = o.budget ?? DEFAULT_INGEST_BUDGET;
+  const rejects = o.rejects ?? createRejectLog({ logger: o.logger });
+  const budgets = new Map<string, Budget>();
+  const budgetOf = (p: Principal | undefined) => {
+    if (p?.kind !== 'agent') return undefined; // the hub's own link carries every ack and action
+    const known = budgets.get(p.cellId);
+    if (known) return known;
+    const b = new Budget(rate, Date.now());
+    budgets.set(p.cellId, b);
+    return b;
+  };
+  const refused = { credentials: 0, publish: 0, subscribe: 0 };
 
   const broker = await Aedes.createBroker({
     concurrency: EMITTER_CONCURRENCY,
@@ -60,13 +89,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         (principal) => {
           if (principal) {
             principals.set(client, principal);
+            byStream.set(client.conn, principal);
             done(null, true);
             return;
           }
-          o.logger.warn(
-            { username, clientId: client.id },
-            'broker: refused a connection with bad credentials',
-          );
+          refused.credentials++;
+          rejects.note(undefined, 'bad-credentials', { username, clientId: client.id });
           done(
             Object.assign(new Error('bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }),
             false,
@@ -86,7 +114,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? mayPublish(p, packet.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null);
       else {
-        o.logger.warn({ cell: label(p), topic: packet.topic, reason: d.reason }, 'broker: refused a publish');
+        refused.publish++;
+        rejects.note(label(p), 'publish-refused', { topic: packet.topic, why: d.reason });
         callback(new Error(d.reason));
       }
     },
@@ -95,10 +124,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const d = p ? maySubscribe(p, sub.topic) : { allow: false as const, reason: 'unauthenticated' };
       if (d.allow) callback(null, sub);
       else {
-        o.logger.warn(
-          { cell: label(p), topic: sub.topic, reason: d.reason },
-          'broker: refused a subscription',
-        );
+        refused.subscribe++;
+        rejects.note(label(p), 'subscribe-refused', { topic: sub.topic, why: d.reason });
         callback(null, null); // SUBACK 0x80 for this filter (MQTT 3.1.1 §3.9.3)
       }
     },
@@ -111,7 +138,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   // for the ACK of the previous one, which delayed ACK holds up to 40 ms (RFC 1122 §4.2.3.2).
   const handle = (socket: Socket | TLSSocket) => {
     socket.setNoDelay(true);
-    broker.handle(socket);
+    const guarded: GuardedSocket = new GuardedSocket(socket, {
+      maxPacketBytes: MAX_PACKET_BYTES,
+      budget: () => budgetOf(byStream.get(guarded)),
+      onRefused(why) {
+        const reason = 'tooLarge' in why ? 'packet-too-large' : 'malformed-packet';
+        const detail =
+          'tooLarge' in why ? { bytes: why.tooLarge, limit: MAX_PACKET_BYTES } : { why: why.malformed };
+        rejects.note(label(byStream.get(guarded)), reason, { ...detail, from: socket.remoteAddress });
+      },
+    });
+    broker.handle(guarded);
   };
   const server: Server = o.tls
     ? createTlsServer(
@@ -133,6 +170,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url: `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`,
     port,
     connectedClients: () => clients,
+    refusals: () => ({ ...refused }),
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

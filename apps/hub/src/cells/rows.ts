@@ -1,6 +1,6 @@
 // Database rows → API shapes for the cell store. Drivers disagree on types (SQLite: 0/1 for booleans; pg: true/false),
 // so every field is normalised here.
-import type { CellDetail, CellSummary, LastProbe } from '@cellfleet/protocol';
+import type { CellDetail, CellSummary, HealthBody, LastProbe } from '@cellfleet/protocol';
 
 /** An enrolled cell: where it is, its sister group, and its agent's credentials (hashed). */
 export interface Enrollment {
@@ -62,5 +62,33 @@ export function detailOf(r: Row, probeRows: readonly Row[]): CellDetail {
       const body = JSON.parse(String(p['body'])) as Omit<LastProbe, 'at'> & { startedAt: number };
       return { ...body, at: body.startedAt };
     }),
+  };
+}
+
+/** A cell as metrics and alerting see it (CellStore.fleetRows). */
+export interface FleetRow {
+  readonly id: string;
+  readonly site: string;
+  readonly line: string;
+  readonly cell: string;
+  readonly sisterGroup: string;
+  readonly online: boolean;
+  readonly since: number | null;
+  /** The last probe: whether it passed, its diagnosis code and severity; null before any probe. */
+  readonly probe: { readonly ok: boolean; readonly code: string; readonly severity: string } | null;
+  readonly health: HealthBody | null;
+}
+
+export function fleetRowOf(r: Row): FleetRow {
+  const code = r['code'];
+  return {
+    ...placeOf(r),
+    online: truthy(r['online']),
+    since: num(r['since']),
+    probe:
+      typeof code === 'string'
+        ? { ok: truthy(r['probe_ok']) || r['probe_ok'] === 'true', code, severity: String(r['severity']) }
+        : null,
+    health: jsonColumn(r['health']),
   };
 }

@@ -14,6 +14,7 @@ import {
   parseTopic,
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
+import { createRejectLog, type RejectLog } from '../kernel/reject-log.ts';
 import type { Router } from './router.ts';
 
 /** Where a batch is stored: idempotent by message id, one transaction (the cell store). */
@@ -33,13 +34,22 @@ export interface IngestOptions {
   readonly onStored?: (fresh: readonly Envelope[]) => void;
   readonly batchMs?: number;
   readonly batchMax?: number;
+  /** Where refusals are counted and logged in aggregate (one line per cell per interval). */
+  readonly rejects?: RejectLog;
+  /** Told, per message acknowledged, how long it took from arrival to its ack (metrics). */
+  readonly observeAck?: (ms: number) => void;
 }
+
+/** Why a message was refused, in a few words that make bounded metric labels. */
+export const REJECT_REASONS = ['topic', 'direction', 'schema', 'cell-mismatch', 'channel'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface IngestStats {
   received: number;
   stored: number;
   duplicates: number;
   rejected: number;
+  rejectedBy: Record<RejectReason, number>;
 }
 
 export interface Ingest {
@@ -53,14 +63,27 @@ export function createIngest(o: IngestOptions): Ingest {
   const now = o.now ?? Date.now;
   const batchMs = o.batchMs ?? 20;
   const batchMax = o.batchMax ?? 500;
-  const stats: IngestStats = { received: 0, stored: 0, duplicates: 0, rejected: 0 };
-  let queue: Array<{ message: Envelope; ref: CellRef }> = [];
+  const stats: IngestStats = {
+    received: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedBy: { topic: 0, direction: 0, schema: 0, 'cell-mismatch': 0, channel: 0 },
+  };
+  let queue: Array<{ message: Envelope; ref: CellRef; at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
+  const rejects = o.rejects ?? createRejectLog({ logger: o.logger });
 
-  function reject(topic: string, reason: string, ack?: { ref: CellRef; id: string }): void {
+  function reject(c: Rejected, topic: string): void {
+    const { reason, ack } = c;
     stats.rejected++;
-    o.logger.warn({ cell: ack ? cellId(ack.ref) : undefined, topic, reason }, 'ingest: rejected a message');
+    stats.rejectedBy[c.why]++;
+    const t = parseTopic(topic);
+    rejects.note(ack ? cellId(ack.ref) : t.ok ? cellId(t.ref) : undefined, 'invalid-message', {
+      topic,
+      why: reason,
+    });
     // Acknowledge what cannot ever be stored, so the agent's outbox does not resend it forever.
     if (ack) void sendAck(ack.ref, [ack.id]);
   }
@@ -69,15 +92,15 @@ export function createIngest(o: IngestOptions): Ingest {
     stats.received++;
     const c = classify(topic, payload);
     if ('reason' in c) {
-      reject(topic, c.reason, c.ack);
+      reject(c, topic);
       return;
     }
-    queue.push(c);
+    queue.push({ ...c, at: now() });
     if (queue.length >= batchMax) void flush();
     else timer ??= setTimeout(() => void flush(), batchMs);
   }
 
-  async function write(batch: Array<{ message: Envelope; ref: CellRef }>): Promise<void> {
+  async function write(batch: Array<{ message: Envelope; ref: CellRef; at: number }>): Promise<void> {
     const { fresh } = await o.store.ingest(
       batch.map((b) => b.message),
       now(),
@@ -95,6 +118,10 @@ export function createIngest(o: IngestOptions): Ingest {
       byCell.set(message.cell, entry);
     }
     await Promise.all([...byCell.values()].map((e) => sendAck(e.ref, e.ids)));
+    if (o.observeAck) {
+      const acked = now();
+      for (const b of batch) o.observeAck(acked - b.at);
+    }
     if (fresh.length > 0) {
       o.router.afterAck(fresh);
       o.onStored?.(fresh);
@@ -132,29 +159,41 @@ export function createIngest(o: IngestOptions): Ingest {
     }
   }
 
-  return { accept, flush, stats: () => ({ ...stats }) };
+  return { accept, flush, stats: () => ({ ...stats, rejectedBy: { ...stats.rejectedBy } }) };
 }
 
-type Classified =
-  | { message: Envelope; ref: CellRef }
-  | { reason: string; ack?: { ref: CellRef; id: string } };
+interface Rejected {
+  readonly why: RejectReason;
+  readonly reason: string;
+  readonly ack?: { ref: CellRef; id: string };
+}
+type Classified = { message: Envelope; ref: CellRef } | Rejected;
 
 /** Topic and envelope must agree: the cell in both, and the kind on its own channel. */
 function classify(topic: string, payload: Uint8Array): Classified {
   const t = parseTopic(topic);
-  if (!t.ok) return { reason: t.reason };
-  if (t.direction !== 'up') return { reason: 'not an up channel' };
+  if (!t.ok) return { why: 'topic', reason: t.reason };
+  if (t.direction !== 'up') return { why: 'direction', reason: 'not an up channel' };
   const decoded = decodeMessage(payload);
   if (!decoded.ok) {
     const id = readableId(payload);
-    return { reason: formatIssues(decoded.issues), ...(id ? { ack: { ref: t.ref, id } } : {}) };
+    return {
+      why: 'schema',
+      reason: formatIssues(decoded.issues),
+      ...(id ? { ack: { ref: t.ref, id } } : {}),
+    };
   }
   const m = decoded.message;
   const expected = cellId(t.ref);
-  if (m.cell !== expected) return { reason: `envelope cell ${m.cell} differs from topic cell ${expected}` };
+  if (m.cell !== expected)
+    return { why: 'cell-mismatch', reason: `envelope cell ${m.cell} differs from topic cell ${expected}` };
   const channel = MESSAGE_KINDS[m.kind].channel;
   if (channel !== t.channel) {
-    return { reason: `${m.kind} belongs on the ${channel} channel`, ack: { ref: t.ref, id: m.id } };
+    return {
+      why: 'channel',
+      reason: `${m.kind} belongs on the ${channel} channel`,
+      ack: { ref: t.ref, id: m.id },
+    };
   }
   return { message: m, ref: t.ref };
 }

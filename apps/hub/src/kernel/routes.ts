@@ -62,7 +62,10 @@ export type Handler<R extends RouteSpec> = (
   >,
 ) => Reply<R> | Promise<Reply<R>>;
 
-/** The role the guard checks before the handler: the declared one, or any caller when the service decides. */
+/**
+ * The role the guard checks before the handler: the declared one, or any viewer when the service
+ * decides (and audits its refusals). A `metrics` token never gets that far: it reads /metrics only.
+ */
 export function guardRole(spec: RouteSpec): Role | undefined {
   if (spec.role === 'public') return undefined;
   return spec.roleCheck === 'service' ? 'viewer' : spec.role;

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'group'; group: string }
   | { name: 'actions'; id?: string }
   | { name: 'audit' }
-  | { name: 'enroll' };
+  | { name: 'enroll' }
+  | { name: 'notifications' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -16,6 +17,7 @@ function parse(hash: string): Route {
   if (head === 'actions') return arg ? { name: 'actions', id: arg } : { name: 'actions' };
   if (head === 'audit') return { name: 'audit' };
   if (head === 'enroll') return { name: 'enroll' };
+  if (head === 'notifications') return { name: 'notifications' };
   return { name: 'fleet' };
 }
 
@@ -32,4 +34,5 @@ export const href = {
   actions: (id?: string) => (id ? `#/actions/${encodeURIComponent(id)}` : '#/actions'),
   audit: () => '#/audit',
   enroll: () => '#/enroll',
+  notifications: () => '#/notifications',
 };

@@ -3,7 +3,7 @@
 import type { Role, UserView } from '@cellfleet/protocol';
 import { ApiError, api } from './api.ts';
 
-const RANK: Record<Role, number> = { viewer: 0, engineer: 1, approver: 2, admin: 3 };
+const RANK: Record<Role, number> = { metrics: 0, viewer: 1, engineer: 2, approver: 3, admin: 4 };
 
 export const session = $state<{ user: UserView | null; checked: boolean }>({ user: null, checked: false });
 

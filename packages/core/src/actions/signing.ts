@@ -53,3 +53,45 @@ export function signedActionFor(action: ActionRecord, cell: string, now: number)
     params: action.params,
   } as SignedAction;
 }
+
+export const ENVELOPE_DIGEST_CONTEXT = 'cellfleet/action-envelope/v1';
+
+/**
+ * The text whose SHA-256 binds an `action-result` to the exact envelope it answers (issue 12
+ * finding 4): the signed payload, the key id and the signature, as received. Fields outside
+ * the signature (extra keys a forger adds) do not count, so an envelope the agent admitted
+ * always hashes to what the hub sent; anything the agent cannot read as an action still gets
+ * a text (it can never match one the hub sent). Hashed at the edges (node:crypto).
+ */
+export function envelopeDigestInput(body: unknown): string {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  let payload: string | null;
+  try {
+    payload = signingPayload(b['action'] as SignedAction);
+  } catch {
+    payload = null;
+  }
+  return canonicalJson({
+    ctx: ENVELOPE_DIGEST_CONTEXT,
+    payload,
+    keyId: text(b['keyId']),
+    signature: text(b['signature']),
+  });
+}
+
+/**
+ * How a result relates to what the hub sent the cell for that action:
+ * - `bound`: it names the digest of an envelope the hub signed and sent: it settles the run;
+ * - `unbound`: it names any other digest (a forged or tampered copy, or worse, an envelope the
+ *   hub never signed that the agent admitted), also when the hub has recorded no send yet (a
+ *   forged copy can arrive between the hub committing a dispatch and sending it): a security
+ *   incident on the cell, never the action's outcome;
+ * - `legacy`: no digest (an agent from before this field): settled as before, unbound.
+ */
+export type ResultBinding = 'bound' | 'unbound' | 'legacy';
+
+export function bindResult(digest: string | undefined, sent: readonly string[]): ResultBinding {
+  if (digest === undefined) return 'legacy';
+  return sent.includes(digest) ? 'bound' : 'unbound';
+}

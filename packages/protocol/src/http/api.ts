@@ -6,6 +6,8 @@ import { AUTH_ROUTES } from './auth.ts';
 import { BUILD_ROUTES } from './builds.ts';
 import { CELL_ROUTES } from './cells.ts';
 import { ENROLL_ROUTES } from './enroll.ts';
+import { NOTIFY_ROUTES } from './notify.ts';
+import { OPS_ROUTES } from './ops.ts';
 import type { RouteSpec } from './route.ts';
 import { SNAPSHOT_ROUTES } from './snapshots.ts';
 
@@ -16,6 +18,8 @@ export const API = {
   ...AUTH_ROUTES,
   ...ENROLL_ROUTES,
   ...BUILD_ROUTES,
+  ...OPS_ROUTES,
+  ...NOTIFY_ROUTES,
 } as const;
 export type Api = typeof API;
 export type RouteName = keyof Api;

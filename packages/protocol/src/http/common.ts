@@ -18,10 +18,14 @@ export type ErrorBody = Type.Static<typeof ErrorBody>;
 /** The error answers every guarded route may give (bad input, no caller, wrong role). */
 export const GUARDED_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } as const;
 
-/** viewer < engineer < approver < admin: each includes the rights of those before it. */
-export const ROLES = ['viewer', 'engineer', 'approver', 'admin'] as const;
+/**
+ * metrics < viewer < engineer < approver < admin: each includes the rights of those before it.
+ * `metrics` may read GET /metrics and nothing else: the token a Prometheus server scrapes with.
+ */
+export const ROLES = ['metrics', 'viewer', 'engineer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const RoleSchema = Type.Union([
+  Type.Literal('metrics'),
   Type.Literal('viewer'),
   Type.Literal('engineer'),
   Type.Literal('approver'),

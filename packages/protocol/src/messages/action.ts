@@ -196,5 +196,12 @@ export const ActionResultBody = Type.Object({
   thumbprint: Type.Optional(Type.String({ maxLength: 64 })),
   /** deferred: when the agent expects its local lock to be released. */
   retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  /**
+   * SHA-256 (hex) of `envelopeDigestInput(body)` (@cellfleet/core) for the `action` envelope
+   * this result answers, admitted or refused (issue 12 finding 4). The hub settles a run only
+   * with a digest it sent; a refusal of an envelope it never signed is a security incident.
+   * Optional: agents from before it omit it, and their results settle runs as before.
+   */
+  envelopeDigest: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
 });
 export type ActionResultBody = Type.Static<typeof ActionResultBody>;

@@ -53,6 +53,19 @@ export const HealthBody = Type.Object({
   oldestAgeMs: Type.Integer({ minimum: 0 }),
   droppedForSize: Type.Integer({ minimum: 0 }),
   droppedForAge: Type.Integer({ minimum: 0 }),
+  // Key figures for operations (issue 15), optional so an older agent's health still passes.
+  /** Seconds since the agent process started. */
+  uptimeS: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Resident memory of the agent (bytes). */
+  rssBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Mean time from publish to the hub's ack over the last interval (end-to-end latency). */
+  ackRttMs: Type.Optional(Type.Number({ minimum: 0 })),
+  /** Connections to the broker made since the agent started (a climbing count is a flapping link). */
+  connects: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** When the agent's own application certificate expires (ms since epoch). */
+  agentCertNotAfter: Type.Optional(Type.Integer()),
+  /** The earliest expiry among the server certificates its endpoints presented (ms since epoch). */
+  serverCertNotAfter: Type.Optional(Type.Integer()),
 });
 export type HealthBody = Type.Static<typeof HealthBody>;
 

@@ -1,0 +1,1 @@
+export { createLogger, type LoggerHandle, type LoggerOptions, parseLogFlags } from './logger.ts';
