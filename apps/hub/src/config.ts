@@ -26,6 +26,7 @@ export interface ServeFlags {
   readonly 'broker-ca'?: string | undefined;
   readonly 'share-group'?: string | undefined;
   readonly 'redispatch-after'?: string | undefined;
+  readonly 'agent-builds-dir'?: string | undefined;
   readonly 'log-level'?: string | undefined;
   readonly 'log-format'?: string | undefined;
   readonly 'log-file'?: string | undefined;
@@ -110,6 +111,8 @@ export function resolveHubConfig(
       ...c.actions,
       redispatchAfterMs: intFlag('redispatch-after', flags['redispatch-after'], 30, 1, 86_400) * 1000,
     };
+  if (flags['agent-builds-dir'] !== undefined)
+    c.actions = { ...c.actions, agentBuildsDir: flags['agent-builds-dir'] };
   if (flags['log-level'] !== undefined) c['logLevel'] = flags['log-level'];
   const log = parseLogFlags(flags, c['log'] as Record<string, unknown> | undefined);
   if (log) c['log'] = log;

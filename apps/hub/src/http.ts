@@ -5,10 +5,10 @@
 import { API } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { actionRoutes, proposalRoutes } from './actions/index.ts';
+import { actionRoutes, buildRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
-import { cellRoutes } from './cells/index.ts';
+import { cellRoutes, enrollRoutes } from './cells/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
 import type { RejectLog } from './kernel/reject-log.ts';
 import { contractGaps, route } from './kernel/routes.ts';
@@ -33,6 +33,8 @@ export interface HttpDeps {
   /** HTTPS certificate and key (HubConfig http.tls, read by buildHub). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly trustProxy?: boolean | readonly string[];
+  /** The broker URL an enrollment token writes into an agent's config unless the admin names one. */
+  readonly brokerUrl: () => string;
   readonly metrics: HubMetrics;
   readonly notify: NotifyService;
 }
@@ -51,11 +53,13 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   await healthRoutes(app, d.ready);
   await authRoutes(app, s.auth);
-  await cellRoutes(app, { cells: s.cells, now: d.now, rejects: d.rejects });
+  await cellRoutes(app, { cells: s.cells, invocations: s.invocations, now: d.now, rejects: d.rejects });
+  await enrollRoutes(app, { tokens: s.enrollTokens, now: d.now, brokerUrl: d.brokerUrl });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);
   await keyRoutes(app, s.keyring);
   await actionRoutes(app, { actions: s.actions, now: d.now });
+  await buildRoutes(app, { builds: s.builds, cells: s.cells });
   await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
   await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
   await notifyRoutes(app, { notify: d.notify, now: d.now });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createEnvelope, type HubConfig } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { buildsDirOf } from './actions/builds.ts';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
@@ -91,9 +92,14 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
   const send = cellSender(publish);
 
   const redispatchAfterMs = config.actions?.redispatchAfterMs;
+  const buildsDir = buildsDirOf(
+    'sqlite' in db ? { dbPath: db.sqlite } : { pgUrl: db.postgres },
+    config.actions?.agentBuildsDir,
+  );
   const services = await createServices({
     sql: database.sql,
     now,
+    ...(buildsDir ? { buildsDir } : {}),
     sendAction: (cell, body) =>
       send(createEnvelope({ kind: 'action', id: randomUUID(), cell, ts: now(), body })),
     ...(redispatchAfterMs === undefined ? {} : { actionPolicy: { redispatchAfterMs } }),
@@ -152,6 +158,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     rejects,
     ...(config.http.tls ? { tls: readHttpTls(config.http.tls) } : {}),
     ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
+    brokerUrl: () => broker?.url ?? '',
     metrics,
     notify,
   });

@@ -42,6 +42,8 @@ Options:
   --redispatch-after S      send a dispatched action again when its agent has not answered after
                             S seconds and the window is still open (default 30; the agent runs
                             an action id once and answers repeats with its stored result)
+  --agent-builds-dir DIR    signed agent builds for the upgrade-agent action (default: agent-builds
+                            beside the SQLite database; give one every replica sees with --pg-url)
   --log-level L             debug | info | warn | error (default info)
   --log-format F            json (default: one JSON object a line, for a log collector) or pretty
                             (for a terminal)
@@ -73,6 +75,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     'log-file': { type: 'string' },
     'metrics-listen': { type: 'string' },
     'redispatch-after': { type: 'string' },
+    'agent-builds-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {

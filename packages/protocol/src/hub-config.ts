@@ -116,6 +116,8 @@ export const HubConfig = Type.Object(
           redispatchAfterMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
           /** How often the scheduler looks for windows that opened. */
           schedulerIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+          /** Signed agent builds for upgrade-agent (default: agent-builds beside a SQLite database). */
+          agentBuildsDir: Type.Optional(File),
         },
         closed,
       ),

@@ -6,19 +6,29 @@ import {
   matchesSearch,
   notebookMarkdown,
   searchTerms,
+  withExactCommands,
 } from '@cellfleet/core';
-import { API, type CellSummary } from '@cellfleet/protocol';
+import {
+  type AgentInvocation,
+  API,
+  type CellDetail,
+  type CellSummary,
+  type LastProbe,
+} from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
 import type { RejectLog } from '../kernel/reject-log.ts';
 import { route, sendFile } from '../kernel/routes.ts';
+import type { InvocationStore } from './invocations.ts';
 import type { CellStore } from './store.ts';
+import { trustView } from './trust.ts';
 
 /** Probes read for a notebook: enough for weeks of history at one probe a minute. */
 const HISTORY_LIMIT = 10_000;
 
 export interface CellRouteDeps {
   readonly cells: CellStore;
+  readonly invocations: InvocationStore;
   readonly now: () => number;
   /** Refusals counted by this process's broker and ingest. */
   readonly rejects: Pick<RejectLog, 'totals'>;
@@ -37,7 +47,13 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
   route(app, API.getCell, async (req) => {
     const cell = await d.cells.getCell(req.params.id);
     if (!cell) throw notEnrolled(req.params.id);
-    return cell;
+    return exactCommands(cell, await d.invocations.get(cell.id));
+  });
+
+  route(app, API.getTrust, async (req) => {
+    const view = await trustView(d, req.params.id);
+    if (!view) throw notEnrolled(req.params.id);
+    return view;
   });
 
   route(app, API.getRefusals, async (req) => {
@@ -67,6 +83,16 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
     }
     return { cell: cell.id, watchMs, entries };
   });
+}
+
+/** The cell with every agent command in its diagnoses written for its own agent (core/agent-commands.ts). */
+function exactCommands(cell: CellDetail, inv: AgentInvocation | undefined): CellDetail {
+  const probe = (p: LastProbe): LastProbe => ({
+    ...p,
+    diagnosis: withExactCommands(p.diagnosis, inv),
+    findings: p.findings.map((f) => withExactCommands(f, inv)),
+  });
+  return { ...cell, lastProbe: cell.lastProbe && probe(cell.lastProbe), probes: cell.probes.map(probe) };
 }
 
 /** What a cell is found by: its place and group, and its platform and diagnosis (core/search.ts). */

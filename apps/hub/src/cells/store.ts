@@ -11,9 +11,9 @@
 // whatever its size: remember the messages, make and lock the state rows, insert the probes,
 // upsert the states.
 import { type CellChange, foldCell, type Liveness } from '@cellfleet/core';
-import type { CellDetail, CellSummary, Envelope } from '@cellfleet/protocol';
+import type { CellDetail, CellSummary, Envelope, ProbeBody } from '@cellfleet/protocol';
 import { type DatabaseChoice, openHubDatabase } from '../db/open.ts';
-import type { Migrations, Sql, SqlValue } from '../db/sql.ts';
+import { type Migrations, marks, type Sql, type SqlValue } from '../db/sql.ts';
 import {
   detailOf,
   type Enrollment,
@@ -43,6 +43,8 @@ export interface CellStore {
   /** One small row per cell for metrics and alerting: place, liveness, last diagnosis, health. */
   fleetRows(): Promise<FleetRow[]>;
   getCell(id: string, probeLimit?: number): Promise<CellDetail | undefined>;
+  /** Each cell's newest probe of each endpoint, whole (server certificate and all). */
+  latestProbes(cellIds: readonly string[]): Promise<Array<{ cell: string; body: ProbeBody }>>;
   /** Total messages stored, by kind (for tests and metrics). */
   countMessages(cellId?: string): Promise<Record<string, number>>;
   /** What was stored for a cell, in sequence order: proves exactly-once delivery in tests. */
@@ -311,6 +313,20 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
         [id, probeLimit],
       );
       return detailOf(r, probes);
+    },
+    async latestProbes(cellIds) {
+      if (cellIds.length === 0) return [];
+      const rows = await sql.all<Row>(
+        `SELECT p.cell_id, p.body FROM probes p JOIN (
+           SELECT cell_id, endpoint, MAX(at) AS at FROM probes WHERE cell_id IN (${marks(cellIds.length)})
+           GROUP BY cell_id, endpoint) m
+         ON p.cell_id = m.cell_id AND p.endpoint = m.endpoint AND p.at = m.at`,
+        cellIds,
+      );
+      return rows.map((r) => ({
+        cell: String(r['cell_id']),
+        body: JSON.parse(String(r['body'])) as ProbeBody,
+      }));
     },
     async countMessages(cellId) {
       const rows = cellId

@@ -136,3 +136,11 @@ export function sendFile(
     .serializer((s: string) => s)
     .send(file.body);
 }
+
+/** Answers with a stream (an agent build) of a known length instead of the route's JSON response. */
+export function sendStream(
+  reply: FastifyReply,
+  file: { readonly type: string; readonly body: NodeJS.ReadableStream; readonly size: number },
+): FastifyReply {
+  return reply.type(file.type).header('content-length', file.size).send(file.body);
+}
