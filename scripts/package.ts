@@ -1,7 +1,8 @@
 // `npm run package`: the agent as one executable file per platform, runnable from an empty
 // directory with no Node and no node_modules (issue 14; docs/install.md):
 //   dist/cellfleet-agent-linux-x64, dist/cellfleet-agent-win-x64.exe
-// Options: --target linux-x64|win-x64 (repeatable; default both), --out DIR (default dist).
+// Options: --target linux-x64|win-x64 (repeatable; default both), --out DIR (default dist),
+// --version V (what --version and the birth report; default apps/agent's package version).
 // Steps: esbuild bundle → SEA blob per platform (the pinned Node 24, which must be the one running
 // this; Windows' carries the service wrapper) → postject into the official node binary of each
 // platform, fetched by npm into node_modules/.cache/cellfleet-package. Takes ~15 s per target once the binaries are cached.
@@ -20,10 +21,16 @@ const readJson = (file: string) => JSON.parse(readFileSync(join(repo, file), 'ut
 const NODE_WINDOWS = '1.0.0-beta.8';
 
 const { values } = parseArgs({
-  options: { target: { type: 'string', multiple: true }, out: { type: 'string' } },
+  options: {
+    target: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    version: { type: 'string' },
+  },
   strict: true,
 });
 const targets = (values.target ?? Object.keys(TARGETS)) as Target[];
+if (values.version !== undefined && !/^[0-9A-Za-z.+_-]{1,40}$/.test(values.version))
+  throw new Error(`--version ${values.version}: letters, digits and . + _ - only`);
 for (const t of targets) {
   if (!(t in TARGETS)) throw new Error(`--target ${t}: expected one of ${Object.keys(TARGETS).join(', ')}`);
 }
@@ -37,7 +44,7 @@ if (process.version !== `v${nodeVersion}`) {
   throw new Error(`run with the pinned Node ${nodeVersion} (npm run package), not ${process.version}`);
 }
 const info = {
-  version: readJson('apps/agent/package.json').version as string,
+  version: values.version ?? (readJson('apps/agent/package.json').version as string),
   commit: gitCommit(repo),
   // SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date for a rebuild of the same commit.
   date: new Date(

@@ -16,14 +16,24 @@ export interface Packaged {
   readonly seconds: number;
 }
 
-export function packageAgent(dir: string, targets: readonly ('linux-x64' | 'win-x64')[]): Packaged {
-  const key = `${dir}|${targets.join(',')}`;
+export function packageAgent(
+  dir: string,
+  targets: readonly ('linux-x64' | 'win-x64')[],
+  version?: string,
+): Packaged {
+  const key = `${dir}|${targets.join(',')}|${version ?? ''}`;
   let b = built.get(key);
   if (!b) {
     const started = Date.now();
     execFileSync(
       process.execPath,
-      ['scripts/package.ts', '--out', dir, ...targets.flatMap((t) => ['--target', t])],
+      [
+        'scripts/package.ts',
+        '--out',
+        dir,
+        ...targets.flatMap((t) => ['--target', t]),
+        ...(version ? ['--version', version] : []),
+      ],
       { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     b = { dir, seconds: (Date.now() - started) / 1000 };

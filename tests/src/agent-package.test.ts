@@ -4,7 +4,7 @@
 // nothing of the checkout (no node_modules, no Node on PATH) can help it.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -166,6 +166,67 @@ describe('packaged executable runs the agent: online at the hub with a probe and
       return r.versions.length > 0 ? r.versions : undefined;
     });
     assert.ok(versions.length >= 1);
+  });
+});
+
+// Issue 14, item 3: the executable alone in an empty folder, a one-time token and the hub's
+// address are all a tech brings to the IPC; no YAML with a secret is copied.
+describe('packaged executable enrolls with a one-time token', () => {
+  let hub: TestHub;
+  let child: ChildProcess | undefined;
+  before(async () => {
+    hub = await startTestHub();
+  });
+  after(async () => {
+    child?.kill('SIGKILL');
+    await hub.stop();
+  });
+
+  test('run --enroll-token on first start: config written 0600, online at the hub; the token is spent', async () => {
+    const created = await fetch(`${hub.hub.httpUrl}/api/enroll-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hub.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        site: 'plant1',
+        line: 'lineT',
+        cell: 'press-tok',
+        sisterGroup: 'presses',
+        endpoints: [{ name: 'kepware', url: `opc.tcp://127.0.0.1:${await freePort()}` }],
+      }),
+    });
+    assert.equal(created.status, 201);
+    const { token } = (await created.json()) as { token: string };
+    const config = join(home, 'token-agent.yaml');
+    let output = '';
+    child = spawn(exe, ['run', '--config', config, '--enroll-token', token, '--hub', hub.hub.httpUrl], {
+      cwd: home,
+      env: { HOME: home, PATH: '/usr/bin:/bin' },
+    });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    const detail = await waitFor(
+      'press-tok online',
+      async () => {
+        const c = await hub.get<CellDetail>('/api/cells/plant1.lineT.press-tok');
+        return c.online ? c : undefined;
+      },
+      60_000,
+    ).catch((err: Error) => assert.fail(`${err.message}\n${output}`));
+    assert.equal(detail.sisterGroup, 'presses');
+    assert.equal(statSync(config).mode & 0o777, 0o600);
+    assert.doesNotMatch(readFileSync(config, 'utf8'), new RegExp(token), 'the token is not kept');
+    const again = await agent(
+      'enroll',
+      '--token',
+      token,
+      '--hub',
+      hub.hub.httpUrl,
+      '--config',
+      join(home, 'again.yaml'),
+    );
+    assert.equal(again.code, 1, again.err);
+    assert.match(again.err, /refused the enrollment \(403\): the enrollment token was already used/);
+    assert.equal(existsSync(join(home, 'again.yaml')), false);
   });
 });
 

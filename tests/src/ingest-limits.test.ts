@@ -133,7 +133,11 @@ test('a 20 MB publish is refused at its header: the connection closes, nothing i
   // Generous: before issue 12 the broker buffered the whole packet (RSS +83 MiB in the report).
   const growth = (peak - rss0) / 1024 / 1024;
   assert.ok(growth < 16, `RSS grew ${growth.toFixed(1)} MiB`);
-  assert.deepEqual(limited.hub.rejects.totals()[cell], { 'packet-too-large': 1 });
+  const { token } = await limited.hub.services.auth.addUser('test', 'vic', 'viewer');
+  const res = await fetch(`${limited.hub.httpUrl}/api/cells/${cell}/refusals`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.deepEqual(await res.json(), { cell, refused: { 'packet-too-large': 1 } }, 'counted per cell');
   const line = await waitFor('the aggregated log line', async () =>
     limited.lines.find((l) => l['cell'] === cell && String(l['msg']).startsWith('refused 1 message')),
   );

@@ -6,19 +6,13 @@ import { after, before, test } from 'node:test';
 import type { CellSummary } from '@cellfleet/protocol';
 import type { Browser } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
-import { api, launchBrowser, screenshot, signedIn, startFleet, until } from './support/browser.ts';
+import { screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
 
 let fleet: DemoFleet;
 let browser: Browser;
 
 before(async () => {
-  [fleet, browser] = await Promise.all([startFleet(3000), launchBrowser()]);
-  // Every cell has reported a probe: the page is then asserted on settled data.
-  await until(
-    'every demo cell to report a probe',
-    async () => (await api<CellSummary[]>(fleet, '/api/cells')).every((c) => c.lastProbe !== null),
-    30_000,
-  );
+  ({ fleet, browser } = await startSettledFleet());
 });
 
 after(async () => {

@@ -9,4 +9,5 @@ export interface CliIO {
 
 export type CliCommand = (argv: readonly string[], io: CliIO) => Promise<number>;
 
-export const EXIT = { ok: 0, diagnosedFailure: 1, usage: 2 } as const;
+/** `upgraded`: upgrade-agent put a new build in place; the service manager restarts into it. */
+export const EXIT = { ok: 0, diagnosedFailure: 1, usage: 2, upgraded: 75 } as const;

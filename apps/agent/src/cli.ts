@@ -16,6 +16,10 @@ const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./run.ts')).runCommand,
     summary: 'run --config FILE        probe on a schedule and report to the hub',
   },
+  enroll: {
+    load: async () => (await import('./enroll/cli.ts')).enrollCommand,
+    summary: "enroll --token T --hub URL --config FILE   exchange a one-time token for this agent's config",
+  },
   probe: {
     load: async () => (await import('./probe/cli.ts')).probeCommand,
     summary: 'probe <opc.tcp-url>      walk the diagnosis ladder once and explain the result',

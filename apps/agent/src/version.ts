@@ -21,3 +21,8 @@ export function formatVersion(b: BuildInfo, node: string): string {
     b.commit === '' ? 'run from a checkout, not a packaged build' : `commit ${b.commit}, built ${b.date}`;
   return `cellfleet-agent ${b.version} (${from}; node ${node})\n`;
 }
+
+/** What the birth reports as agentVersion: `0.1.0`, or `0.1.0+<commit>` for a packaged build. */
+export function versionLabel(b: BuildInfo): string {
+  return b.commit === '' ? b.version : `${b.version}+${b.commit}`.slice(0, 64);
+}

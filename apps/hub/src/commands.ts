@@ -1,4 +1,5 @@
 // The hub's commands: one row each, the function living in its feature's cli.ts.
+import { agentBuildCommand } from './actions/index.ts';
 import { auditCommand } from './audit/index.ts';
 import { userCommand } from './auth/index.ts';
 import { brokerConfigCommand, enrollCommand } from './cells/index.ts';
@@ -21,4 +22,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   audit: { run: auditCommand, summary: 'verify the hash-chained audit log, or export it' },
   compare: { run: compareCommand, summary: 'sister-cell comparison report of a group (html, csv, md, json)' },
   keys: { run: keysCommand, summary: 'list, stage, activate and retire action-signing keys' },
+  'agent-build': {
+    run: agentBuildCommand,
+    summary: 'add signed agent builds for the upgrade-agent action, list them',
+  },
 };

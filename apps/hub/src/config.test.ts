@@ -94,6 +94,41 @@ test('a misspelled key is refused with its path, never ignored', () => {
   assert.throws(() => parseConfigFile('- a\n- b', 'list.yaml'), /list\.yaml: must be a mapping/);
 });
 
+test('HTTPS from the flags or the file; trustProxy only from the file, off by default', () => {
+  assert.equal(resolveHubConfig({}, {}).http.trustProxy, undefined);
+  assert.throws(
+    () => resolveHubConfig({ 'http-tls-cert': 'c.pem' }, {}),
+    /--http-tls-cert and --http-tls-key/,
+  );
+  const flags = resolveHubConfig({ 'http-tls-cert': 'c.pem', 'http-tls-key': 'k.pem' }, {});
+  assert.deepEqual(flags.http, {
+    host: '127.0.0.1',
+    port: 8080,
+    tls: { certFile: 'c.pem', keyFile: 'k.pem' },
+  });
+  const f = file(`
+http:
+  host: 0.0.0.0
+  port: 8443
+  tls: { certFile: /etc/cellfleet/hub.crt, keyFile: /etc/cellfleet/hub.key }
+  trustProxy: [127.0.0.1, 10.1.0.0/16]
+`);
+  assert.deepEqual(resolveHubConfig({}, {}, f).http, {
+    host: '0.0.0.0',
+    port: 8443,
+    tls: { certFile: '/etc/cellfleet/hub.crt', keyFile: '/etc/cellfleet/hub.key' },
+    trustProxy: ['127.0.0.1', '10.1.0.0/16'],
+  });
+  const refused = (text: string, pattern: RegExp) =>
+    assert.throws(() => resolveHubConfig({}, {}, file(text)), pattern, text);
+  refused(
+    'http: { host: h, port: 1, tls: { certFile: c, keyFile: k, caFile: x } }',
+    /http\.tls\.caFile is not a known field/,
+  );
+  refused('http: { host: h, port: 1, trustProxy: [proxy.example] }', /http\.trustProxy/);
+  refused('http: { host: h, port: 1, trustProxy: yes please }', /http\.trustProxy/);
+});
+
 test('logs, metrics and notifications: flags on top of the file, bad values refused by name', () => {
   const f = file(`
 log: { format: pretty, file: /var/log/cellfleet/hub.log, rotateSize: 50M, maxFiles: 4 }

@@ -15,6 +15,8 @@ export interface ServeFlags {
   readonly 'pg-url'?: string | undefined;
   readonly host?: string | undefined;
   readonly 'http-port'?: string | undefined;
+  readonly 'http-tls-cert'?: string | undefined;
+  readonly 'http-tls-key'?: string | undefined;
   readonly 'mqtt-port'?: string | undefined;
   readonly 'mqtt-tls-cert'?: string | undefined;
   readonly 'mqtt-tls-key'?: string | undefined;
@@ -24,6 +26,7 @@ export interface ServeFlags {
   readonly 'broker-ca'?: string | undefined;
   readonly 'share-group'?: string | undefined;
   readonly 'redispatch-after'?: string | undefined;
+  readonly 'agent-builds-dir'?: string | undefined;
   readonly 'log-level'?: string | undefined;
   readonly 'log-format'?: string | undefined;
   readonly 'log-file'?: string | undefined;
@@ -69,6 +72,11 @@ export function resolveHubConfig(
   const host = flags.host ?? (c.http?.['host'] as string | undefined) ?? '127.0.0.1';
   c.http = { host, port: 8080, ...c.http, ...(flags.host ? { host } : {}) };
   if (flags['http-port'] !== undefined) c.http['port'] = intFlag('http-port', flags['http-port'], 8080);
+  const httpCert = flags['http-tls-cert'];
+  const httpKey = flags['http-tls-key'];
+  if (Boolean(httpCert) !== Boolean(httpKey))
+    throw new UsageError('--http-tls-cert and --http-tls-key go together');
+  if (httpCert && httpKey) c.http['tls'] = { certFile: httpCert, keyFile: httpKey };
 
   const cert = flags['mqtt-tls-cert'];
   const key = flags['mqtt-tls-key'];
@@ -103,6 +111,8 @@ export function resolveHubConfig(
       ...c.actions,
       redispatchAfterMs: intFlag('redispatch-after', flags['redispatch-after'], 30, 1, 86_400) * 1000,
     };
+  if (flags['agent-builds-dir'] !== undefined)
+    c.actions = { ...c.actions, agentBuildsDir: flags['agent-builds-dir'] };
   if (flags['log-level'] !== undefined) c['logLevel'] = flags['log-level'];
   const log = parseLogFlags(flags, c['log'] as Record<string, unknown> | undefined);
   if (log) c['log'] = log;

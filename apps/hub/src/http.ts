@@ -5,11 +5,12 @@
 import { API } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { actionRoutes, proposalRoutes } from './actions/index.ts';
+import { actionRoutes, buildRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
-import { cellRoutes } from './cells/index.ts';
+import { cellRoutes, enrollRoutes } from './cells/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
+import type { RejectLog } from './kernel/reject-log.ts';
 import { contractGaps, route } from './kernel/routes.ts';
 import { keyRoutes } from './keys/index.ts';
 import type { LiveBus } from './live/live.ts';
@@ -28,6 +29,12 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly ready: () => Promise<Record<string, boolean>>;
+  readonly rejects: RejectLog;
+  /** HTTPS certificate and key (HubConfig http.tls, read by buildHub). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  readonly trustProxy?: boolean | readonly string[];
+  /** The broker URL an enrollment token writes into an agent's config unless the admin names one. */
+  readonly brokerUrl: () => string;
   readonly metrics: HubMetrics;
   readonly notify: NotifyService;
 }
@@ -37,6 +44,8 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   const app = await createHttpKernel({
     logger: d.logger,
     authenticate: (token) => s.auth.authenticate(token),
+    ...(d.tls ? { tls: d.tls } : {}),
+    ...(d.trustProxy === undefined ? {} : { trustProxy: d.trustProxy }),
   });
   const registered: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {
@@ -44,11 +53,19 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   });
   await healthRoutes(app, d.ready);
   await authRoutes(app, s.auth);
-  await cellRoutes(app, { cells: s.cells, captures: s.captures, now: d.now });
+  await cellRoutes(app, {
+    cells: s.cells,
+    captures: s.captures,
+    invocations: s.invocations,
+    now: d.now,
+    rejects: d.rejects,
+  });
+  await enrollRoutes(app, { tokens: s.enrollTokens, now: d.now, brokerUrl: d.brokerUrl });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);
   await keyRoutes(app, s.keyring);
   await actionRoutes(app, { actions: s.actions, now: d.now });
+  await buildRoutes(app, { builds: s.builds, cells: s.cells });
   await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
   await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
   await notifyRoutes(app, { notify: d.notify, now: d.now });

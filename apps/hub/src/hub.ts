@@ -4,9 +4,11 @@
 // starts the loops; stop() undoes both. serve.ts calls them for `cellfleet-hub serve`; tests,
 // the demo and the benchmarks call them in-process.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createEnvelope, type HubConfig } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { buildsDirOf } from './actions/builds.ts';
 import type { Failpoint } from './actions/failpoints.ts';
 import { startScheduler } from './actions/scheduler.ts';
 import { type BrokerConnection, connectBroker } from './broker/connect.ts';
@@ -18,6 +20,7 @@ import { buildHttp } from './http.ts';
 import { createIngest, type Ingest, type IngestStats } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
 import { ingestRoutes } from './ingest-routes.ts';
+import { UsageError } from './kernel/errors.ts';
 import { createRejectLog, type RejectLog } from './kernel/reject-log.ts';
 import { cellsEventOf, createLiveBus, type LiveBus } from './live/live.ts';
 import { bridgeLiveBus, type PgBridge } from './live/pg-bridge.ts';
@@ -58,6 +61,20 @@ export interface Hub {
 }
 
 const DEFAULT_SCHEDULER_INTERVAL_MS = 1000;
+/** How often failed sign-ins counted in memory are written to the audit log (auth/failures.ts). */
+const FAILED_LOGIN_AUDIT_MS = 60_000;
+
+/** The HTTPS certificate and key, read before anything starts; a missing file names its setting. */
+function readHttpTls(tls: NonNullable<HubConfig['http']['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (setting: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`${setting} ${file}: ${(err as Error).message}`, { field: setting });
+    }
+  };
+  return { cert: read('http.tls.certFile', tls.certFile), key: read('http.tls.keyFile', tls.keyFile) };
+}
 const DEFAULT_DELIVERY_INTERVAL_MS = 1000;
 
 export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
@@ -75,9 +92,14 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
   const send = cellSender(publish);
 
   const redispatchAfterMs = config.actions?.redispatchAfterMs;
+  const buildsDir = buildsDirOf(
+    'sqlite' in db ? { dbPath: db.sqlite } : { pgUrl: db.postgres },
+    config.actions?.agentBuildsDir,
+  );
   const services = await createServices({
     sql: database.sql,
     now,
+    ...(buildsDir ? { buildsDir } : {}),
     sendAction: (cell, body) =>
       send(createEnvelope({ kind: 'action', id: randomUUID(), cell, ts: now(), body })),
     ...(redispatchAfterMs === undefined ? {} : { actionPolicy: { redispatchAfterMs } }),
@@ -133,6 +155,10 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
     logger: log,
     now,
     ready: async () => ({ store: true, broker: broker?.link.connected ?? false }),
+    rejects,
+    ...(config.http.tls ? { tls: readHttpTls(config.http.tls) } : {}),
+    ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
+    brokerUrl: () => broker?.url ?? '',
     metrics,
     notify,
   });
@@ -170,7 +196,7 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
-      httpUrl = `http://${config.http.host}:${port}`;
+      httpUrl = `${config.http.tls ? 'https' : 'http'}://${config.http.host}:${port}`;
       if (config.metrics?.listen)
         metricsListener = await listenMetrics({
           address: config.metrics.listen,
@@ -189,18 +215,31 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         groups: async () => new Set((await services.cells.listCells()).map((c) => c.sisterGroup)),
         logger: log,
       });
+      const failedLogins = setInterval(() => {
+        services.auth
+          .flushFailedLogins()
+          .catch((err: Error) => log.error({ err: err.message }, 'auth: audit of failed sign-ins'));
+      }, FAILED_LOGIN_AUDIT_MS);
       const delivery = startDeliveryLoop({
         notify,
         now,
         intervalMs: config.notifications?.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS,
         logger: log,
       });
-      loops = [() => scheduler.stop(), () => preload.cancel(), () => delivery.stop()];
+      loops = [
+        () => scheduler.stop(),
+        () => preload.cancel(),
+        () => delivery.stop(),
+        () => clearInterval(failedLogins),
+      ];
     },
     async stop() {
       for (const stop of loops) await stop();
       await metricsListener?.close();
       await app.close();
+      await services.auth
+        .flushFailedLogins(true)
+        .catch((err: Error) => log.error({ err: err.message }, 'auth: audit of failed sign-ins'));
       await ingest.flush();
       await broker?.close();
       rejects.stop();

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { actionHandlers } from './actions/handlers.ts';
 import type { SendToCell } from './broker/send.ts';
-import { captureHandlers } from './cells/index.ts';
+import { captureHandlers, invocationHandler } from './cells/index.ts';
 import type { IngestRoutes } from './ingest/router.ts';
 import { type NotifyService, notifyHandlers } from './notify/index.ts';
 import { metricsHandler } from './ops/handlers.ts';
@@ -21,7 +21,7 @@ export function ingestRoutes(
   const snapshots = snapshotHandlers(s.snapshots, o.send);
   const notify = notifyHandlers(o.notify, o);
   return {
-    birth: actions.birth,
+    birth: [...actions.birth, invocationHandler(s.invocations)],
     death: [],
     health: [metricsHandler(o.metrics)],
     probe: [...notify.probe, metricsHandler(o.metrics)],

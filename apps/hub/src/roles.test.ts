@@ -76,6 +76,19 @@ const user = async () => {
   await hub.services.auth.addUser('test', name, 'viewer');
   return name;
 };
+const enrollToken = () =>
+  hub.services.enrollTokens.create(
+    'ada',
+    {
+      site: 'plant1',
+      line: 'lineB',
+      cell: unique('tok'),
+      sisterGroup: GROUP,
+      endpoints: [],
+      brokerUrl: 'mqtt://127.0.0.1:1883',
+    },
+    Date.now(),
+  );
 const WEBHOOK = {
   kind: 'webhook',
   config: { url: 'http://127.0.0.1:9/hook', secret: 's'.repeat(32) },
@@ -96,6 +109,8 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   getCell: () => ({ params: { id: CELL } }),
   getNotebook: () => ({ params: { id: CELL } }),
   getCapture: () => ({ params: { id: CELL, endpoint: 'kepware' }, query: { client: 'ignition-gateway' } }),
+  getRefusals: () => ({ params: { id: CELL } }),
+  getTrust: () => ({ params: { id: CELL } }),
   events: () => ({}),
   getComparison: () => ({ params: { group: GROUP } }),
   getGroupRules: () => ({ params: { group: GROUP } }),
@@ -133,6 +148,21 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listAudit: () => ({}),
   verifyAudit: () => ({}),
   listActionKeys: () => ({}),
+  createEnrollToken: () => ({
+    body: {
+      site: 'plant1',
+      line: 'lineB',
+      cell: unique('tok'),
+      sisterGroup: GROUP,
+      brokerUrl: 'mqtt://127.0.0.1:1883',
+    },
+  }),
+  listEnrollTokens: () => ({}),
+  revokeEnrollToken: async () => ({ params: { id: (await enrollToken()).id } }),
+  enroll: async () => ({ body: { token: (await enrollToken()).token } }),
+  listAgentBuilds: () => ({}),
+  // A user's token is not an agent's credentials: 404 whatever the role (build-routes.ts).
+  getAgentBuild: () => ({ params: { sha256: 'a'.repeat(64) } }),
   openapi: () => ({}),
   metrics: () => ({}),
   listChannels: () => ({}),

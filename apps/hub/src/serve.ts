@@ -22,6 +22,9 @@ Options:
   --host ADDR               address to bind the HTTP API and embedded broker (default 127.0.0.1;
                             use 0.0.0.0 to accept agents from other hosts, behind TLS or a VPN)
   --http-port N             HTTP API port (default 8080; 0 picks a free port)
+  --http-tls-cert FILE      serve the API and UI over HTTPS with this PEM certificate (chain)
+  --http-tls-key FILE       … and this PEM private key (docs/security.md has a reverse-proxy
+                            recipe instead; behind one, set http.trustProxy in --config)
   --mqtt-port N             embedded broker port (default 1883; 0 picks a free port)
   --mqtt-tls-cert FILE      serve the embedded broker over TLS (mqtts://) with this PEM certificate
   --mqtt-tls-key FILE       … and this PEM private key (agents set hub.caFile to the CA)
@@ -39,6 +42,8 @@ Options:
   --redispatch-after S      send a dispatched action again when its agent has not answered after
                             S seconds and the window is still open (default 30; the agent runs
                             an action id once and answers repeats with its stored result)
+  --agent-builds-dir DIR    signed agent builds for the upgrade-agent action (default: agent-builds
+                            beside the SQLite database; give one every replica sees with --pg-url)
   --log-level L             debug | info | warn | error (default info)
   --log-format F            json (default: one JSON object a line, for a log collector) or pretty
                             (for a terminal)
@@ -55,6 +60,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     config: { type: 'string' },
     host: { type: 'string' },
     'http-port': { type: 'string' },
+    'http-tls-cert': { type: 'string' },
+    'http-tls-key': { type: 'string' },
     'mqtt-port': { type: 'string' },
     'mqtt-tls-cert': { type: 'string' },
     'mqtt-tls-key': { type: 'string' },
@@ -68,6 +75,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     'log-file': { type: 'string' },
     'metrics-listen': { type: 'string' },
     'redispatch-after': { type: 'string' },
+    'agent-builds-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {

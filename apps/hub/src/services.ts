@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionBody } from '@cellfleet/protocol';
 import type { Failpoint } from './actions/failpoints.ts';
-import { type ActionPolicy, openActionService } from './actions/index.ts';
+import { type ActionPolicy, openActionService, openAgentBuilds } from './actions/index.ts';
 import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
-import { openCaptureStore, openCellStore } from './cells/index.ts';
+import { openCaptureStore, openCellStore, openEnrollTokens, openInvocationStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
-import { openKeyring } from './keys/index.ts';
+import { openKeyring, pinnedKeys } from './keys/index.ts';
 import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
 
 export interface ServiceDeps {
@@ -20,6 +20,8 @@ export interface ServiceDeps {
   /** Approvals needed, retry delays after a deferral, … (defaults in actions/service.ts). */
   readonly actionPolicy?: Partial<ActionPolicy>;
   readonly failpoint?: Failpoint;
+  /** Where signed agent builds are kept (actions/builds.ts); none: the hub serves no builds. */
+  readonly buildsDir?: string;
 }
 
 export async function createServices(d: ServiceDeps) {
@@ -38,6 +40,9 @@ export async function createServices(d: ServiceDeps) {
     ...(d.actionPolicy ? { policy: d.actionPolicy } : {}),
     ...(d.failpoint ? { failpoint: d.failpoint } : {}),
   });
+  const invocations = await openInvocationStore(sql);
+  const enrollTokens = await openEnrollTokens({ sql, cells, audit, actionKeys: () => pinnedKeys(keyring) });
+  const builds = await openAgentBuilds({ sql, keyring, audit, dir: d.buildsDir });
   const snapshots = createSnapshotService({
     store: await openSqlSnapshotStore(sql),
     now,
@@ -45,7 +50,19 @@ export async function createServices(d: ServiceDeps) {
     // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
     sisters: enrolledSisters(cells),
   });
-  return { sql, cells, captures, audit, auth, keyring, actions, snapshots };
+  return {
+    sql,
+    cells,
+    captures,
+    invocations,
+    audit,
+    auth,
+    keyring,
+    actions,
+    builds,
+    snapshots,
+    enrollTokens,
+  };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

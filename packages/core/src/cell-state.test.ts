@@ -97,7 +97,7 @@ const table: Row[] = [
   [
     'snapshot messages change nothing but when the agent was last heard from',
     [snapshotHash()],
-    (c) => assert.deepEqual(c, { liveness: NEVER_SEEN, lastSeen: RECEIVED }),
+    (c) => assert.deepEqual(c, { liveness: NEVER_SEEN, lastSeen: RECEIVED, clockSkewMs: 0 }),
   ],
 ];
 
@@ -142,4 +142,37 @@ test("cell state: a refused cell client stays the cell's headline while the agen
   const healed = foldCell(NEVER_SEEN, [asClient(31, 'ok')], RECEIVED, again.lastProbe);
   assert.equal(healed.lastProbe?.ok, true);
   assert.equal(healed.lastProbe?.failingSince, undefined);
+});
+
+test('cell state: a clock outside the window is reported, stored, and does not set "online since"', () => {
+  const day = 86_400_000;
+  const now = 400 * day;
+  const ahead = foldCell(NEVER_SEEN, [birth(1, now + 3_600_000)], now);
+  assert.equal(ahead.clockSkewMs, 3_600_000, 'an hour ahead');
+  assert.deepEqual(ahead.liveness, { online: true, session: 1, since: now }, "the hub's clock stands in");
+  // The largest ts the schema lets through (8.64e15, a Date's limit) is a skew, not a time.
+  const far = foldCell(NEVER_SEEN, [{ ...health(1), ts: 8.64e15 }], now);
+  assert.equal(far.clockSkewMs, 8.64e15 - now);
+  // Behind: a week-old message is an outbox backlog, in the window; a year and more is a clock.
+  assert.equal(foldCell(NEVER_SEEN, [{ ...health(1), ts: now - 7 * day }], now).clockSkewMs, 0);
+  const behind = foldCell(NEVER_SEEN, [birth(2, 0)], now);
+  assert.equal(behind.clockSkewMs, -now);
+  assert.equal(behind.liveness.since, now);
+  // Within the window: no skew, and a birth a little ahead is online since the hub heard of it.
+  const slight = foldCell(NEVER_SEEN, [birth(3, now + 60_000)], now);
+  assert.deepEqual([slight.clockSkewMs, slight.liveness.since], [0, now]);
+  // The last message of the batch decides: a corrected clock clears the report.
+  assert.equal(
+    foldCell(
+      NEVER_SEEN,
+      [
+        { ...health(1), ts: now + day },
+        { ...health(2), ts: now },
+      ],
+      now,
+    ).clockSkewMs,
+    0,
+  );
+  // A death's ts is when its connection opened: it neither reports nor clears a skew.
+  assert.equal(foldCell(NEVER_SEEN, [{ ...health(1), ts: now + day }, death(1)], now).clockSkewMs, day);
 });

@@ -16,6 +16,25 @@ export interface CellChange {
   readonly health?: HealthBody;
   /** The hub's clock when the agent was last heard from (any message but a death). */
   readonly lastSeen?: number;
+  /** The last message's ts minus the hub's clock, when outside CLOCK_WINDOW; 0 inside it. */
+  readonly clockSkewMs?: number;
+}
+
+/**
+ * How far an envelope's `ts` (the agent's clock) may stray from the hub's clock before the cell
+ * is reported as skewed (issue 12, finding 7). Ahead: no message comes from the future, so more
+ * than 5 minutes ahead is a fast clock. Behind: an outbox rightly holds messages for days (the
+ * agent's outbox.maxAgeMs, 7 days by default), so only a `ts` over a year old is a clock, not
+ * a backlog. A skewed message is stored all the same (nothing an agent sends is lost over its
+ * clock); the skew is kept on the cell for people to see, and the hub's own clock stands in
+ * for the agent's where the cell's state needs a time (a birth's "online since").
+ */
+export const CLOCK_WINDOW = { aheadMs: 5 * 60_000, behindMs: 366 * 86_400_000 } as const;
+
+/** `ts − receivedAt` when that is outside CLOCK_WINDOW, else 0. */
+export function clockSkewOf(ts: number, receivedAt: number): number {
+  const d = ts - receivedAt;
+  return d > CLOCK_WINDOW.aheadMs || d < -CLOCK_WINDOW.behindMs ? d : 0;
 }
 
 /** A probe message's body as the cell's "last probe" (the full body goes to the probe history). */
@@ -48,12 +67,22 @@ export function lastProbeOf(m: Envelope<'probe'>): LastProbe {
 
 /** Folds one new message into the change so far; messages are folded in the order stored. */
 export function applyMessage(change: CellChange, m: Envelope, receivedAt: number): CellChange {
-  const seen: CellChange = m.kind === 'death' ? change : { ...change, lastSeen: receivedAt };
+  // A death's ts is its connection's start (the Will is written then), so it says nothing of
+  // the clock now.
+  const skew = clockSkewOf(m.ts, receivedAt);
+  const seen: CellChange =
+    m.kind === 'death' ? change : { ...change, lastSeen: receivedAt, clockSkewMs: skew };
   switch (m.kind) {
     case 'birth':
       return {
         ...seen,
-        liveness: applyLiveness(change.liveness, { kind: 'birth', session: m.session, at: m.ts }),
+        // Online since the agent's clock says, unless that is later than the hub heard of it,
+        // or the clock is skewed: then since the hub received the birth.
+        liveness: applyLiveness(change.liveness, {
+          kind: 'birth',
+          session: m.session,
+          at: skew === 0 ? Math.min(m.ts, receivedAt) : receivedAt,
+        }),
         agentVersion: m.body.agentVersion,
         endpoints: m.body.endpoints,
       };

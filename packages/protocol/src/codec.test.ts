@@ -59,6 +59,15 @@ describe('codec', () => {
     ['a malformed cell id', (m) => ({ ...m, cell: 'plant/1' }), /^cell /],
     ['a negative seq', (m) => ({ ...m, seq: -1 }), /^seq /],
     ['a fractional ts', (m) => ({ ...m, ts: 1.5 }), /^ts /],
+    // Issue 12, finding 7: both passed before, and seq was stored as a REAL.
+    ['a ts past what a Date can hold', (m) => ({ ...m, ts: 8.64e15 + 1 }), /^ts .*8640000000000000/],
+    ['a seq no double holds exactly', (m) => ({ ...m, seq: 1e308 }), /^seq .*9007199254740991/],
+    ['a session past 2^53 − 1', (m) => ({ ...m, session: 2 ** 53 }), /^session /],
+    [
+      'a probe started past what a Date can hold',
+      (m) => ({ ...m, body: { ...m.body, startedAt: 8.64e15 + 1 } }),
+      /^body\.startedAt /,
+    ],
     ['a body missing ok', (m) => ({ ...m, body: { ...m.body, ok: undefined } }), /^body\.ok is required/],
     [
       'a step with a string time',
@@ -78,6 +87,16 @@ describe('codec', () => {
       if (!result.ok) assert.match(formatIssues(result.issues), expected);
     });
   }
+
+  test('the bounds themselves are valid: ts 8.64e15, seq and session 2^53 − 1', () => {
+    const edge = {
+      ...clone(probe),
+      ts: 8.64e15,
+      seq: Number.MAX_SAFE_INTEGER,
+      session: Number.MAX_SAFE_INTEGER,
+    };
+    assert.equal(validateMessage(edge).ok, true);
+  });
 
   test('rejects non-JSON and oversize payloads before parsing', () => {
     const notJson = decodeMessage('{"v":');

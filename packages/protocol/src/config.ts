@@ -144,6 +144,17 @@ export const AgentConfigSchema = Type.Object({
      * against one of them. A list, so a key rotation can pin the next key before it signs.
      */
     actionKeys: Type.Optional(Type.Array(ActionKey, { maxItems: 8 })),
+    /**
+     * The hub's HTTP(S) API, where the agent enrolled with a token and fetches signed builds for
+     * upgrade-agent; the certificate is checked as at enrollment (a SHA-256 pin or a CA file).
+     */
+    api: Type.Optional(
+      Type.Object({
+        url: Type.String({ pattern: '^https?://', maxLength: 512 }),
+        fingerprint: Type.Optional(Type.String({ maxLength: 128 })),
+        caFile: Type.Optional(Type.String()),
+      }),
+    ),
   }),
   endpoints: Type.Array(EndpointConfig, { minItems: 1, maxItems: 64 }),
   probe: Type.Optional(

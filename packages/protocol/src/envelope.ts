@@ -2,6 +2,7 @@
 // `seq` orders one agent's messages, `session` counts the agent's MQTT connections so a
 // stale Last Will can be told from a current one.
 import Type from 'typebox';
+import { Counter, Timestamp } from './bounds.ts';
 import { CELL_ID_PATTERN, MESSAGE_ID_PATTERN } from './ids.ts';
 import type { BodyOf, MessageKind } from './registry.ts';
 
@@ -29,9 +30,9 @@ export const EnvelopeSchema = Type.Object({
   kind: Type.String({ minLength: 1, maxLength: 32 }),
   id: Type.String({ pattern: MESSAGE_ID_PATTERN }),
   cell: Type.String({ pattern: CELL_ID_PATTERN }),
-  ts: Type.Integer({ minimum: 0 }),
-  seq: Type.Integer({ minimum: 0 }),
-  session: Type.Integer({ minimum: 0 }),
+  ts: Timestamp,
+  seq: Counter,
+  session: Counter,
   body: Type.Unknown(),
 });
 

@@ -85,7 +85,29 @@ export type HubBrokerConfig = Type.Static<typeof HubBrokerConfig>;
 export const HubConfig = Type.Object(
   {
     database: HubDatabaseConfig,
-    http: Type.Object({ host: Host, port: Port }, closed),
+    http: Type.Object(
+      {
+        host: Host,
+        port: Port,
+        /** Serve the API and UI over HTTPS with this PEM certificate and key (`--http-tls-cert/-key`). */
+        tls: Type.Optional(Type.Object({ certFile: File, keyFile: File }, closed)),
+        /**
+         * Believe X-Forwarded-For/-Proto from these proxy addresses (IPs or CIDRs), or from any
+         * peer (`true`: only when nothing but the proxy can reach the hub). Off by default: the
+         * client address throttles logins, and the protocol decides the cookie's Secure flag.
+         */
+        trustProxy: Type.Optional(
+          Type.Union([
+            Type.Boolean(),
+            Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$', maxLength: 64 }), {
+              minItems: 1,
+              maxItems: 64,
+            }),
+          ]),
+        ),
+      },
+      closed,
+    ),
     broker: HubBrokerConfig,
     actions: Type.Optional(
       Type.Object(
@@ -94,6 +116,8 @@ export const HubConfig = Type.Object(
           redispatchAfterMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
           /** How often the scheduler looks for windows that opened. */
           schedulerIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+          /** Signed agent builds for upgrade-agent (default: agent-builds beside a SQLite database). */
+          agentBuildsDir: Type.Optional(File),
         },
         closed,
       ),

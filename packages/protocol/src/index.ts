@@ -1,3 +1,4 @@
+export * from './bounds.ts';
 export * from './codec.ts';
 export * from './config.ts';
 export * from './envelope.ts';

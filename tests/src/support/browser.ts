@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CellSummary } from '@cellfleet/protocol';
 import { tempDir } from '@cellfleet/testkit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type DemoFleet, startDemoFleet } from '../../../demo/fleet.ts';
@@ -90,4 +91,18 @@ export async function api<T>(fleet: DemoFleet, path: string, token = userOf(flee
   const res = await fetch(`${fleet.hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/**
+ * The demo fleet and a browser, once every demo cell has reported a probe: pages are then
+ * asserted on settled data. Stop both in `after`.
+ */
+export async function startSettledFleet(): Promise<{ fleet: DemoFleet; browser: Browser }> {
+  const [fleet, browser] = await Promise.all([startFleet(3000), launchBrowser()]);
+  await until(
+    'every demo cell to report a probe',
+    async () => (await api<CellSummary[]>(fleet, '/api/cells')).every((c) => c.lastProbe !== null),
+    30_000,
+  );
+  return { fleet, browser };
 }

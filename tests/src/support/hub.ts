@@ -29,6 +29,8 @@ export async function startTestHub(
     broker?: HubConfig['broker'];
     dir?: string;
     pgUrl?: string;
+    /** HTTPS, a trusted proxy: HubConfig's http settings beside host and port. */
+    http?: Omit<HubConfig['http'], 'host' | 'port'>;
     notifications?: HubConfig['notifications'];
   } = {},
 ): Promise<TestHub> {
@@ -39,7 +41,7 @@ export async function startTestHub(
   const config = (http: number, b: HubConfig['broker']): HubConfig => ({
     database,
     broker: b,
-    http: { host: '127.0.0.1', port: http },
+    http: { host: '127.0.0.1', port: http, ...options.http },
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   let hub = await startHub(config(0, broker), { logger: quietLogger() });

@@ -11,6 +11,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { type OpenSession, openSession } from '../opcua/session.ts';
 import type { AgentPki } from '../pki/pki.ts';
 import type { Ledger } from './ledger.ts';
+import type { UpgradeHooks } from './upgrade.ts';
 
 /** A result without the fields the executor fills in (id, times). */
 export type Outcome = Omit<ActionResultBody, 'actionId' | 'startedAt' | 'finishedAt'>;
@@ -36,6 +37,8 @@ export interface StepContext {
    */
   readonly snapshotNow?: (probes: readonly ProbeBody[]) => Promise<readonly Envelope[]>;
   readonly openSession?: typeof openSession;
+  /** Set when the agent runs as a packaged executable under a service: upgrade-agent's hooks. */
+  readonly upgrade?: UpgradeHooks;
 }
 
 export type ActionOf<T extends SignedAction['type']> = Extract<SignedAction, { type: T }>;

@@ -14,6 +14,7 @@ import type { LedgerEntry } from './ledger.ts';
 import { runProbeNow, runSnapshotNow } from './read-only.ts';
 import { runScript } from './script.ts';
 import { envelopeDigest, verifyActionBody } from './signature.ts';
+import { recoverUpgrade, runUpgrade } from './upgrade.ts';
 import { recoverWrite, runWrite } from './write.ts';
 
 export interface ExecutorDeps extends Omit<StepContext, 'pause'> {
@@ -182,6 +183,8 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
         return runRenew(ctx, a);
       case 'run-maintenance-script':
         return runScript(ctx, a);
+      case 'upgrade-agent':
+        return runUpgrade(ctx, a);
     }
   }
 
@@ -195,6 +198,8 @@ export function createActionExecutor(d: ExecutorDeps): ActionExecutor {
           return recoverRenew(ctx, entry);
         case 'trust-server-certificate':
           return recoverTrust(ctx, entry);
+        case 'upgrade-agent':
+          return recoverUpgrade(ctx, entry);
         default:
           return {
             outcome: 'failed',

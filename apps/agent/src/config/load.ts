@@ -29,6 +29,8 @@ export interface ResolvedConfig {
     caFile?: string;
     keepaliveSec: number;
     actionKeys: readonly ActionKey[];
+    /** The hub's API (token enrollment writes it): where upgrade-agent fetches builds. */
+    api?: { url: string; fingerprint?: string; caFile?: string };
   };
   readonly endpoints: readonly EndpointConfig[];
   readonly probe: { intervalMs: number; timeoutMs: number };
@@ -96,6 +98,21 @@ function resolveDefaults(raw: AgentConfig, file: string): ResolvedConfig {
         ? { caFile: isAbsolute(raw.hub.caFile) ? raw.hub.caFile : resolve(base, raw.hub.caFile) }
         : {}),
       actionKeys: raw.hub.actionKeys ?? [],
+      ...(raw.hub.api
+        ? {
+            api: {
+              url: raw.hub.api.url,
+              ...(raw.hub.api.fingerprint ? { fingerprint: raw.hub.api.fingerprint } : {}),
+              ...(raw.hub.api.caFile
+                ? {
+                    caFile: isAbsolute(raw.hub.api.caFile)
+                      ? raw.hub.api.caFile
+                      : resolve(base, raw.hub.api.caFile),
+                  }
+                : {}),
+            },
+          }
+        : {}),
     },
     endpoints: raw.endpoints.map((ep, i) => resolveClients(ep, i, { file, base })),
     probe: {

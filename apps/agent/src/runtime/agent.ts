@@ -4,6 +4,7 @@
 // thousands of the same core over in-memory outboxes and its own scheduler.
 import {
   type AckBody,
+  type AgentInvocation,
   buildTopic,
   type ClientConfig,
   cellId,
@@ -66,6 +67,8 @@ export interface AgentDeps {
   readonly newId: () => string;
   readonly now?: () => number;
   readonly version?: string;
+  /** How this agent was started, reported in its birth so the hub's fix steps are exact. */
+  readonly invocation?: AgentInvocation;
   /** Handles hub commands other than snapshot resends (actions). */
   readonly onCommand?: CommandHandler;
   /**
@@ -146,6 +149,7 @@ export function createAgent(d: AgentDeps): Agent {
         // The birth's schema wants at least a second; a simulator may probe faster.
         probeIntervalMs: Math.max(1000, d.config.probe.intervalMs),
         endpoints: d.config.endpoints.map((e) => ({ name: e.name, url: e.url })),
+        ...(d.invocation ? { invocation: d.invocation } : {}),
       });
     },
     onMessage: (topic, payload) => receive(topic, payload),

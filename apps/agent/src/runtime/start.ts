@@ -4,9 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentSubscriptions, type ClientConfig, cellId, type EndpointConfig } from '@cellfleet/protocol';
+import {
+  type AgentInvocation,
+  agentSubscriptions,
+  type ClientConfig,
+  cellId,
+  type EndpointConfig,
+} from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { openLedger } from '../actions/ledger.ts';
+import type { UpgradeHooks } from '../actions/upgrade.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { mqttLink } from '../link/mqtt-link.ts';
 import { agentRegistry, startAgentMetrics } from '../metrics/server.ts';
@@ -36,6 +43,12 @@ export interface StartOptions {
    * agents in one process (the demo) share one; by default each agent has its own.
    */
   readonly probePool?: ProbePool;
+  /** How `run` was started, reported in the birth (the hub's exact fix commands). */
+  readonly invocation?: AgentInvocation;
+  /** The version the birth reports (the hub shows it; an upgrade is proven by it). */
+  readonly version?: string;
+  /** A packaged agent under a service: what upgrade-agent replaces and how it restarts. */
+  readonly upgrade?: UpgradeHooks;
 }
 
 export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions): Promise<RunningAgent> {
@@ -111,6 +124,7 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
         return messages;
       },
       report: (result) => agent?.send('action-result', result),
+      ...(o.upgrade ? { upgrade: o.upgrade } : {}),
     },
     o.env ?? process.env,
   );
@@ -131,6 +145,8 @@ export async function startAgentRuntime(config: ResolvedConfig, o: StartOptions)
     snapshots,
     logger,
     newId: randomUUID,
+    ...(o.invocation ? { invocation: o.invocation } : {}),
+    ...(o.version ? { version: o.version } : {}),
     onCommand: (m) => {
       if (m.kind === 'action') executor.handle(m.body);
     },

@@ -39,6 +39,9 @@ export function installLinux(a: ServiceArgs & { config: string; binary: string }
     throw new AgentError('io', `user ${L.user} missing from ${at(a, '/etc/passwd')} after creating it`);
   const chown = process.getuid?.() === 0 ? owner : undefined;
   copyAtomic(a.binary, at(a, L.binary), { mode: 0o755 });
+  // The agent's user may rename files in its binary folder (and nowhere else under /opt): an
+  // upgrade-agent action puts a verified build there (actions/upgrade.ts).
+  ensureDir(at(a, L.binDir), { mode: 0o755, owner: chown });
   ensureDir(at(a, L.configDir), { mode: 0o755 });
   for (const c of cfg.copies) copyAtomic(c.from, at(a, c.to), { mode: 0o644 });
   writeAtomic(at(a, L.config), cfg.text, { mode: 0o600, owner: chown });

@@ -46,16 +46,16 @@ for (const [version, present, absent] of BACKOFF) {
   });
 }
 
-test('a dataDir outside the state directory becomes writable, nothing else', () => {
-  const unit = renderUnit({ cell: 'c', readWritePaths: ['/srv/cellfleet'], systemdVersion: 252 });
-  assert.deepEqual(
-    unit.split('\n').filter((l) => l.startsWith('ReadWritePaths=')),
-    ['ReadWritePaths=/srv/cellfleet'],
-  );
-  assert.equal(
-    keys(renderUnit({ cell: 'c', readWritePaths: [], systemdVersion: 252 })).includes('ReadWritePaths'),
-    false,
-  );
+test('writable: the binary folder (upgrade-agent) and a dataDir outside the state directory, nothing else', () => {
+  const writable = (paths: string[]) =>
+    renderUnit({ cell: 'c', readWritePaths: paths, systemdVersion: 252 })
+      .split('\n')
+      .filter((l) => l.startsWith('ReadWritePaths='));
+  assert.deepEqual(writable(['/srv/cellfleet']), [
+    'ReadWritePaths=/opt/cellfleet/bin',
+    'ReadWritePaths=/srv/cellfleet',
+  ]);
+  assert.deepEqual(writable([]), ['ReadWritePaths=/opt/cellfleet/bin']);
 });
 
 test('parseSystemdVersion', () => {

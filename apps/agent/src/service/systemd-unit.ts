@@ -4,6 +4,8 @@
 export const LINUX_LAYOUT = {
   /** A stable path: an upgrade renames a new binary over it (the running process keeps the old inode). */
   binary: '/opt/cellfleet/bin/cellfleet-agent',
+  /** Owned by the agent's user: upgrade-agent renames a verified build in here (actions/upgrade.ts). */
+  binDir: '/opt/cellfleet/bin',
   configDir: '/etc/cellfleet',
   config: '/etc/cellfleet/agent.yaml',
   stateDir: '/var/lib/cellfleet',
@@ -53,7 +55,8 @@ RestartPreventExitStatus=2
 TimeoutStopSec=30s
 StateDirectory=cellfleet
 StateDirectoryMode=0700
-${o.readWritePaths.map((p) => `ReadWritePaths=${p}\n`).join('')}UMask=0077
+# upgrade-agent swaps a signed, verified build in here and exits 75 to be restarted into it.
+${[L.binDir, ...o.readWritePaths].map((p) => `ReadWritePaths=${p}\n`).join('')}UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

@@ -11,6 +11,7 @@ import type { Role, UserView } from '@cellfleet/protocol';
 import type { AuditLog } from '../audit/log.ts';
 import type { Migrations, Sql } from '../db/sql.ts';
 import { AppError } from '../kernel/errors.ts';
+import { createFailureTally } from './failures.ts';
 import {
   hashSecret,
   newPassword,
@@ -21,6 +22,13 @@ import {
   TOKEN_LOG_N,
   type TokenKind,
 } from './secrets.ts';
+import {
+  createAccountLocks,
+  createHashGate,
+  DEFAULT_LOCK_POLICY,
+  type LockPolicy,
+  tooManyAttempts,
+} from './throttle.ts';
 
 const MIGRATIONS: Migrations = {
   // Unchanged from the SQLite-only hub, so existing databases stay at version 1.
@@ -52,6 +60,13 @@ export interface AuthOptions {
   readonly sessionTtlMs?: number;
   /** scrypt cost (log2 N) for passwords; tests lower it. */
   readonly passwordLogN?: number;
+  /** When wrong passwords lock a name (throttle.ts); tests shorten it. */
+  readonly lockPolicy?: LockPolicy;
+  /** Password checks hashing at once, and waiting; more are refused with 429 (throttle.ts). */
+  readonly hashSlots?: number;
+  readonly hashQueue?: number;
+  /** Failed sign-ins are audited per account and source once per this interval (failures.ts). */
+  readonly failureAuditMs?: number;
 }
 
 export interface Credentials {
@@ -76,7 +91,13 @@ export interface AuthService {
   /** Returns the new password; the user's sessions are revoked, API tokens kept. */
   resetPassword(actor: string, name: string): Promise<string>;
   issueApiToken(actor: string, name: string): Promise<string>;
-  login(name: string, password: string): Promise<Session>;
+  /**
+   * `source` is the caller's address (the proxy's client address when the hub trusts a proxy).
+   * Refused with `rate-limited` (429, Retry-After) while the name is locked (throttle.ts).
+   */
+  login(name: string, password: string, source?: string): Promise<Session>;
+  /** Writes the failed sign-ins counted in intervals that ended (all of them with `all`). */
+  flushFailedLogins(all?: boolean): Promise<void>;
   logout(token: string): Promise<void>;
   /** The actor a bearer token stands for, or undefined. */
   authenticate(token: string): Promise<Actor | undefined>;
@@ -103,11 +124,30 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
   const logN = o.passwordLogN ?? PASSWORD_LOG_N;
   const ttl = o.sessionTtlMs ?? 12 * 3600_000;
   // Unknown names still cost one scrypt, so response time does not reveal which names exist.
-  let decoy: string | undefined;
+  let decoy: Promise<string> | undefined;
   const decoyHash = () => {
     decoy ??= hashSecret(newPassword(), logN);
     return decoy;
   };
+  const locks = createAccountLocks(now, o.lockPolicy ?? DEFAULT_LOCK_POLICY);
+  const gate = createHashGate({ slots: o.hashSlots ?? 1, maxWaiting: o.hashQueue ?? 16 });
+  const failures = createFailureTally({ intervalMs: o.failureAuditMs ?? 60_000, maxKeys: 1000 });
+  const locked = (name: string) => {
+    const wait = locks.retryAfterMs(name);
+    if (wait > 0) throw tooManyAttempts('too many wrong passwords for this name; try again later', wait);
+  };
+  async function loginFailed(name: string, known: boolean, source: string): Promise<never> {
+    const lockMs = locks.failed(name);
+    for (const closed of failures.due(now())) await audit.append(closed, now());
+    const first = failures.note(known ? name : undefined, source, now());
+    if (first) await audit.append(first, now());
+    if (known && lockMs > 0)
+      await audit.append(
+        { actor: 'anonymous', event: 'auth.locked', subject: `user:${name}`, data: { source, lockMs } },
+        now(),
+      );
+    throw new AppError('unauthenticated', 'unknown user or wrong password');
+  }
   const row = (name: string) => sql.get<UserRow>('SELECT * FROM auth_users WHERE name = ?', [name]);
   const record = (actor: string, event: string, name: string, data: Record<string, string | boolean> = {}) =>
     audit.append({ actor, event, subject: `user:${name}`, data }, now());
@@ -129,7 +169,7 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
     const t = newToken(kind);
     await sql.run(
       'INSERT INTO auth_tokens (id, user_name, kind, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [t.id, name, kind, hashSecret(t.secret, TOKEN_LOG_N), now(), expiresAt],
+      [t.id, name, kind, await hashSecret(t.secret, TOKEN_LOG_N), now(), expiresAt],
     );
     return t.token;
   }
@@ -139,7 +179,7 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
       if (await row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
       // scrypt runs before the transaction, so no lock is held while it works.
       const password = newPassword();
-      const hash = hashSecret(password, logN);
+      const hash = await hashSecret(password, logN);
       return forUser(name, async () => {
         if (await row(name)) throw new AppError('conflict', `user "${name}" exists`, { field: 'name' });
         await sql.run('INSERT INTO auth_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)', [
@@ -175,7 +215,7 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
     },
     async resetPassword(actor, name) {
       const password = newPassword();
-      const hash = hashSecret(password, logN);
+      const hash = await hashSecret(password, logN);
       await forUser(name, async () => {
         await mustGet(name);
         await sql.run('UPDATE auth_users SET password_hash = ? WHERE name = ?', [hash, name]);
@@ -192,13 +232,17 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
         return token;
       });
     },
-    async login(name, password) {
+    async login(name, password, source = 'local') {
+      locked(name);
       const r = await row(name);
-      const matches = secretMatches(password, r?.password_hash ?? decoyHash());
-      if (!r || !matches || r.disabled === 1) {
-        await record(name, 'auth.login-failed', name);
-        throw new AppError('unauthenticated', 'unknown user or wrong password');
-      }
+      const stored = r?.password_hash ?? (await decoyHash());
+      const matches = await gate.run(() => secretMatches(password, stored));
+      // Checked again after the hash: guesses sent in parallel all passed the first check, and
+      // the right one among them must not get in once the wrong ones have locked the name.
+      locked(name);
+      if (!r || !matches || r.disabled === 1) return loginFailed(name, r !== undefined, source);
+      locks.succeeded(name);
+      for (const closed of failures.close(name)) await audit.append(closed, now());
       const expiresAt = now() + ttl;
       const token = await forUser(name, async () => {
         // Checked again under the lock: a disable or password reset that committed since
@@ -206,10 +250,14 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
         const current = await row(name);
         if (current?.disabled !== 0 || current.password_hash !== r.password_hash)
           throw new AppError('unauthenticated', 'unknown user or wrong password');
-        await record(name, 'auth.login', name);
+        await record(name, 'auth.login', name, { source });
         return issue(name, 'session', expiresAt);
       });
       return { token, expiresAt, user: view(r) };
+    },
+    async flushFailedLogins(all = false) {
+      for (const entry of failures.due(all ? Number.POSITIVE_INFINITY : now()))
+        await audit.append(entry, now());
     },
     async logout(token) {
       const t = parseToken(token);
@@ -230,7 +278,7 @@ export async function openAuthService(o: AuthOptions): Promise<AuthService> {
         [t.id],
       );
       if (!r || r.kind !== t.kind || (r.expires_at !== null && r.expires_at <= now())) return undefined;
-      return secretMatches(t.secret, r.secret_hash) ? { name: r.name, role: r.role } : undefined;
+      return (await secretMatches(t.secret, r.secret_hash)) ? { name: r.name, role: r.role } : undefined;
     },
   };
 }

@@ -1,22 +1,31 @@
 // `cellfleet-hub enroll` registers a cell and prints its agent's config; `cellfleet-hub
 // broker-config` writes an external broker's accounts and ACL from the enrollments.
 import { writeFileSync } from 'node:fs';
+import { ENROLL_TOKEN_DEFAULT_TTL_S, ENROLL_TOKEN_MAX_TTL_S } from '@cellfleet/protocol';
+import { openAuditLog } from '../audit/index.ts';
 import { DATABASE_FLAGS, DATABASE_HELP, withDatabase } from '../db/cli.ts';
-import { type CliIo, parse } from '../kernel/cli.ts';
+import type { Sql } from '../db/sql.ts';
+import { type CliIo, cliActor, intFlag, parse } from '../kernel/cli.ts';
 import { UsageError } from '../kernel/errors.ts';
-import { openKeyring } from '../keys/index.ts';
+import { openKeyring, pinnedKeys } from '../keys/index.ts';
 import { writeMosquittoFiles } from './broker-files.ts';
 import { EnrollError, enrollCell } from './enroll.ts';
 import { openCellStore } from './store.ts';
+import { type NewEnrollToken, openEnrollTokens } from './tokens.ts';
 
-export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file
+export const ENROLL_HELP = `cellfleet-hub enroll — register a cell and print its agent's config file, or a one-time token
 
 Usage:
   cellfleet-hub enroll --site S --line L --cell C --group G [--endpoint NAME=URL]... [--hub-url URL]
                        [--db FILE | --pg-url URL] [--out FILE]
+  cellfleet-hub enroll --token [--ttl SECONDS] [--api-url URL] --site S --line L --cell C --group G ...
 
 Each enrollment issues new credentials; enrolling a cell again rotates its secret (the old
 agent config stops working). The secret appears only in the printed config.
+
+With --token nothing secret is printed: a one-time enrollment token (single use, valid for
+--ttl seconds, default 3600) that the agent exchanges on first start for its credentials and
+the hub's action keys (cellfleet-agent enroll --token T --hub URL). The hub keeps only its hash.
 
 Options:
   --site, --line, --cell    the cell's place in the plant (letters, digits, - and _)
@@ -24,6 +33,9 @@ Options:
   --endpoint NAME=URL       an OPC UA endpoint the agent probes (repeatable)
   --hub-url URL             the broker the agent dials (default mqtt://127.0.0.1:1883)
   --out FILE                write the config there (mode 600) instead of stdout
+  --token                   print a one-time enrollment token instead of a config
+  --ttl SECONDS             how long the token is valid (60 to 604800; default 3600)
+  --api-url URL             the hub's HTTPS address the agent will call, for the printed command
 ${DATABASE_HELP}
 Example:
   cellfleet-hub enroll --site plant1 --line lineA --cell press-01 --group presses \\
@@ -40,6 +52,9 @@ export async function enrollCommand(argv: readonly string[], io: CliIo): Promise
     'hub-url': { type: 'string' },
     ...DATABASE_FLAGS,
     out: { type: 'string' },
+    token: { type: 'boolean' },
+    ttl: { type: 'string' },
+    'api-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -59,16 +74,25 @@ export async function enrollCommand(argv: readonly string[], io: CliIo): Promise
     }
     return { name: e.slice(0, i), url: e.slice(i + 1) };
   });
+  const request = { site: v.site!, line: v.line!, cell: v.cell!, sisterGroup: v.group!, endpoints };
+  const brokerUrl = v['hub-url'] ?? 'mqtt://127.0.0.1:1883';
+  if (v.token) {
+    const ttlSeconds = intFlag('ttl', v.ttl, ENROLL_TOKEN_DEFAULT_TTL_S, 60, ENROLL_TOKEN_MAX_TTL_S);
+    return withDatabase(v, io.env, async (database) => {
+      const t = await issueEnrollToken(database.sql, { ...request, brokerUrl, ttlSeconds }, io);
+      io.stdout(tokenInstructions(t, v['api-url']));
+      return 0;
+    });
+  }
+  if (v.ttl !== undefined || v['api-url'] !== undefined)
+    throw new UsageError('--ttl and --api-url go with --token', { field: v.ttl ? 'ttl' : 'api-url' });
   return withDatabase(v, io.env, async (database) => {
-    // Pin every key that can sign now or next (see docs/actions.md, key rotation).
-    const actionKeys = (await (await openKeyring(database.sql, io.now)).list())
-      .filter((k) => k.state !== 'retired')
-      .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
-    const r = await enrollCell(
-      await openCellStore(database.sql),
-      { site: v.site!, line: v.line!, cell: v.cell!, sisterGroup: v.group!, endpoints },
-      { url: v['hub-url'] ?? 'mqtt://127.0.0.1:1883', actionKeys, now: io.now() },
-    ).catch((err: unknown) => {
+    const actionKeys = await pinnedKeys(await openKeyring(database.sql, io.now));
+    const r = await enrollCell(await openCellStore(database.sql), request, {
+      url: brokerUrl,
+      actionKeys,
+      now: io.now(),
+    }).catch((err: unknown) => {
       throw err instanceof EnrollError ? new UsageError(err.message, { field: err.field }) : err;
     });
     if (v.out) {
@@ -120,4 +144,24 @@ export async function brokerConfigCommand(argv: readonly string[], io: CliIo): P
     if (r.skipped.length > 0) io.stderr(`not included (re-enroll them): ${r.skipped.join(', ')}\n`);
     return 0;
   });
+}
+
+async function issueEnrollToken(sql: Sql, req: NewEnrollToken, io: CliIo) {
+  const keyring = await openKeyring(sql, io.now);
+  const tokens = await openEnrollTokens({
+    sql,
+    cells: await openCellStore(sql),
+    audit: await openAuditLog(sql),
+    actionKeys: () => pinnedKeys(keyring),
+  });
+  return tokens.create(cliActor(io), req, io.now());
+}
+
+/** The token and the one command to run on the IPC. */
+function tokenInstructions(t: { cellId: string; token: string; expiresAt: number }, apiUrl?: string): string {
+  return `# one-time enrollment token for ${t.cellId}: single use, valid until ${new Date(t.expiresAt).toISOString()}
+${t.token}
+# on the cell's IPC (add --hub-fingerprint SHA256 or --hub-ca FILE for a self-signed hub certificate):
+#   cellfleet-agent enroll --token ${t.token} --hub ${apiUrl ?? 'https://HUB:8080'} --config agent.yaml
+`;
 }

@@ -6,13 +6,23 @@ import {
   matchesSearch,
   notebookMarkdown,
   searchTerms,
+  withExactCommands,
 } from '@cellfleet/core';
-import { API, type CellSummary } from '@cellfleet/protocol';
+import {
+  type AgentInvocation,
+  API,
+  type CellDetail,
+  type CellSummary,
+  type LastProbe,
+} from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
+import type { RejectLog } from '../kernel/reject-log.ts';
 import { route, sendFile } from '../kernel/routes.ts';
 import type { CaptureStore } from './captures.ts';
+import type { InvocationStore } from './invocations.ts';
 import type { CellStore } from './store.ts';
+import { trustView } from './trust.ts';
 
 /** Probes read for a notebook: enough for weeks of history at one probe a minute. */
 const HISTORY_LIMIT = 10_000;
@@ -21,7 +31,10 @@ export interface CellRouteDeps {
   readonly cells: CellStore;
   /** The last failing probe captures (issue 17); without it the cell page offers none. */
   readonly captures?: CaptureStore;
+  readonly invocations: InvocationStore;
   readonly now: () => number;
+  /** Refusals counted by this process's broker and ingest. */
+  readonly rejects: Pick<RejectLog, 'totals'>;
   readonly watchMs?: number;
 }
 
@@ -37,7 +50,8 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
   route(app, API.getCell, async (req) => {
     const cell = await d.cells.getCell(req.params.id);
     if (!cell) throw notEnrolled(req.params.id);
-    return d.captures ? { ...cell, captures: await d.captures.list(cell.id) } : cell;
+    const detail = exactCommands(cell, await d.invocations.get(cell.id));
+    return d.captures ? { ...detail, captures: await d.captures.list(cell.id) } : detail;
   });
 
   route(app, API.getCapture, async (req, reply) => {
@@ -51,6 +65,17 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
       .join('-')
       .replace(/[^A-Za-z0-9._-]/g, '_');
     return sendFile(reply, { type: 'application/x-pcapng', body: bytes, filename: `${name}.pcapng` });
+  });
+
+  route(app, API.getTrust, async (req) => {
+    const view = await trustView(d, req.params.id);
+    if (!view) throw notEnrolled(req.params.id);
+    return view;
+  });
+
+  route(app, API.getRefusals, async (req) => {
+    if (!(await d.cells.getCell(req.params.id, 0))) throw notEnrolled(req.params.id);
+    return { cell: req.params.id, refused: d.rejects.totals()[req.params.id] ?? {} };
   });
 
   route(app, API.getNotebook, async (req, reply) => {
@@ -76,6 +101,16 @@ export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promis
     }
     return { cell: cell.id, watchMs, entries };
   });
+}
+
+/** The cell with every agent command in its diagnoses written for its own agent (core/agent-commands.ts). */
+function exactCommands(cell: CellDetail, inv: AgentInvocation | undefined): CellDetail {
+  const probe = (p: LastProbe): LastProbe => ({
+    ...p,
+    diagnosis: withExactCommands(p.diagnosis, inv),
+    findings: p.findings.map((f) => withExactCommands(f, inv)),
+  });
+  return { ...cell, lastProbe: cell.lastProbe && probe(cell.lastProbe), probes: cell.probes.map(probe) };
 }
 
 /** What a cell is found by: its place and group, and its platform and diagnosis (core/search.ts). */

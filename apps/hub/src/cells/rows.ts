@@ -39,6 +39,7 @@ export function summaryOf(r: Row): CellSummary {
     agentVersion: (r['agent_version'] as string | null | undefined) ?? null,
     buildInfo: jsonColumn(r['build_info']),
     lastProbe: jsonColumn(r['last_probe']),
+    ...(num(r['clock_skew_ms']) ? { clockSkewMs: Number(r['clock_skew_ms']) } : {}),
   };
 }
 

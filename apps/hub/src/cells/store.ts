@@ -11,9 +11,9 @@
 // whatever its size: remember the messages, make and lock the state rows, insert the probes,
 // upsert the states.
 import { type CellChange, foldCell, type Liveness } from '@cellfleet/core';
-import type { CellDetail, CellSummary, Envelope, LastProbe } from '@cellfleet/protocol';
+import type { CellDetail, CellSummary, Envelope, LastProbe, ProbeBody } from '@cellfleet/protocol';
 import { type DatabaseChoice, openHubDatabase } from '../db/open.ts';
-import type { Migrations, Sql, SqlValue } from '../db/sql.ts';
+import { type Migrations, marks, type Sql, type SqlValue } from '../db/sql.ts';
 import {
   detailOf,
   type Enrollment,
@@ -50,6 +50,8 @@ export interface CellStore {
   /** One small row per cell for metrics and alerting: place, liveness, last diagnosis, health. */
   fleetRows(): Promise<FleetRow[]>;
   getCell(id: string, probeLimit?: number): Promise<CellDetail | undefined>;
+  /** Each cell's newest probe of each endpoint, whole (server certificate and all). */
+  latestProbes(cellIds: readonly string[]): Promise<Array<{ cell: string; body: ProbeBody }>>;
   /** Total messages stored, by kind (for tests and metrics). */
   countMessages(cellId?: string): Promise<Record<string, number>>;
   /** What was stored for a cell, in sequence order: proves exactly-once delivery in tests. */
@@ -95,7 +97,17 @@ export const CELL_MIGRATIONS: Migrations = {
   postgres: [TABLES.postgres, 'ALTER TABLE enrollments ADD COLUMN broker_hash TEXT'],
 };
 
-/** Rows per statement: 500 × 10 values stays under SQLite's limit of bound parameters. */
+/**
+ * The agent's clock against the hub's (issue 12, finding 7): the skew of the cell's last message
+ * when outside core's CLOCK_WINDOW, 0 inside it. Its own namespace, so the cells steps above
+ * stay as they are.
+ */
+export const CLOCK_MIGRATIONS: Migrations = {
+  sqlite: ['ALTER TABLE cell_state ADD COLUMN clock_skew_ms INTEGER'],
+  postgres: ['ALTER TABLE cell_state ADD COLUMN clock_skew_ms BIGINT'],
+};
+
+/** Rows per statement: 500 × 11 values stays under SQLite's limit of bound parameters. */
 const ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -132,6 +144,7 @@ const json = (v: unknown): string | null => (v === undefined ? null : JSON.strin
 
 export async function openCellStore(sql: Sql): Promise<CellStore> {
   await sql.migrate('cells', CELL_MIGRATIONS);
+  await sql.migrate('cell-clock', CLOCK_MIGRATIONS);
 
   async function remember(batch: readonly Envelope[], receivedAt: number): Promise<Set<string>> {
     const stored = new Set<string>();
@@ -206,7 +219,7 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
     for (const some of chunks(changes)) {
       const r = rowsOf(
         sql,
-        ['text', 'bool', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint'],
+        ['text', 'bool', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint'],
         some.map(([id, c]): SqlValue[] => [
           id,
           c.liveness.online ? 1 : 0,
@@ -218,11 +231,12 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
           json(c.buildInfo),
           json(c.health),
           c.lastSeen ?? null,
+          c.clockSkewMs ?? null,
         ]),
       );
       await sql.run(
         `INSERT INTO cell_state (id, online, session, since, agent_version, endpoints, last_probe, build_info,
-           health, last_seen) ${r.text}
+           health, last_seen, clock_skew_ms) ${r.text}
          ON CONFLICT (id) DO UPDATE SET online = excluded.online, session = excluded.session,
            since = excluded.since,
            agent_version = COALESCE(excluded.agent_version, cell_state.agent_version),
@@ -230,6 +244,7 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
            last_probe = COALESCE(excluded.last_probe, cell_state.last_probe),
            build_info = COALESCE(excluded.build_info, cell_state.build_info),
            health = COALESCE(excluded.health, cell_state.health),
+           clock_skew_ms = COALESCE(excluded.clock_skew_ms, cell_state.clock_skew_ms),
            last_seen = CASE WHEN excluded.last_seen IS NULL THEN cell_state.last_seen
              WHEN cell_state.last_seen IS NULL OR excluded.last_seen > cell_state.last_seen THEN excluded.last_seen
              ELSE cell_state.last_seen END`,
@@ -309,6 +324,20 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
         [id, probeLimit],
       );
       return detailOf(r, probes);
+    },
+    async latestProbes(cellIds) {
+      if (cellIds.length === 0) return [];
+      const rows = await sql.all<Row>(
+        `SELECT p.cell_id, p.body FROM probes p JOIN (
+           SELECT cell_id, endpoint, MAX(at) AS at FROM probes WHERE cell_id IN (${marks(cellIds.length)})
+           GROUP BY cell_id, endpoint) m
+         ON p.cell_id = m.cell_id AND p.endpoint = m.endpoint AND p.at = m.at`,
+        cellIds,
+      );
+      return rows.map((r) => ({
+        cell: String(r['cell_id']),
+        body: JSON.parse(String(r['body'])) as ProbeBody,
+      }));
     },
     async countMessages(cellId) {
       const rows = cellId

@@ -25,6 +25,8 @@ export const ERRORS = {
   'duplicate-result': { status: 409, exit: EXIT.failure },
   'not-dispatched': { status: 409, exit: EXIT.failure },
   'no-window': { status: 422, exit: EXIT.failure },
+  /** Too many attempts (failed logins, a full queue of password checks): come back after Retry-After. */
+  'rate-limited': { status: 429, exit: EXIT.failure },
 } as const satisfies Record<string, { status: number; exit: number }>;
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -32,12 +34,19 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** The request field or command-line flag at fault, when there is one. */
   readonly field: string | undefined;
+  /** Whole seconds a client should wait before trying again (the HTTP `Retry-After` header). */
+  readonly retryAfterS: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; cause?: unknown; retryAfterS?: number } = {},
+  ) {
     super(message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.field = options.field;
+    this.retryAfterS = options.retryAfterS;
   }
 
   /** Read by fastify's default error handler too, so the status is right even without ours. */

@@ -1,9 +1,11 @@
 // The HTTP kernel every route runs in: fastify with the request validators (validation.ts),
 // one error handler that turns an AppError into its status and `{ code, message, field? }`,
-// the caller check (guard.ts), and OpenAPI generated from the routes' schemas. Features add
-// their routes as plugins; hub.ts assembles them.
+// the caller check (guard.ts), the security headers (headers.ts), the rate limiter a route can
+// ask for (the login), HTTPS when the hub is given a certificate, and OpenAPI generated from
+// the routes' schemas. Features add their routes as plugins; hub.ts assembles them.
 
 import { API } from '@cellfleet/protocol';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
@@ -15,11 +17,16 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { AppError } from './errors.ts';
 import { type Authenticate, installAuth } from './guard.ts';
+import { installSecurityHeaders } from './headers.ts';
 import { installValidation } from './validation.ts';
 
 export interface HttpKernelOptions {
   readonly logger: Logger;
   readonly authenticate: Authenticate;
+  /** Serve HTTPS with this PEM certificate (chain) and key. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Which peers' X-Forwarded-For/-Proto to believe (HubConfig http.trustProxy); none by default. */
+  readonly trustProxy?: boolean | readonly string[];
 }
 
 /** The /api routes the contract declares public (login). */
@@ -33,7 +40,15 @@ export async function createHttpKernel(o: HttpKernelOptions): Promise<FastifyIns
   // Per-request lines are info level; the hub logs requests only when they warn or fail.
   // (pino's Logger is wider than fastify's logger interface; fastify calls the common part.)
   const httpLog = o.logger.child({ svc: 'http' }, { level: o.logger.level === 'debug' ? 'debug' : 'warn' });
-  const app: FastifyInstance = Fastify({ loggerInstance: httpLog as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: httpLog as FastifyBaseLogger,
+    trustProxy: typeof o.trustProxy === 'object' ? [...o.trustProxy] : (o.trustProxy ?? false),
+    // fastify types an HTTPS instance apart; routes and hooks are the same on both.
+    ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
+  await installSecurityHeaders(app);
+  // Only routes that ask for it (`route(…, { onRequest: app.rateLimit(…) })`) are limited.
+  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -56,6 +71,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) {
       const body = err.field === undefined ? {} : { field: err.field };
+      // RFC 9110 §10.2.3: delay-seconds, a whole number.
+      if (err.retryAfterS !== undefined) void reply.header('retry-after', String(err.retryAfterS));
       return reply.code(err.statusCode).send({ code: err.code, message: err.message, ...body });
     }
     if ('validation' in err && err.validation)

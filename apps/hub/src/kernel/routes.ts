@@ -9,6 +9,7 @@ import type {
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
+  onRequestHookHandler,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -71,7 +72,17 @@ export function guardRole(spec: RouteSpec): Role | undefined {
   return spec.roleCheck === 'service' ? 'viewer' : spec.role;
 }
 
-export function route<R extends RouteSpec>(app: FastifyInstance, spec: R, handler: Handler<R>): void {
+/** What a route adds to its declaration: a hook before the body is read (a rate limit). */
+export interface RouteExtras {
+  readonly onRequest?: onRequestHookHandler;
+}
+
+export function route<R extends RouteSpec>(
+  app: FastifyInstance,
+  spec: R,
+  handler: Handler<R>,
+  extras: RouteExtras = {},
+): void {
   const role = guardRole(spec);
   app.withTypeProvider<TypeBoxTypeProvider>().route({
     method: spec.method,
@@ -86,6 +97,7 @@ export function route<R extends RouteSpec>(app: FastifyInstance, spec: R, handle
       ...(spec.body ? { body: spec.body } : {}),
       response: spec.responses,
     },
+    ...(extras.onRequest ? { onRequest: extras.onRequest } : {}),
     // Before validation: a caller without the role learns nothing about the route's input.
     ...(role ? { preValidation: requireRole(role) } : {}),
     handler: handler as unknown as RouteHandlerMethod,
@@ -125,4 +137,12 @@ export function sendFile(
     .type(file.type)
     .serializer((s: string) => s)
     .send(file.body);
+}
+
+/** Answers with a stream (an agent build) of a known length instead of the route's JSON response. */
+export function sendStream(
+  reply: FastifyReply,
+  file: { readonly type: string; readonly body: NodeJS.ReadableStream; readonly size: number },
+): FastifyReply {
+  return reply.type(file.type).header('content-length', file.size).send(file.body);
 }

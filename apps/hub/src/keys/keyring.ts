@@ -11,7 +11,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { signingPayload } from '@cellfleet/core';
+import { agentBuildPayload, signingPayload } from '@cellfleet/core';
 import type { ActionBody, SignedAction } from '@cellfleet/protocol';
 import type { Migrations, Sql } from '../db/sql.ts';
 import { AppError } from '../kernel/errors.ts';
@@ -52,6 +52,13 @@ export interface PinnedKey {
   readonly publicKeyPem: string;
 }
 
+/** The keys an agent pins at enrollment: every key that can sign now or next (docs/actions.md, key rotation). */
+export async function pinnedKeys(keyring: Pick<Keyring, 'list'>): Promise<PinnedKey[]> {
+  return (await keyring.list())
+    .filter((k) => k.state !== 'retired')
+    .map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem }));
+}
+
 /** `ed25519:` + the first 16 hex digits of SHA-256 over the SPKI DER of the public key. */
 export function keyIdOf(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
@@ -84,6 +91,8 @@ export interface Keyring {
   activeKeyId(): Promise<string>;
   /** Signs with the key active now, which another replica may have just rotated in. */
   sign(action: SignedAction): Promise<ActionBody>;
+  /** Signs an agent build's digest and version (core's agentBuildPayload) with the active key. */
+  signBuild(sha256: string, version: string): Promise<{ keyId: string; signature: string }>;
   /** Step 1: generate the next key (not used for signing yet) so agents can pin it. */
   stage(): Promise<string>;
   /** Step 2, once agents pin it: the staged key signs from now on; the old one is retired. */
@@ -150,6 +159,11 @@ export async function openKeyring(sql: Sql, now: () => number): Promise<Keyring>
       const { keyId, key } = await activeKey();
       const signature = sign(null, Buffer.from(signingPayload(action), 'utf8'), key).toString('base64');
       return { action, signature, keyId };
+    },
+    async signBuild(sha256, version) {
+      const { keyId, key } = await activeKey();
+      const data = Buffer.from(agentBuildPayload(sha256, version), 'utf8');
+      return { keyId, signature: sign(null, data, key).toString('base64') };
     },
     stage: () => locked(async () => (await byState('next'))?.key_id ?? insert('next')),
     activate: (keyId) =>

@@ -1,7 +1,7 @@
 // The web UI (apps/web, built by Vite into apps/web/dist) served by the hub itself on the API's
 // port: no second server, no CDN. Unknown non-/api paths get index.html (the SPA routes in the
 // URL fragment, but a pasted deep path should still land in the app). Without a build the hub
-// still starts and `/` says how to make one.
+// still starts and `/` says how to make one (plain HTML: the CSP allows no inline style).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 export const UI_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Cellfleet</title>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;line-height:1.5">
+<body>
 <h1>Cellfleet hub</h1><p>The API is running, but the web UI has not been built.</p>
 <p>Build it with <code>npm run build</code> (from the repository root), then reload.</p>
 <p>The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></body>`;

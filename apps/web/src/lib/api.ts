@@ -64,9 +64,13 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
 // The client is typed by the hub's HTTP contract (@cellfleet/protocol, http/api.ts): a path is
 // one the contract declares for that method, the input is what its schemas say, and the
 // result is its success response. Types only: nothing of the contract reaches the bundle.
-type Route = Api[keyof Api];
-type RouteAt<M extends Method, P extends string> = Extract<Route, { method: M; path: P }>;
-type PathFor<M extends Method> = Extract<Route, { method: M }>['path'];
+// Keyed by "METHOD /path" rather than filtered out of one union: with 80+ routes, `Extract`
+// over the union is more than the checker will represent.
+type Routes = { [K in keyof Api as `${Api[K]['method']} ${Api[K]['path']}`]: Api[K] };
+type RouteAt<M extends Method, P extends string> = Routes[`${M} ${P}` & keyof Routes];
+type PathFor<M extends Method> = {
+  [K in keyof Api]: Api[K]['method'] extends M ? Api[K]['path'] : never;
+}[keyof Api];
 type Part<R, K extends string, As extends string, Opt extends boolean> = R extends {
   [k in K]: infer S extends TSchema;
 }

@@ -26,6 +26,13 @@ export function clock(at: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** An agent clock's skew against the hub's (CellSummary.clockSkewMs): "3 h ahead of". */
+export function skew(skewMs: number): string {
+  const word = skewMs > 0 ? 'ahead of' : 'behind';
+  const text = ago(0, Math.abs(skewMs)).replace(' ago', '');
+  return `${text} ${word}`;
+}
+
 export function ms(v: number): string {
   return v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
 }

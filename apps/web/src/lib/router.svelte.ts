@@ -6,6 +6,7 @@ export type Route =
   | { name: 'group'; group: string }
   | { name: 'actions'; id?: string }
   | { name: 'audit' }
+  | { name: 'enroll' }
   | { name: 'notifications' };
 
 function parse(hash: string): Route {
@@ -15,6 +16,7 @@ function parse(hash: string): Route {
   if (head === 'group' && arg) return { name: 'group', group: arg };
   if (head === 'actions') return arg ? { name: 'actions', id: arg } : { name: 'actions' };
   if (head === 'audit') return { name: 'audit' };
+  if (head === 'enroll') return { name: 'enroll' };
   if (head === 'notifications') return { name: 'notifications' };
   return { name: 'fleet' };
 }
@@ -31,5 +33,6 @@ export const href = {
   group: (g: string) => `#/group/${encodeURIComponent(g)}`,
   actions: (id?: string) => (id ? `#/actions/${encodeURIComponent(id)}` : '#/actions'),
   audit: () => '#/audit',
+  enroll: () => '#/enroll',
   notifications: () => '#/notifications',
 };

@@ -7,6 +7,14 @@ import type { ActionRecord } from './types.ts';
 
 export const SIGNING_CONTEXT = 'cellfleet/action/v1';
 
+/** A different context from actions', so no action signature can pass for a build's (issue 14). */
+export const BUILD_SIGNING_CONTEXT = 'cellfleet/agent-build/v1';
+
+/** What the hub signs for an agent build (`cellfleet-hub agent-build add`), and the agent verifies. */
+export function agentBuildPayload(sha256: string, version: string): string {
+  return canonicalJson({ ctx: BUILD_SIGNING_CONTEXT, sha256, version });
+}
+
 export function signingPayload(action: SignedAction): string {
   const { id, cell, window, expiresAt, issuedAt, proposedBy, requiredApprovals, approvals, type, params } =
     action;

@@ -1,3 +1,4 @@
+export * from './agent-commands.ts';
 export * from './certs.ts';
 export * from './classify.ts';
 export * from './clients.ts';

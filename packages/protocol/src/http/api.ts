@@ -3,7 +3,9 @@
 // web app's client is typed by them, and a test calls every one with every role.
 import { ACTION_ROUTES } from './actions.ts';
 import { AUTH_ROUTES } from './auth.ts';
+import { BUILD_ROUTES } from './builds.ts';
 import { CELL_ROUTES } from './cells.ts';
+import { ENROLL_ROUTES } from './enroll.ts';
 import { NOTIFY_ROUTES } from './notify.ts';
 import { OPS_ROUTES } from './ops.ts';
 import type { RouteSpec } from './route.ts';
@@ -14,6 +16,8 @@ export const API = {
   ...SNAPSHOT_ROUTES,
   ...ACTION_ROUTES,
   ...AUTH_ROUTES,
+  ...ENROLL_ROUTES,
+  ...BUILD_ROUTES,
   ...OPS_ROUTES,
   ...NOTIFY_ROUTES,
 } as const;

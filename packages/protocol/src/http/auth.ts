@@ -91,7 +91,9 @@ export const AUTH_ROUTES = defineRoutes({
     role: 'public',
     audited: false,
     body: LoginRequest,
-    responses: { 200: LoginResponse, ...AUTH_ERRORS },
+    // 429 with Retry-After: too many attempts from the address, or the name is locked after
+    // wrong passwords, or too many sign-ins are being checked at once.
+    responses: { 200: LoginResponse, ...AUTH_ERRORS, 429: ErrorBody },
   },
   logout: {
     method: 'POST',

@@ -1,6 +1,6 @@
 // HTTP DTOs for the fleet's cells (liveness, probes, the fault notebook), and their routes.
 import Type from 'typebox';
-import { BuildInfo, DiagnosisSummary, ProbeStep } from '../messages/probe.ts';
+import { BuildInfo, CertificateSummary, DiagnosisSummary, ProbeStep } from '../messages/probe.ts';
 import { HealthBody } from '../messages/state.ts';
 import { ErrorBody, Nullable } from './common.ts';
 import { defineRoutes } from './route.ts';
@@ -37,6 +37,11 @@ export const CellSummary = Type.Object({
   agentVersion: Nullable(Type.String()),
   buildInfo: Nullable(BuildInfo),
   lastProbe: Nullable(LastProbe),
+  /**
+   * The agent's clock minus the hub's, when its last message's ts was more than 5 minutes ahead
+   * or more than a year behind (core's CLOCK_WINDOW); absent while the clocks agree.
+   */
+  clockSkewMs: Type.Optional(Type.Integer()),
 });
 export type CellSummary = Type.Static<typeof CellSummary>;
 
@@ -97,6 +102,49 @@ export const NotebookView = Type.Object({
 });
 export type NotebookView = Type.Static<typeof NotebookView>;
 
+/** What this hub process refused from one cell since it started (issue 12 finding 6). */
+export const CellRefusals = Type.Object({
+  cell: Type.String(),
+  /** By reason: packet-too-large, malformed-packet, publish-refused, subscribe-refused, invalid-message. */
+  refused: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+});
+export type CellRefusals = Type.Static<typeof CellRefusals>;
+
+/** A sister cell's view of the same endpoint: which certificate its agent saw there. */
+export const SisterCertificate = Type.Object({
+  cell: Type.String(),
+  online: Type.Boolean(),
+  /** When its agent last probed this endpoint; null if never. */
+  at: Nullable(Type.Integer()),
+  code: Nullable(Type.String()),
+  certificate: Nullable(CertificateSummary),
+});
+
+/** One endpoint of a cell as a trust decision needs it (issue 14, item 4). */
+export const EndpointTrust = Type.Object({
+  endpoint: Type.String(),
+  url: Type.String(),
+  at: Type.Integer(),
+  code: Type.String(),
+  /** The last probe's diagnosis is server-cert-untrusted: a trust decision is pending. */
+  untrusted: Type.Boolean(),
+  /** The certificate the server presented (what the agent rejected, when untrusted). */
+  certificate: Nullable(CertificateSummary),
+  /** The exact agent commands for this cell and certificate (from what its birth reported). */
+  commands: Nullable(
+    Type.Object({ list: Type.String(), show: Type.String(), accept: Type.String(), reject: Type.String() }),
+  ),
+  sisters: Type.Array(SisterCertificate),
+});
+export type EndpointTrust = Type.Static<typeof EndpointTrust>;
+
+export const TrustView = Type.Object({
+  cell: Type.String(),
+  sisterGroup: Type.String(),
+  endpoints: Type.Array(EndpointTrust),
+});
+export type TrustView = Type.Static<typeof TrustView>;
+
 export const CellParams = Type.Object({ id: Type.String({ description: 'site.line.cell', maxLength: 200 }) });
 
 export const CELL_ROUTES = defineRoutes({
@@ -155,6 +203,28 @@ export const CELL_ROUTES = defineRoutes({
     query: Type.Object({ client: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) }),
     responses: { 200: Type.String({ description: 'application/x-pcapng' }), 404: ErrorBody },
     produces: ['application/x-pcapng'],
+  },
+  getRefusals: {
+    method: 'GET',
+    path: '/api/cells/:id/refusals',
+    summary:
+      'What this hub process refused from the cell since it started, by reason (oversized packets, ACL, invalid messages); each replica counts its own',
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: CellParams,
+    responses: { 200: CellRefusals, 404: ErrorBody },
+  },
+  getTrust: {
+    method: 'GET',
+    path: '/api/cells/:id/trust',
+    summary:
+      "Server certificates the cell's agent saw, per endpoint, beside its sister cells' for the same endpoint, with the exact trust commands",
+    tags: ['cells'],
+    role: 'viewer',
+    audited: false,
+    params: CellParams,
+    responses: { 200: TrustView, 404: ErrorBody },
   },
   events: {
     method: 'GET',

@@ -40,39 +40,16 @@ export const EmailChannelConfig = Type.Object(
 );
 export type EmailChannelConfig = Type.Static<typeof EmailChannelConfig>;
 
+const ChannelName = Type.String({ minLength: 1, maxLength: 64 });
+/** One channel of a kind, with that kind's settings. */
+const channelOf = <K extends string, C extends Type.TSchema>(kind: K, config: C) =>
+  Type.Object({ name: ChannelName, kind: Type.Literal(kind), config }, closed);
+
 export const ChannelInput = Type.Union([
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 64 }),
-      kind: Type.Literal('webhook'),
-      config: WebhookChannelConfig,
-    },
-    closed,
-  ),
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 64 }),
-      kind: Type.Literal('slack'),
-      config: IncomingWebhookConfig,
-    },
-    closed,
-  ),
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 64 }),
-      kind: Type.Literal('teams'),
-      config: IncomingWebhookConfig,
-    },
-    closed,
-  ),
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 64 }),
-      kind: Type.Literal('email'),
-      config: EmailChannelConfig,
-    },
-    closed,
-  ),
+  channelOf('webhook', WebhookChannelConfig),
+  channelOf('slack', IncomingWebhookConfig),
+  channelOf('teams', IncomingWebhookConfig),
+  channelOf('email', EmailChannelConfig),
 ]);
 export type ChannelInput = Type.Static<typeof ChannelInput>;
 

@@ -58,6 +58,19 @@ export const RenewAgentCertificateParams = Type.Object({
   validityDays: Type.Integer({ minimum: 1, maximum: 3650 }),
 });
 
+/**
+ * A signed agent build the hub serves (issue 14, item 6): the agent downloads it from the hub's
+ * API, checks its size, SHA-256 and the Ed25519 signature over `agentBuildPayload(sha256,
+ * version)` with a pinned key, tries it, then swaps it in and restarts under its service manager.
+ */
+export const UpgradeAgentParams = Type.Object({
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  version: Type.String({ pattern: '^[0-9A-Za-z.+_-]{1,64}$' }),
+  size: Type.Integer({ minimum: 1, maximum: 512 * 1024 * 1024 }),
+  signature: Type.String({ minLength: 1, maxLength: 256 }),
+  keyId: Type.String({ minLength: 1, maxLength: 128 }),
+});
+
 /** The name picks a script from the agent's local allowlist, which also fixes its arguments. */
 export const RunMaintenanceScriptParams = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
@@ -70,6 +83,7 @@ export const ACTION_PARAMS = {
   'trust-server-certificate': TrustServerCertificateParams,
   'renew-agent-certificate': RenewAgentCertificateParams,
   'run-maintenance-script': RunMaintenanceScriptParams,
+  'upgrade-agent': UpgradeAgentParams,
 } as const;
 export type ActionType = keyof typeof ACTION_PARAMS;
 export type ActionParamsOf<T extends ActionType> = Type.Static<(typeof ACTION_PARAMS)[T]>;
@@ -83,6 +97,7 @@ export const TypedParams = Type.Union([
   Type.Object({ type: Type.Literal('trust-server-certificate'), params: TrustServerCertificateParams }),
   Type.Object({ type: Type.Literal('renew-agent-certificate'), params: RenewAgentCertificateParams }),
   Type.Object({ type: Type.Literal('run-maintenance-script'), params: RunMaintenanceScriptParams }),
+  Type.Object({ type: Type.Literal('upgrade-agent'), params: UpgradeAgentParams }),
 ]);
 export type TypedParams = Type.Static<typeof TypedParams>;
 
@@ -127,6 +142,7 @@ export const SignedAction = Type.Union([
     type: Type.Literal('run-maintenance-script'),
     params: RunMaintenanceScriptParams,
   }),
+  Type.Object({ ...SignedFields, type: Type.Literal('upgrade-agent'), params: UpgradeAgentParams }),
 ]);
 export type SignedAction = Type.Static<typeof SignedAction>;
 

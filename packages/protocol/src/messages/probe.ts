@@ -1,6 +1,7 @@
 // A probe result: the ladder the agent walked and the diagnosis it reached.
 // Later minor versions may add fields; receivers ignore what they do not know.
 import Type from 'typebox';
+import { Timestamp } from '../bounds.ts';
 
 export const BuildInfo = Type.Object({
   productName: Type.String(),
@@ -84,7 +85,7 @@ export const ProbeBody = Type.Object({
   endpoint: Type.String({ minLength: 1, maxLength: 64 }),
   url: Type.String({ maxLength: 512 }),
   ok: Type.Boolean(),
-  startedAt: Type.Integer({ minimum: 0 }),
+  startedAt: Timestamp,
   durationMs: Type.Number({ minimum: 0 }),
   steps: Type.Array(ProbeStep, { maxItems: 64 }),
   diagnosis: DiagnosisSummary,

@@ -3,6 +3,7 @@
 // under MAX_MESSAGE_BYTES. The hash is sha256 over the canonical content (core's
 // canonicalSnapshot); the receiver recomputes it and asks for a resend when it does not match.
 import Type from 'typebox';
+import { Timestamp } from '../bounds.ts';
 
 const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const EndpointName = Type.String({ minLength: 1, maxLength: 64 });
@@ -18,7 +19,7 @@ export type SnapshotStatusSchema = Type.Static<typeof SnapshotStatusSchema>;
 export const SnapshotHashBody = Type.Object({
   endpoint: EndpointName,
   hash: Hash,
-  takenAt: Type.Integer({ minimum: 0 }),
+  takenAt: Timestamp,
 });
 export type SnapshotHashBody = Type.Static<typeof SnapshotHashBody>;
 
@@ -33,7 +34,7 @@ export const SnapshotDeltaBody = Type.Object({
   hash: Hash,
   /** The snapshot the ops apply to: the last one the hub acknowledged. */
   baseHash: Hash,
-  takenAt: Type.Integer({ minimum: 0 }),
+  takenAt: Timestamp,
   status: SnapshotStatusSchema,
   ops: Type.Array(SnapshotDeltaOp, { maxItems: 100000 }),
 });
@@ -43,7 +44,7 @@ export type SnapshotDeltaBody = Type.Static<typeof SnapshotDeltaBody>;
 export const SnapshotChunkBody = Type.Object({
   endpoint: EndpointName,
   hash: Hash,
-  takenAt: Type.Integer({ minimum: 0 }),
+  takenAt: Timestamp,
   index: Type.Integer({ minimum: 0 }),
   count: Type.Integer({ minimum: 1, maximum: 10000 }),
   encoding: Type.Literal('gzip+base64'),

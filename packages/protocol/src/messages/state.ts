@@ -20,12 +20,23 @@ export const EndpointRef = Type.Object({
 });
 export type EndpointRef = Type.Static<typeof EndpointRef>;
 
+export const AgentInvocation = Type.Object({
+  command: Type.String({ minLength: 1, maxLength: 1024 }),
+  config: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+export type AgentInvocation = Type.Static<typeof AgentInvocation>;
+
 export const BirthBody = Type.Object({
   state: Type.Literal('online'),
   identity: Identity,
   agentVersion: Type.String({ maxLength: 64 }),
   probeIntervalMs: Type.Integer({ minimum: 1000 }),
   endpoints: Type.Array(EndpointRef, { maxItems: 64 }),
+  /**
+   * How this agent was started (added in 1.1, optional): its executable and config file, so the
+   * fix steps the hub shows name the exact command for this cell (issue 14).
+   */
+  invocation: Type.Optional(AgentInvocation),
 });
 export type BirthBody = Type.Static<typeof BirthBody>;
 
