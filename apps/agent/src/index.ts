@@ -2,6 +2,8 @@
 // end-to-end tests may use. The command line (main.ts) does not go through here, so running
 // `cellfleet-agent` loads only what its command needs.
 export { loadConfig, parseConfig, type ResolvedConfig } from './config/load.ts';
+export { EVENT_LOG_DEFAULTS, eventLogUrl, readKepwareRejections } from './eventlog/kepware.ts';
+export { createHttpClient, type HttpClient, HttpError, type HttpPolicy } from './http/client.ts';
 export {
   type BrokerAddress,
   type ConnectLink,

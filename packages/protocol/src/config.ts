@@ -76,6 +76,23 @@ export const ClientConfig = Type.Object({
 });
 export type ClientConfig = Type.Static<typeof ClientConfig>;
 
+/**
+ * A server's event log the agent may read for rejected client certificates (issue 17): the
+ * Kepware Configuration API (`GET /config/v1/event_log`, HTTP Basic against Kepware's User
+ * Manager). `url` is the API's base, e.g. `http://127.0.0.1:57412`; the password is read from
+ * `passwordFile` (refused when group or others may read it), never written in this file.
+ */
+export const EventLogConfig = Type.Object(
+  {
+    kind: Type.Literal('kepware-config-api'),
+    url: Type.String({ pattern: '^https?://[^/@\\s]+(/[^@\\s]*)?$', maxLength: 512 }),
+    user: Type.String({ minLength: 1, maxLength: 128 }),
+    passwordFile: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type EventLogConfig = Type.Static<typeof EventLogConfig>;
+
 export const EndpointConfig = Type.Object({
   name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   url: Type.String({ pattern: '^opc\\.tcp://', maxLength: 512 }),
@@ -111,6 +128,8 @@ export const EndpointConfig = Type.Object({
    * machine (node-opcua and Ignition: `…/pki/rejected`); the agent reports what lands there.
    */
   rejectedCertificatesDir: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  /** The server's event log, read for rejected client certificates (the Kepware Configuration API). */
+  eventLog: Type.Optional(EventLogConfig),
 });
 export type EndpointConfig = Type.Static<typeof EndpointConfig>;
 

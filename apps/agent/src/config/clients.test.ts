@@ -63,3 +63,60 @@ describe('agent config: the cell clients (issue 17)', () => {
     test(`refuses ${what}`, () => assert.throws(() => parseConfig(config(client), file), expected));
   }
 });
+
+describe('agent config: the server event log (issue 17)', () => {
+  writeFileSync(join(dir, 'kepware.pw'), 'pw', { mode: 0o600 });
+  chmodSync(join(dir, 'kepware.pw'), 0o600);
+  writeFileSync(join(dir, 'open.pw'), 'pw');
+  chmodSync(join(dir, 'open.pw'), 0o640);
+  const withLog = (log: string) =>
+    config(ignition).replace('    clients:\n', `    eventLog:\n${log}\n    clients:\n`);
+  const kepware = (over: Record<string, string> = {}) =>
+    Object.entries({
+      kind: 'kepware-config-api',
+      url: 'http://127.0.0.1:57412',
+      user: 'cellfleet',
+      passwordFile: 'kepware.pw',
+      ...over,
+    })
+      .map(([k, v]) => `      ${k}: ${v}`)
+      .join('\n');
+
+  test('the password file becomes absolute beside the config file', () => {
+    const ep = parseConfig(withLog(kepware()), file).endpoints[0];
+    assert.deepEqual(ep?.eventLog, {
+      kind: 'kepware-config-api',
+      url: 'http://127.0.0.1:57412',
+      user: 'cellfleet',
+      passwordFile: join(dir, 'kepware.pw'),
+    });
+  });
+
+  const refused: Array<[string, string, RegExp]> = [
+    [
+      'a password file group can read, naming the mode',
+      kepware({ passwordFile: 'open.pw' }),
+      /endpoints\[0\]\.eventLog\.passwordFile .*open\.pw is readable by group or others \(mode 0640\)/,
+    ],
+    ['a missing password file', kepware({ passwordFile: 'gone.pw' }), /eventLog\.passwordFile .*ENOENT/],
+    [
+      'an unknown key, with its path',
+      `${kepware()}\n      password: inline`,
+      /eventLog\/password|eventLog\.password\b/,
+    ],
+    ['an unknown kind', kepware({ kind: 'ignition-rest' }), /eventLog\/kind|eventLog\.kind/],
+    [
+      'plain http to another machine',
+      kepware({ url: 'http://kepware-01:57412' }),
+      /plain http to another machine/,
+    ],
+    [
+      'credentials in the URL',
+      kepware({ url: 'https://u:p@kepware-01:57412' }),
+      /eventLog\.url|eventLog\/url/,
+    ],
+  ];
+  for (const [what, log, expected] of refused) {
+    test(`refuses ${what}`, () => assert.throws(() => parseConfig(withLog(log), file), expected));
+  }
+});

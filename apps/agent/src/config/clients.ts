@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { VENDOR_PROFILES } from '@cellfleet/core';
-import type { ClientConfig, EndpointConfig } from '@cellfleet/protocol';
+import type { ClientConfig, EndpointConfig, EventLogConfig } from '@cellfleet/protocol';
 import { AgentError } from '../errors.ts';
 
 export interface ClientCheckOptions {
@@ -36,9 +36,33 @@ export function resolveClients(ep: EndpointConfig, i: number, o: ClientCheckOpti
   });
   return {
     ...ep,
+    ...(ep.eventLog ? { eventLog: resolveEventLog(ep.eventLog, `endpoints[${i}].eventLog`, o, at) } : {}),
     ...(ep.clients ? { clients } : {}),
     ...(ep.rejectedCertificatesDir ? { rejectedCertificatesDir: at(ep.rejectedCertificatesDir) } : {}),
   };
+}
+
+/**
+ * The event log's password file is a secret like a client key: same mode check. Plain http
+ * would carry the Basic credentials in clear, so it is accepted only to this machine itself.
+ */
+function resolveEventLog(
+  log: EventLogConfig,
+  field: string,
+  o: ClientCheckOptions,
+  at: (rel: string) => string,
+): EventLogConfig {
+  const url = new URL(log.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (url.protocol === 'http:' && !loopback)
+    throw invalid(
+      o.file,
+      `${field}.url ${log.url}: plain http to another machine would send the password in clear; use https:// or run the agent on the server's machine (http://127.0.0.1:57412)`,
+    );
+  const passwordFile = at(log.passwordFile);
+  checkKeyFile(passwordFile, `${field}.passwordFile`, o);
+  return { ...log, passwordFile };
 }
 
 function requireFile(path: string, field: string, file: string): number {

@@ -1,6 +1,12 @@
 // ProbeBody (the wire message, @cellfleet/protocol) from the evidence and the diagnosis.
 // Bounded like the schema: steps and lines are capped so a probe never nears 256 KiB.
-import { type DiagnoseResult, type Diagnosis, type ProbeEvidence, unprovenAsClient } from '@cellfleet/core';
+import {
+  type DiagnoseResult,
+  type Diagnosis,
+  eventNamesClient,
+  type ProbeEvidence,
+  unprovenAsClient,
+} from '@cellfleet/core';
 import type { CertificateSummary, DiagnosisSummary, EndpointConfig, ProbeBody } from '@cellfleet/protocol';
 
 export function toProbeBody(o: {
@@ -58,7 +64,9 @@ export function toProbeBody(o: {
 }
 
 /** The client the probe ran as and the trust-store watch's findings (issue 17); never a key. */
-function clientPart(ev: ProbeEvidence): Pick<ProbeBody, 'client' | 'serverRejected'> {
+function clientPart(
+  ev: ProbeEvidence,
+): Pick<ProbeBody, 'client' | 'serverRejected' | 'serverRejectedEvents' | 'eventLogError'> {
   const c = ev.asClient;
   const listed = ev.listedClients ?? [];
   return {
@@ -89,6 +97,23 @@ function clientPart(ev: ProbeEvidence): Pick<ProbeBody, 'client' | 'serverReject
           }),
         }
       : {}),
+    ...(ev.serverRejectedEvents
+      ? {
+          serverRejectedEvents: ev.serverRejectedEvents.slice(0, 32).map((e) => {
+            const owner = listed.find((l) => eventNamesClient(e, l))?.name;
+            return {
+              certificate: e.certificate.slice(0, 256),
+              since: Math.round(e.since),
+              lastSeen: Math.round(e.lastSeen),
+              source: e.source.slice(0, 128),
+              message: e.message.slice(0, 512),
+              ...(e.thumbprint ? { thumbprint: e.thumbprint } : {}),
+              ...(owner ? { client: owner } : {}),
+            };
+          }),
+        }
+      : {}),
+    ...(ev.eventLogError ? { eventLogError: ev.eventLogError.slice(0, 512) } : {}),
   };
 }
 

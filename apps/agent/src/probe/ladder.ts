@@ -20,6 +20,7 @@ import type { AgentPki } from '../pki/pki.ts';
 import { requestOf, toProbeBody } from './body.ts';
 import { CAPTURE_LIMITS, createCapture } from './capture.ts';
 import { toCertificateEvidence } from './certificates.ts';
+import { serverEventLog } from './event-log.ts';
 import { readDeviceHealth } from './health.ts';
 import { sayHello } from './hello.ts';
 import { type Draft, runCertificates, runSelect } from './ladder-security.ts';
@@ -94,6 +95,8 @@ async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Ta
     },
   });
   const asClient = opts.client ? clientEvidence(opts.client) : undefined;
+  // The server's event log is read beside the walk, not before it (its own bounded time).
+  const eventLog = endpoint.eventLog ? serverEventLog(endpoint.eventLog) : undefined;
   const presented = asClient?.keyAvailable ? asClient.certificate : undefined;
   const ev: Draft = {
     url: opts.client?.url ?? endpoint.url,
@@ -120,6 +123,7 @@ async function probeTapped(endpoint: EndpointConfig, opts: ProbeOptions, tap: Ta
   } finally {
     for (const close of ctx.open.reverse()) await close();
   }
+  if (eventLog) Object.assign(ev, await eventLog);
   const evidence = ev as ProbeEvidence;
   const diagnosis = diagnose(evidence, {
     now: Date.now(),

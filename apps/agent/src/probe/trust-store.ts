@@ -95,13 +95,27 @@ export function clientEvidence(c: ClientConfig): ClientEvidence {
 
 /** The endpoint's listed clients with their thumbprints, and its rejected folder, as evidence. */
 export function trustStoreEvidence(endpoint: EndpointConfig): {
-  listedClients?: { name: string; label?: string; thumbprint: string }[];
+  listedClients?: {
+    name: string;
+    label?: string;
+    thumbprint: string;
+    subject: string;
+    applicationUri?: string;
+  }[];
   serverRejected?: RejectedCertificateEvidence[];
 } {
   const listed = (endpoint.clients ?? []).flatMap((c) => {
     const cert = clientCertificate(c);
     return cert
-      ? [{ name: c.name, thumbprint: cert.thumbprint, ...(c.label ? { label: c.label } : {}) }]
+      ? [
+          {
+            name: c.name,
+            thumbprint: cert.thumbprint,
+            subject: cert.subject,
+            ...(cert.applicationUri ? { applicationUri: cert.applicationUri } : {}),
+            ...(c.label ? { label: c.label } : {}),
+          },
+        ]
       : [];
   });
   return {

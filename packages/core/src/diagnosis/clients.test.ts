@@ -142,3 +142,71 @@ describe('diagnosis as a cell client (issue 17)', () => {
     assert.equal(token.code, 'anonymous-disabled');
   });
 });
+
+describe("the server's event log as evidence (issue 17)", () => {
+  const IGN_SUBJECT = 'C=US, O=Plant, CN=Ignition Gateway';
+  const listed = [
+    { name: 'ignition-gateway', label: 'Ignition', thumbprint: IGN.thumbprint, subject: IGN_SUBJECT },
+    { name: 'historian', thumbprint: 'ef'.repeat(20), applicationUri: 'urn:plant:historian' },
+  ];
+  const since = Date.UTC(2026, 11, 5, 2, 4);
+  const entry = (certificate: string, o: { thumbprint?: string } = {}) => ({
+    certificate,
+    since,
+    lastSeen: since + 60_000,
+    source: 'OPC UA Server',
+    message: `The UA Client certificate '${certificate}' has been rejected.`,
+    ...o,
+  });
+  const own = (events: ReturnType<typeof entry>[]) =>
+    diagnose(
+      base({
+        agentCertificate: AGENT,
+        steps: [...upTo(), ok('secure-channel'), ok('session'), ok('reads')],
+        serverState: 'Running',
+        listedClients: listed,
+        serverRejectedEvents: events,
+      }),
+      { now: NOW },
+    );
+
+  test("an entry naming a listed client's certificate (its common name) is a finding naming the client", () => {
+    const r = own([entry('Ignition Gateway'), entry('Some Other Client')]);
+    assert.equal(r.primary.code, 'ok');
+    const f = r.findings.find((x) => x.code === 'client-cert-untrusted');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.code)));
+    assert.match(
+      f.summary,
+      /logs as rejected Ignition \(AB:AB.*, since 02:04 UTC on 2026-12-05\) in its event log/,
+    );
+    assert.doesNotMatch(f.summary, /Some Other Client|historian/);
+    assert.ok(f.remediation.some((x) => x.steps.some((s) => s.includes('AB:AB') && s.includes(IGN_SUBJECT))));
+  });
+
+  test('matched by application URI, config name, or thumbprint; a wrong thumbprint does not match', () => {
+    assert.ok(own([entry('urn:plant:historian')]).findings.some((f) => /historian/.test(f.summary)));
+    assert.ok(own([entry('IGNITION-GATEWAY')]).findings.some((f) => /Ignition/.test(f.summary)));
+    const byThumb = own([entry('whatever', { thumbprint: IGN.thumbprint.toUpperCase() })]);
+    assert.ok(byThumb.findings.some((f) => f.code === 'client-cert-untrusted'));
+    const wrong = own([entry('Ignition Gateway', { thumbprint: '12'.repeat(20) })]);
+    assert.ok(
+      !wrong.findings.some((f) => f.code === 'client-cert-untrusted'),
+      'the thumbprint decides when given',
+    );
+  });
+
+  test('a client probe without the key: the event log proves the refusal', () => {
+    const d = diagnose(
+      base({
+        asClient: asClient({ keyAvailable: false }),
+        agentCertificate: AGENT,
+        steps: upTo(),
+        listedClients: listed,
+        serverRejectedEvents: [entry('Ignition Gateway')],
+      }),
+      { now: NOW },
+    ).primary;
+    assert.equal(d.code, 'client-cert-untrusted');
+    assert.match(d.summary, /is reported rejected by the server's event log since 02:04 UTC/);
+  });
+});

@@ -4,7 +4,7 @@
 // rules name the client in what the tech reads, say what that client's screen shows, give the
 // fix for that client's certificate, and say what could not be proven without its key.
 import type { Diagnosis } from './codes.ts';
-import type { ClientEvidence, ProbeEvidence, RejectedCertificateEvidence } from './evidence.ts';
+import type { ClientEvidence, ProbeEvidence, RejectedEventEvidence } from './evidence.ts';
 import { clientsShowFor, formatThumbprint } from './render.ts';
 import type { Verdict } from './rules.ts';
 
@@ -20,72 +20,139 @@ function serverName(ev: ProbeEvidence): string {
   return ev.server?.applicationName ?? ev.buildInfo?.productName ?? 'The server';
 }
 
-function rejectedFix(who: string, r: RejectedCertificateEvidence) {
+function rejectedFix(who: string, r: Pick<ClientRefusal, 'thumbprint' | 'subject'>) {
   return {
     vendor: 'generic' as const,
     product: 'On the server',
     steps: [
-      `Check that thumbprint ${formatThumbprint(r.thumbprint)} is ${who}'s certificate (${r.subject}).`,
+      `Check that thumbprint ${formatThumbprint(r.thumbprint)} is ${who}'s certificate${r.subject ? ` (${r.subject})` : ''}.`,
       "Trust it in the server's certificate management (move it from rejected to trusted); then reconnect the client.",
     ],
   };
 }
 
-/** Rejected certificates that belong to a listed client, with the client's name. */
-export function rejectedClients(
-  ev: ProbeEvidence,
-): { readonly who: string; readonly cert: RejectedCertificateEvidence }[] {
-  const out: { who: string; cert: RejectedCertificateEvidence }[] = [];
+/** A listed client the server refuses, by the evidence that says so. */
+export interface ClientRefusal {
+  readonly who: string;
+  readonly thumbprint: string;
+  readonly subject?: string;
+  /** When the refusal began: the rejected file's time, or the event log's first rejection. */
+  readonly since: number;
+  readonly where: 'rejected folder' | 'event log';
+}
+
+type Listed = NonNullable<ProbeEvidence['listedClients']>[number];
+
+const commonName = (subject: string | undefined) =>
+  /(?:^|[,/]\s*)CN=([^,/]+)/.exec(subject ?? '')?.[1]?.trim();
+const same = (a: string | undefined, b: string) => a !== undefined && a.trim().toLowerCase() === b;
+
+/**
+ * Whether an event-log entry names this listed client's certificate: by thumbprint when the
+ * entry has one, else by the name it gives. Which name Kepware writes in "The UA Client
+ * certificate '<name>'" is not documented (research: opcua-diagnosis.md §8); the certificate's
+ * common name, its application URI and the client's label or config name are each accepted.
+ */
+export function eventNamesClient(e: RejectedEventEvidence, l: Listed): boolean {
+  if (e.thumbprint) return e.thumbprint.toLowerCase() === l.thumbprint.toLowerCase();
+  const name = e.certificate.trim().toLowerCase();
+  return [commonName(l.subject), l.applicationUri, l.label, l.name].some((v) => same(v, name));
+}
+
+/** Listed clients the server refuses: its rejected folder first, then its event log. */
+export function refusals(ev: ProbeEvidence): ClientRefusal[] {
+  const listed = ev.listedClients ?? [];
+  const out: ClientRefusal[] = [];
   for (const cert of ev.serverRejected ?? []) {
-    const listed = (ev.listedClients ?? []).find((c) => c.thumbprint === cert.thumbprint);
-    if (listed) out.push({ who: clientLabel(listed), cert });
+    const l = listed.find((c) => c.thumbprint === cert.thumbprint);
+    if (l)
+      out.push({
+        who: clientLabel(l),
+        thumbprint: cert.thumbprint,
+        subject: cert.subject,
+        since: cert.firstSeen,
+        where: 'rejected folder',
+      });
+  }
+  for (const e of ev.serverRejectedEvents ?? []) {
+    for (const l of listed.filter((c) => eventNamesClient(e, c))) {
+      if (out.some((o) => o.thumbprint === l.thumbprint && o.where === 'event log')) continue;
+      out.push({
+        who: clientLabel(l),
+        thumbprint: l.thumbprint,
+        ...(l.subject ? { subject: l.subject } : {}),
+        since: e.since,
+        where: 'event log',
+      });
+    }
   }
   return out;
 }
 
-/** The agent's own probe: a listed client's certificate in the server's rejected folder. */
+const where = (r: ClientRefusal) =>
+  r.where === 'rejected folder'
+    ? "sits in the server's rejected folder"
+    : "is reported rejected by the server's event log";
+
+/** The agent's own probe: a listed client's certificate in the rejected folder or the event log. */
 export function rejectedClientFinding(ev: ProbeEvidence): Verdict | undefined {
   if (ev.asClient) return undefined;
-  const found = rejectedClients(ev);
+  const found = refusals(ev);
   const first = found[0];
   if (!first) return undefined;
-  const names = found.map(
-    (f) => `${f.who} (${formatThumbprint(f.cert.thumbprint)}, since ${sinceText(f.cert.firstSeen)})`,
+  const byClient = found.filter((f, i) => found.findIndex((g) => g.who === f.who) === i);
+  const names = byClient.map(
+    (f) => `${f.who} (${formatThumbprint(f.thumbprint)}, since ${sinceText(f.since)})`,
   );
-  const summary = `${serverName(ev)} keeps ${names.join('; ')} in its rejected certificates: it refuses ${found.length === 1 ? 'that client' : 'those clients'}.`;
+  const inFolder = byClient.every((f) => f.where === 'rejected folder');
+  const how = inFolder
+    ? 'keeps'
+    : byClient.some((f) => f.where === 'rejected folder')
+      ? 'keeps or logs as rejected'
+      : 'logs as rejected';
+  const store = inFolder
+    ? 'in its rejected certificates'
+    : byClient.every((f) => f.where === 'event log')
+      ? 'in its event log'
+      : 'in its rejected certificates or its event log';
+  const summary = `${serverName(ev)} ${how} ${names.join('; ')} ${store}: it refuses ${byClient.length === 1 ? 'that client' : 'those clients'}.`;
   return {
     code: 'client-cert-untrusted',
     detail: names.join('; '),
     evidence: found.map(
       (f) =>
-        `rejected folder holds ${f.who}'s certificate ${f.cert.thumbprint} (${f.cert.subject}) since ${sinceText(f.cert.firstSeen)}`,
+        `${f.who}'s certificate ${f.thumbprint}${f.subject ? ` (${f.subject})` : ''} ${where(f)} since ${sinceText(f.since)}`,
     ),
     pitfall: {
       summary,
       cause: `${first.who}'s certificate was never trusted on the server, or it was regenerated and the new one not trusted.`,
-      fix: rejectedFix(first.who, first.cert),
+      fix: rejectedFix(first.who, first),
     },
   };
 }
 
 /**
  * A client probe whose secure channel could not be tried as the client (no key) passed; the
- * rejected folder still proves the refusal. With the key, the channel's own answer decides.
+ * rejected folder or the event log still proves the refusal. With the key, the channel's own
+ * answer decides.
  */
 export function clientPrimaryOverride(ev: ProbeEvidence, primary: Verdict): Verdict {
   const c = ev.asClient;
   if (!c || primary.code !== 'ok' || c.keyAvailable || !c.certificate) return primary;
   const thumb = c.certificate.thumbprint;
-  const hit = (ev.serverRejected ?? []).find((r) => r.thumbprint === thumb);
-  if (!hit) return primary;
   const who = clientLabel(c);
-  const line = `${who}'s certificate ${thumb} sits in the server's rejected folder since ${sinceText(hit.firstSeen)}`;
+  const folder = (ev.serverRejected ?? []).find((r) => r.thumbprint === thumb);
+  const hit: ClientRefusal | undefined = folder
+    ? { who, thumbprint: thumb, subject: folder.subject, since: folder.firstSeen, where: 'rejected folder' }
+    : refusals(ev).find((r) => r.thumbprint === thumb);
+  if (!hit) return primary;
+  const line = `${who}'s certificate ${thumb} ${where(hit)} since ${sinceText(hit.since)}`;
   return {
     code: 'client-cert-untrusted',
     detail: line,
     evidence: [line],
     pitfall: {
-      summary: `${serverName(ev)} refuses ${who}'s certificate (thumbprint ${formatThumbprint(thumb)}): it sits in the server's rejected folder since ${sinceText(hit.firstSeen)}.`,
+      summary: `${serverName(ev)} refuses ${who}'s certificate (thumbprint ${formatThumbprint(thumb)}): it ${where(hit)} since ${sinceText(hit.since)}.`,
       cause: `${who}'s certificate was never trusted on the server, or it was regenerated and the new one not trusted.`,
       fix: rejectedFix(who, hit),
     },

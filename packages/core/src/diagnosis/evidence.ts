@@ -136,6 +136,26 @@ export interface RejectedCertificateEvidence {
   readonly firstSeen: number;
 }
 
+/**
+ * A server event-log entry saying the server refused a client certificate (issue 17): the
+ * Kepware Configuration API's "The UA Client certificate '<name>' has been rejected" line. The
+ * entry names the certificate, not its thumbprint; a later "has been trusted" line for the same
+ * name clears it, so only certificates still refused at the end of the read are evidence.
+ */
+export interface RejectedEventEvidence {
+  /** The certificate as the entry names it. */
+  readonly certificate: string;
+  /** When the server started refusing it (the first rejection since it was last trusted). */
+  readonly since: number;
+  /** The latest such entry. */
+  readonly lastSeen: number;
+  /** A thumbprint, when the entry carries one (40 hex digits). */
+  readonly thumbprint?: string;
+  /** The entry's source and text, as the server wrote them (capped). */
+  readonly source: string;
+  readonly message: string;
+}
+
 export interface ProbeEvidence {
   readonly url: string;
   /** The endpoint's name in the agent config: a vendor clue before any server answer. */
@@ -183,7 +203,14 @@ export interface ProbeEvidence {
     readonly name: string;
     readonly label?: string;
     readonly thumbprint: string;
+    /** Its certificate's subject and application URI, to match event-log entries that name it. */
+    readonly subject?: string;
+    readonly applicationUri?: string;
   }[];
   /** What the server's rejected folder holds (a configured folder on this machine). */
   readonly serverRejected?: readonly RejectedCertificateEvidence[];
+  /** What the server's event log says it refuses (the Kepware Configuration API; `eventLog`). */
+  readonly serverRejectedEvents?: readonly RejectedEventEvidence[];
+  /** Why the configured event log could not be read, when it could not. */
+  readonly eventLogError?: string;
 }

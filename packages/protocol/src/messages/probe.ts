@@ -148,5 +148,26 @@ export const ProbeBody = Type.Object({
       { maxItems: 32 },
     ),
   ),
+  /**
+   * The server's event log (issue 17, `eventLog` in the agent config; the Kepware Configuration
+   * API): client certificates it reports refusing and not trusted since, each matched to a listed
+   * client when one fits. Added as an optional field: no protocol bump.
+   */
+  serverRejectedEvents: Type.Optional(
+    Type.Array(
+      Type.Object({
+        certificate: Type.String({ maxLength: 256 }),
+        since: Type.Integer(),
+        lastSeen: Type.Integer(),
+        thumbprint: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{40}$' })),
+        source: Type.String({ maxLength: 128 }),
+        message: Type.String({ maxLength: 512 }),
+        client: Type.Optional(Type.String({ maxLength: 64 })),
+      }),
+      { maxItems: 32 },
+    ),
+  ),
+  /** Why the configured event log could not be read (never its credentials). */
+  eventLogError: Type.Optional(Type.String({ maxLength: 512 })),
 });
 export type ProbeBody = Type.Static<typeof ProbeBody>;
