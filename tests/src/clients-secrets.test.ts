@@ -10,16 +10,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openAgentPki } from '@cellfleet/agent';
-import {
-  type KepwareConfigApi,
-  type RunningCell,
-  startCell,
-  startKepwareConfigApi,
-} from '@cellfleet/cellsim';
+import { type KepwareConfigApi, type RunningCell, startKepwareConfigApi } from '@cellfleet/cellsim';
 import { tempDir, waitFor } from '@cellfleet/testkit';
 import { parse, stringify } from 'yaml';
 import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
+import { ignitionClient, openIgnitionPki, startStrictKepware } from './support/plant-client.ts';
 
 const USER_PASSWORD = 'Us3r-Pa55word-on-the-wire';
 const LOG_PASSWORD = 'Ev3ntLog-Pa55word-from-file';
@@ -35,12 +30,8 @@ const logFile = join(dir, 'agent.log');
 
 before(async () => {
   hub = await startTestHub();
-  cell = await startCell({
-    kind: 'kepware',
-    name: 'press-sec',
-    pkiDir: join(dir, 'kepware-pki'),
-    faults: ['strict-pki'],
-  });
+  cell = await startStrictKepware({ dir, name: 'press-sec' });
+
   api = await startKepwareConfigApi({ user: 'cellfleet', password: LOG_PASSWORD });
   api.rejected('Ignition Gateway', Date.now() - 3600_000);
   const enrolled = await enrollAgent(hub, {
@@ -49,13 +40,7 @@ before(async () => {
   });
   cellId = enrolled.id;
   dataDir = enrolled.dataDir;
-  const ignition = await openAgentPki({
-    dir: join(dir, 'ignition'),
-    applicationUri: 'urn:plant:ignition-gateway',
-    applicationName: 'Ignition Gateway',
-    disableFileWatchers: true,
-  });
-  chmodSync(ignition.privateKeyFile, 0o600);
+  const ignition = await openIgnitionPki(dir);
   keyLine =
     readFileSync(ignition.privateKeyFile, 'utf8')
       .split('\n')
@@ -80,18 +65,7 @@ before(async () => {
         user: 'cellfleet',
         passwordFile: join(dir, 'kepware.pw'),
       },
-      clients: [
-        {
-          name: 'ignition-gateway',
-          label: 'Ignition Gateway',
-          vendor: 'ignition',
-          url: cell.endpointUrl,
-          securityPolicy: 'Basic256Sha256',
-          securityMode: 'SignAndEncrypt',
-          userTokenType: 'Anonymous',
-          ...files,
-        },
-      ],
+      clients: [ignitionClient({ url: cell.endpointUrl, ...files })],
     },
   ];
   config['logLevel'] = 'debug';

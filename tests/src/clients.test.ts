@@ -7,7 +7,7 @@
 // decode with Debian's tshark as OPC UA; no key or password appears in any output.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,8 +20,9 @@ import {
   startHostilePeer,
   startRawPeer,
 } from '@cellfleet/agent';
-import { type RunningCell, startCell } from '@cellfleet/cellsim';
+import type { RunningCell } from '@cellfleet/cellsim';
 import type { ClientConfig, EndpointConfig } from '@cellfleet/protocol';
+import { ignitionClient, openIgnitionPki, startStrictKepware } from './support/plant-client.ts';
 
 const TIMEOUT = 4000;
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-clients-'));
@@ -35,21 +36,9 @@ const captures: Uint8Array[] = [];
 
 before(async () => {
   agent = await openAgentPki({ dir: join(dir, 'agent'), disableFileWatchers: true });
-  ignition = await openAgentPki({
-    dir: join(dir, 'ignition'),
-    applicationUri: 'urn:plant:ignition-gateway',
-    applicationName: 'Ignition Gateway',
-    disableFileWatchers: true,
-  });
-  chmodSync(ignition.privateKeyFile, 0o600);
+  ignition = await openIgnitionPki(dir);
   keyPem = readFileSync(ignition.privateKeyFile, 'utf8');
-  cell = await startCell({
-    kind: 'kepware',
-    name: 'press-17',
-    pkiDir: join(dir, 'kepware-pki'),
-    faults: ['strict-pki'],
-    trustedClientCertificates: [agent.certificate.der],
-  });
+  cell = await startStrictKepware({ dir, name: 'press-17', trusted: [agent.certificate.der] });
 });
 after(async () => {
   await cell.stop();
@@ -58,18 +47,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const client = (over: Partial<ClientConfig> = {}): ClientConfig => ({
-  name: 'ignition-gateway',
-  label: 'Ignition Gateway',
-  vendor: 'ignition',
-  url: cell.endpointUrl,
-  securityPolicy: 'Basic256Sha256',
-  securityMode: 'SignAndEncrypt',
-  userTokenType: 'Anonymous',
-  certificate: ignition.certificateFile,
-  privateKey: ignition.privateKeyFile,
-  ...over,
-});
+const client = (over: Partial<ClientConfig> = {}): ClientConfig =>
+  ignitionClient({
+    url: cell.endpointUrl,
+    certificate: ignition.certificateFile,
+    privateKey: ignition.privateKeyFile,
+    over,
+  });
 
 const endpoint = (): EndpointConfig => ({
   name: 'kepware',

@@ -17,13 +17,9 @@ import {
   probeEndpoint,
   readKepwareRejections,
 } from '@cellfleet/agent';
-import {
-  type KepwareConfigApi,
-  type RunningCell,
-  startCell,
-  startKepwareConfigApi,
-} from '@cellfleet/cellsim';
+import { type KepwareConfigApi, type RunningCell, startKepwareConfigApi } from '@cellfleet/cellsim';
 import type { EndpointConfig, EventLogConfig } from '@cellfleet/protocol';
+import { ignitionClient, openIgnitionPki, startStrictKepware } from './support/plant-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellfleet-eventlog-'));
 const PASSWORD = 'K3pw-API-secret!';
@@ -44,19 +40,8 @@ before(async () => {
     passwordFile: join(dir, 'kepware.pw'),
   };
   agent = await openAgentPki({ dir: join(dir, 'agent'), disableFileWatchers: true });
-  ignition = await openAgentPki({
-    dir: join(dir, 'ignition'),
-    applicationUri: 'urn:plant:ignition-gateway',
-    applicationName: 'Ignition Gateway',
-    disableFileWatchers: true,
-  });
-  cell = await startCell({
-    kind: 'kepware',
-    name: 'press-17e',
-    pkiDir: join(dir, 'kepware-pki'),
-    faults: ['strict-pki'],
-    trustedClientCertificates: [agent.certificate.der],
-  });
+  ignition = await openIgnitionPki(dir);
+  cell = await startStrictKepware({ dir, name: 'press-17e', trusted: [agent.certificate.der] });
 });
 after(async () => {
   await api.close();
@@ -125,18 +110,7 @@ describe("the Kepware Configuration API's event log (issue 17)", () => {
       url: cell.endpointUrl,
       trustOnFirstUse: true,
       eventLog: log,
-      clients: [
-        {
-          name: 'ignition-gateway',
-          label: 'Ignition Gateway',
-          vendor: 'ignition',
-          url: cell.endpointUrl,
-          securityPolicy: 'Basic256Sha256',
-          securityMode: 'SignAndEncrypt',
-          userTokenType: 'Anonymous',
-          certificate: ignition.certificateFile,
-        },
-      ],
+      clients: [ignitionClient({ url: cell.endpointUrl, certificate: ignition.certificateFile })],
     };
     const own = await probeEndpoint(endpoint, { pki: agent, timeoutMs: 5000 });
     assert.equal(own.body.ok, true, own.body.diagnosis.summary);

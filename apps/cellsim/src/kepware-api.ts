@@ -116,26 +116,25 @@ export async function startKepwareConfigApi(o: {
     url: `http://127.0.0.1:${port}`,
     requests,
     log: add,
-    rejected: (name, at = Date.now()) =>
-      add({
-        timestamp: kepwareTime(at),
-        event: 'Security',
-        source: 'OPC UA Server',
-        message: `The UA Client certificate '${name}' has been rejected. The server cannot accept connections from the client.`,
-      }),
-    trusted: (name, at = Date.now()) =>
-      add({
-        timestamp: kepwareTime(at),
-        event: 'Security',
-        source: 'OPC UA Configuration Manager',
-        message: `The UA Client certificate '${name}' has been trusted. The server can accept connections from the client.`,
-      }),
+    rejected: (name, at = Date.now()) => add(certificateLine(name, at, 'rejected')),
+    trusted: (name, at = Date.now()) => add(certificateLine(name, at, 'trusted')),
     fail: (...f) => faults.push(...f),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/** Kepware's line when a UA client certificate is rejected or trusted (wording uncertain). */
+function certificateLine(name: string, at: number, what: 'rejected' | 'trusted'): KepwareLogEntry {
+  const rejected = what === 'rejected';
+  return {
+    timestamp: kepwareTime(at),
+    event: 'Security',
+    source: rejected ? 'OPC UA Server' : 'OPC UA Configuration Manager',
+    message: `The UA Client certificate '${name}' has been ${what}. The server ${rejected ? 'cannot' : 'can'} accept connections from the client.`,
   };
 }
 
