@@ -149,4 +149,34 @@ describe("the Kepware Configuration API's event log (issue 17)", () => {
       /^event log not read: GET http:\/\/127\.0\.0\.1:1\/config\/v1\/event_log: /,
     );
   });
+  test("an event log that follows the cell's rejected folder: refused, logged, trusted, cleared", async () => {
+    const follows = await startKepwareConfigApi({ user: 'cellfleet', password: PASSWORD, cell });
+    try {
+      const listed = ignitionClient({
+        url: cell.endpointUrl,
+        certificate: ignition.certificateFile,
+        privateKey: ignition.privateKeyFile,
+      });
+      const endpoint: EndpointConfig = {
+        name: 'kepware',
+        url: cell.endpointUrl,
+        trustOnFirstUse: true,
+        eventLog: { ...log, url: follows.url },
+        clients: [listed],
+      };
+      // Ignition's own attempt (the probe as the client, with its key) is refused and logged.
+      const as = await probeEndpoint(endpoint, { pki: agent, timeoutMs: 5000, client: listed });
+      assert.equal(as.body.diagnosis.code, 'client-cert-untrusted', as.body.diagnosis.summary);
+      const own = await probeEndpoint(endpoint, { pki: agent, timeoutMs: 5000 });
+      const entry = own.body.serverRejectedEvents?.find((e) => e.client === 'ignition-gateway');
+      assert.equal(entry?.certificate, 'Ignition Gateway', JSON.stringify(own.body.serverRejectedEvents));
+      assert.ok(own.body.findings.some((f) => f.code === 'client-cert-untrusted'));
+      await cell.trustClientCertificate(ignition.certificate.der);
+      const cleared = await probeEndpoint(endpoint, { pki: agent, timeoutMs: 5000 });
+      assert.ok(!cleared.body.serverRejectedEvents?.some((e) => e.client === 'ignition-gateway'));
+      assert.ok(!cleared.body.findings.some((f) => f.code === 'client-cert-untrusted'));
+    } finally {
+      await follows.close();
+    }
+  });
 });

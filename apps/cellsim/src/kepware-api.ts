@@ -3,10 +3,13 @@
 // `{ timestamp, event, source, message }` as PTC's SDK and a third-party integration read it
 // (timestamps `YYYY-MM-DDTHH:mm:ss.sss`, UTC, no zone). The messages for client certificates
 // follow the OPC UA Configuration Manager's wording (research opcua-diagnosis.md §8; uncertain).
+// Given a cell, the log follows its rejected folder (rejected, then trusted once it has left).
 // Faults for the agent's HTTP wrapper are queued per request: a 429 with Retry-After, a 503, a
 // body that is not JSON, JSON that is not an event log, a body far over any sane cap.
+import { X509Certificate } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RunningCell } from './types.ts';
 
 export interface KepwareLogEntry {
   readonly timestamp: string;
@@ -36,10 +39,18 @@ export interface KepwareConfigApi {
 const kepwareTime = (ms: number) => new Date(ms).toISOString().slice(0, 23);
 const parseTime = (s: string | null) => (s ? Date.parse(`${s.replace(/Z$/, '')}Z`) : Number.NaN);
 
-export async function startKepwareConfigApi(o: {
-  user: string;
-  password: string;
-}): Promise<KepwareConfigApi> {
+export interface KepwareConfigApiOptions {
+  readonly user: string;
+  readonly password: string;
+  /**
+   * A strict-PKI cell whose rejected folder this log follows, as Kepware's would: a certificate
+   * that lands there is logged "rejected" (under its common name) when the log is next read, and
+   * "trusted" once it has left the folder.
+   */
+  readonly cell?: Pick<RunningCell, 'rejectedClientCertificates'>;
+}
+
+export async function startKepwareConfigApi(o: KepwareConfigApiOptions): Promise<KepwareConfigApi> {
   const entries: KepwareLogEntry[] = [];
   const faults: KepwareApiFault[] = [];
   const requests: { path: string; authorized: boolean; at: number }[] = [];
@@ -60,8 +71,30 @@ export async function startKepwareConfigApi(o: {
       );
     const fault = faults.shift();
     if (fault) return faulty(fault, res);
-    answer(url, res);
+    follow()
+      .catch(() => undefined)
+      .then(() => answer(url, res));
   });
+
+  /** Rejected-folder certificates seen so far, by DER (hex), with their common name. */
+  const seen = new Map<string, string>();
+  async function follow(): Promise<void> {
+    if (!o.cell) return;
+    const now = new Set<string>();
+    for (const der of await o.cell.rejectedClientCertificates()) {
+      const key = der.toString('hex');
+      now.add(key);
+      if (seen.has(key)) continue;
+      const name = commonName(der);
+      seen.set(key, name);
+      entries.push(certificateLine(name, Date.now(), 'rejected'));
+    }
+    for (const [key, name] of seen)
+      if (!now.has(key)) {
+        seen.delete(key);
+        entries.push(certificateLine(name, Date.now(), 'trusted'));
+      }
+  }
 
   function answer(url: URL, res: ServerResponse): void {
     const limit = Math.max(1, Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 10_000));
@@ -136,6 +169,15 @@ function certificateLine(name: string, at: number, what: 'rejected' | 'trusted')
     source: rejected ? 'OPC UA Server' : 'OPC UA Configuration Manager',
     message: `The UA Client certificate '${name}' has been ${what}. The server ${rejected ? 'cannot' : 'can'} accept connections from the client.`,
   };
+}
+
+function commonName(der: Buffer): string {
+  try {
+    const subject = new X509Certificate(der).subject;
+    return /(?:^|\n)CN=([^\n]+)/.exec(subject)?.[1]?.trim() ?? subject;
+  } catch {
+    return 'unreadable certificate';
+  }
 }
 
 function reply(
