@@ -2,13 +2,13 @@
 // with its own enrolled agent, with drift and a fault that are true on first run. Used by
 // `npm run demo` and by the browser tests, so what the tests see is what a visitor sees.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Agent, createProbePool, openAgentPki, parseConfig, startAgentRuntime } from '@cellfleet/agent';
-import { type CellOptions, type RunningCell, startCell } from '@cellfleet/cellsim';
+import { type CellOptions, type RunningCell, startCell, startKepwareConfigApi } from '@cellfleet/cellsim';
 import { enrollCell, type Hub, proposeFromSnapshots, startHub } from '@cellfleet/hub';
-import type { EndpointConfig } from '@cellfleet/protocol';
+import type { EndpointConfig, EventLogConfig } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 
@@ -212,7 +212,9 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
     cells.set(enrolled.id, cell);
     const dataDir = join(o.dataDir, 'agents', d.cell.name);
     mkdirSync(dataDir, { recursive: true });
-    const extra = serverPki ? await plantClient(cell, { dataDir, cellId: enrolled.id, serverPki }) : {};
+    const extra = serverPki
+      ? await plantClient(cell, { dataDir, cellId: enrolled.id, serverPki, closers })
+      : {};
     const configText = stringify({
       ...enrolled.config,
       endpoints: (enrolled.config['endpoints'] as EndpointConfig[]).map((e) => ({ ...e, ...extra })),
@@ -260,7 +262,7 @@ export async function startDemoFleet(options: DemoOptions): Promise<DemoFleet> {
  */
 async function plantClient(
   cell: RunningCell,
-  o: { dataDir: string; cellId: string; serverPki: string },
+  o: { dataDir: string; cellId: string; serverPki: string; closers: Array<() => Promise<void>> },
 ): Promise<Partial<EndpointConfig>> {
   const agentPki = await openAgentPki({
     dir: join(o.dataDir, 'pki'),
@@ -292,7 +294,25 @@ async function plantClient(
       },
     ],
     rejectedCertificatesDir: join(o.serverPki, 'rejected'),
+    eventLog: await kepwareEventLog(cell, o),
   };
+}
+
+/**
+ * press-02's Kepware also logs the refusal in its event log, read through its Configuration API
+ * (emulated; it follows the cell's rejected folder), with a password from a file of mode 0600.
+ */
+async function kepwareEventLog(
+  cell: RunningCell,
+  o: { dataDir: string; closers: Array<() => Promise<void>> },
+): Promise<EventLogConfig> {
+  const password = randomBytes(18).toString('base64url');
+  const api = await startKepwareConfigApi({ user: 'cellfleet', password, cell });
+  o.closers.push(() => api.close());
+  const passwordFile = join(o.dataDir, 'kepware-api.pw');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  chmodSync(passwordFile, 0o600);
+  return { kind: 'kepware-config-api', url: api.url, user: 'cellfleet', passwordFile };
 }
 
 function trustServer(dataDir: string, der: Buffer): void {
