@@ -2,16 +2,18 @@
 // a strict-PKI Kepware cell with an endpoint user password over SecurityMode None (the password
 // goes on the wire), as the plant's Ignition client with its private key (refused: a capture is
 // kept and sent), and reads the emulated Kepware event log with a password from a file. Then
-// every output is searched for the three secrets (a line of the client's key, the user password,
-// the event-log password, and the Basic header built from it): the agent's stdout/stderr and its
-// log file, every file under its data folder (captures, outbox), the hub's database (every
-// message it stored), and the hub's JSON and capture downloads for the cell.
+// every output is searched for the secrets (a line of the client's key, the user password, the
+// event-log password, and the Basic header built from it): the agent's stdout/stderr and log
+// file, the hub's debug log, every file under the agent's data folder (captures, outbox), every
+// file of the hub (its database: every message it stored), and the hub's cell JSON, notebook and
+// capture download.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type KepwareConfigApi, type RunningCell, startKepwareConfigApi } from '@cellfleet/cellsim';
 import { tempDir, waitFor } from '@cellfleet/testkit';
+import pino from 'pino';
 import { parse, stringify } from 'yaml';
 import { type AgentProcess, enrollAgent, spawnAgent, startTestHub, type TestHub } from './support/hub.ts';
 import { ignitionClient, openIgnitionPki, startStrictKepware } from './support/plant-client.ts';
@@ -27,9 +29,12 @@ let keyLine = '';
 let cellId = '';
 let dataDir = '';
 const logFile = join(dir, 'agent.log');
+const hubLog: string[] = [];
 
 before(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub({
+    logger: pino({ level: 'debug' }, { write: (line: string) => void hubLog.push(line) }),
+  });
   cell = await startStrictKepware({ dir, name: 'press-sec' });
 
   api = await startKepwareConfigApi({ user: 'cellfleet', password: LOG_PASSWORD });
@@ -126,6 +131,7 @@ test('no client key, user password or event-log password in any log, file, hub m
   const stdout = proc.output();
   assert.ok(stdout.length > 0, 'the agent wrote to stdout/stderr');
   assert.ok(existsSync(logFile) && statSync(logFile).size > 0, 'the agent wrote its log file');
+  assert.ok(hubLog.length > 0, 'the hub logged');
 
   const basic = Buffer.from(`cellfleet:${LOG_PASSWORD}`).toString('base64');
   const secrets: [string, string][] = [
@@ -143,6 +149,7 @@ test('no client key, user password or event-log password in any log, file, hub m
     ...filesUnder(dataDir).map((f) => ({ what: `agent file ${f.path}`, bytes: f.bytes })),
     ...filesUnder(hub.dir).map((f) => ({ what: `hub file ${f.path}`, bytes: f.bytes })),
     { what: 'the agent log file', bytes: readFileSync(logFile) },
+    { what: "the hub's log (debug)", bytes: Buffer.from(hubLog.join('')) },
   ];
   assert.ok(
     outputs.some((o) => o.what.endsWith('.pcapng')),

@@ -32,8 +32,11 @@ export async function startTestHub(
     /** HTTPS, a trusted proxy: HubConfig's http settings beside host and port. */
     http?: Omit<HubConfig['http'], 'host' | 'port'>;
     notifications?: HubConfig['notifications'];
+    /** The hub's logger (default: silent unless CELLFLEET_TEST_LOG), e.g. to search its lines. */
+    logger?: ReturnType<typeof quietLogger>;
   } = {},
 ): Promise<TestHub> {
+  const logger = () => options.logger ?? quietLogger();
   const dir = options.dir ?? tempDir('hub');
   const dbPath = join(dir, 'hub.db');
   const broker: HubConfig['broker'] = options.broker ?? { mode: 'embedded', host: '127.0.0.1', port: 0 };
@@ -44,7 +47,7 @@ export async function startTestHub(
     http: { host: '127.0.0.1', port: http, ...options.http },
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
-  let hub = await startHub(config(0, broker), { logger: quietLogger() });
+  let hub = await startHub(config(0, broker), { logger: logger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);
   const httpPort = Number(new URL(hub.httpUrl).port);
   let running = true;
@@ -63,7 +66,7 @@ export async function startTestHub(
       hub = await startHub(
         config(httpPort, broker.mode === 'embedded' ? { ...broker, port: mqttPort } : broker),
         {
-          logger: quietLogger(),
+          logger: logger(),
         },
       );
       running = true;
