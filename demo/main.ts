@@ -1,6 +1,8 @@
 // npm run demo: the whole product on one machine. Prints the URL to open.
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { routeLibraryLogs } from '@cellfleet/cellsim';
 import pino from 'pino';
 import { DEMO_CELLS, startDemoFleet } from './fleet.ts';
 
@@ -32,9 +34,21 @@ const port = (name: string, v: string | undefined, d: number) => {
   return n;
 };
 
+const dataDir = values.data ?? join('.data', 'demo');
+// The emulated servers' own warnings (a strict cell refusing a client, each time) go to a file:
+// the terminal is for the URL and sign-ins. The fleet wipes dataDir before any server starts.
+const serverLog = join(dataDir, 'emulated-servers.log');
+routeLibraryLogs((line) => {
+  try {
+    appendFileSync(serverLog, `${line}\n`);
+  } catch {
+    // dataDir not made yet (the fleet is starting): such a line is not worth a crash
+  }
+});
+
 const started = Date.now();
 const fleet = await startDemoFleet({
-  dataDir: values.data ?? join('.data', 'demo'),
+  dataDir,
   httpPort: port('http-port', values['http-port'], 8080),
   mqttPort: port('mqtt-port', values['mqtt-port'], 1883),
   logger: pino({ level: 'warn', base: { svc: 'demo' } }),
@@ -53,7 +67,7 @@ process.stdout.write(
     `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n` +
     `         curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/metrics   (Prometheus; docs/operations.md)\n\n` +
     'A maintenance window is open now; erin proposes aligning press-04 with its sisters once its snapshot is in.\n' +
-    'Agents probe every 30 s. Ctrl-C to stop.\n',
+    `Agents probe every 30 s. The emulated servers' own log: ${serverLog}. Ctrl-C to stop.\n`,
 );
 void fleet.seedExample().then(
   () => {},

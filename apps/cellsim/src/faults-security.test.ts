@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type EndpointDescription, MessageSecurityMode, UserTokenType } from 'node-opcua';
 import { startCell } from './cell.ts';
+import { routeLibraryLogs } from './library-logs.ts';
 import {
   disposeClientCertificateManager,
   failure,
@@ -67,7 +68,18 @@ describe('security faults', () => {
     assert.equal(await withSession(cell.endpointUrl, (s) => readValue(s, SPEED), 'encrypt'), 100);
     await cell.setFaults(['strict-pki']);
     const client = await makeClient('encrypt');
-    assert.match(await failure(client.connect(cell.endpointUrl)), /BadSecurityChecksFailed/);
+    // The server's own warning about the refused certificate goes where routeLibraryLogs says.
+    const serverLines: string[] = [];
+    routeLibraryLogs((line) => serverLines.push(line));
+    try {
+      assert.match(await failure(client.connect(cell.endpointUrl)), /BadSecurityChecksFailed/);
+    } finally {
+      routeLibraryLogs((line) => process.stderr.write(`${line}\n`));
+    }
+    assert.ok(
+      serverLines.some((l) => /Certificate/i.test(l)),
+      `the refusal was logged to the sink: ${JSON.stringify(serverLines)}`,
+    );
     const der = client.getCertificate();
     await client.disconnect();
     // discovery and None sessions still work (research §2.3 B8)

@@ -8,5 +8,6 @@ export {
   type KepwareLogEntry,
   startKepwareConfigApi,
 } from './kepware-api.ts';
+export { routeLibraryLogs } from './library-logs.ts';
 export type { CellKind, CellOptions, Fault, ParameterValue, RunningCell } from './types.ts';
 export { CELL_KINDS } from './types.ts';

@@ -1,17 +1,13 @@
 // `cellsim`: run one emulated cell from the command line (see README.md and --help).
 // The only file that opens ports from argv, reads stdin and handles signals.
 import { createInterface } from 'node:readline';
-import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import { startCell } from './cell.ts';
 import { parseCli, USAGE, UsageError } from './cli.ts';
 import { commandSession, parseCommand } from './commands.ts';
+import { routeLibraryLogs } from './library-logs.ts';
 
 // node-opcua logs warnings on stdout; stdout belongs to the "listening" line and command answers
-const toStderr = (...args: unknown[]): void => {
-  console.error(...args);
-};
-setWarningLogger(toStderr);
-setErrorLogger(toStderr);
+routeLibraryLogs((line) => process.stderr.write(`${line}\n`));
 
 async function main(): Promise<number> {
   let request: ReturnType<typeof parseCli>;
