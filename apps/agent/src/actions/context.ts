@@ -11,13 +11,23 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { type OpenSession, openSession } from '../opcua/session.ts';
 import type { AgentPki } from '../pki/pki.ts';
 import type { Ledger } from './ledger.ts';
-import type { UpgradeHooks } from './upgrade.ts';
 
 /** A result without the fields the executor fills in (id, times). */
 export type Outcome = Omit<ActionResultBody, 'actionId' | 'startedAt' | 'finishedAt'>;
 
 /** Test-only pauses (see executor.ts `testPauses`), named by the step they follow. */
 export type PausePoint = 'after-snapshot' | 'after-write';
+
+/** What `upgrade-agent` needs from the process that runs it (given by runtime/start.ts). */
+export interface UpgradeHooks {
+  /** The executable the service runs (the packaged agent itself). */
+  readonly binary: string;
+  /** The version this process runs (what its birth reports). */
+  readonly version: string;
+  /** Ends the process with EXIT.upgraded (cli-types.ts) once the new build is in place. */
+  readonly restart: () => void;
+  readonly trialDeadlineMs?: number;
+}
 
 export interface StepContext {
   readonly config: ResolvedConfig;

@@ -24,16 +24,6 @@ import type { LedgerEntry } from './ledger.ts';
 
 const TRIAL_DEADLINE_MS = 60_000;
 
-export interface UpgradeHooks {
-  /** The executable the service runs (the packaged agent itself). */
-  readonly binary: string;
-  /** The version this process runs (what its birth reports). */
-  readonly version: string;
-  /** Ends the process with EXIT.upgraded (cli-types.ts) once the new build is in place. */
-  readonly restart: () => void;
-  readonly trialDeadlineMs?: number;
-}
-
 interface UpgradeSnapshot {
   readonly binary: string;
   readonly from: string;

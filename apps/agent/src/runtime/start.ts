@@ -12,8 +12,8 @@ import {
   type EndpointConfig,
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
+import type { UpgradeHooks } from '../actions/context.ts';
 import { openLedger } from '../actions/ledger.ts';
-import type { UpgradeHooks } from '../actions/upgrade.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import { mqttLink } from '../link/mqtt-link.ts';
 import { agentRegistry, startAgentMetrics } from '../metrics/server.ts';
