@@ -10,8 +10,10 @@ import { parseArgs } from 'node:util';
 import {
   createProbePool,
   type FuzzOutcome,
+  type FuzzTarget,
   fuzzInCli,
   fuzzInPool,
+  fuzzTarget,
   mutationCases,
   openAgentPki,
   planMutation,
@@ -33,8 +35,9 @@ const pkiDir = join(dir, 'pki');
 const server = await startTestServer({ dir: join(dir, 'server'), maxSessions: 5000, maxConnections: 1000 });
 // Mutations may give any valid code, so a short timeout keeps the many that hang cheap; scripted
 // cases must get their code, some only after a SignAndEncrypt handshake on a loaded machine.
-const target = { serverPort: server.port, timeoutMs: 1500, lateMs: 4500 };
-const scripted = { ...target, timeoutMs: 4000 };
+// Each may come back as late as the pool's hang guard + 1 s (fuzzTarget).
+const MUTATION_TIMEOUT_MS = 1500;
+const SCRIPTED_TIMEOUT_MS = 8000;
 const seeds = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -48,6 +51,7 @@ try {
 
 async function replay(seed: number): Promise<void> {
   const pool = createProbePool({ maxHosts: 1, onLog: (l) => console.log(`  host: ${l}`) });
+  const target = fuzzTarget(pool, server.port, MUTATION_TIMEOUT_MS);
   const { corpus } = await recordCorpus(pool, target, pkiDir);
   const plan = planMutation(seed, corpus);
   console.log(
@@ -61,23 +65,25 @@ async function replay(seed: number): Promise<void> {
 async function longRun(cases: number, cliCases: number): Promise<void> {
   const t0 = performance.now();
   const pool = createProbePool({ maxHosts: 4, memoryBudgetMb: BUDGET_MB });
+  const target = fuzzTarget(pool, server.port, MUTATION_TIMEOUT_MS);
+  const scripted = fuzzTarget(pool, server.port, SCRIPTED_TIMEOUT_MS);
   const { corpus, code } = await recordCorpus(pool, target, pkiDir);
   if (code !== 'ok') throw new Error(`a clean probe through the proxy gave ${code}`);
   const rss0 = process.memoryUsage.rss();
   const runs: Array<[string, FuzzOutcome[]]> = [];
-  const inPool = (c: Parameters<typeof fuzzInPool>[0]) =>
-    fuzzInPool(c, { ...target, pool, pkiDir, concurrency: 4 });
-  const inCli = (c: Parameters<typeof fuzzInCli>[0]) =>
-    fuzzInCli(c, { ...target, pkiDir, startAllowanceMs: 20_000, maxRssMb: BUDGET_MB * 1.5, concurrency: 3 });
-  runs.push(['scripted, probe pool', await inPool(scriptedCases())]);
+  type Cases = Parameters<typeof fuzzInPool>[0];
+  const inPool = (c: Cases, t: FuzzTarget) => fuzzInPool(c, { ...t, pool, pkiDir, concurrency: 4 });
+  const inCli = (c: Cases, t: FuzzTarget) =>
+    fuzzInCli(c, { ...t, pkiDir, startAllowanceMs: 20_000, maxRssMb: BUDGET_MB * 1.5, concurrency: 3 });
+  runs.push(['scripted, probe pool', await inPool(scriptedCases(), scripted)]);
   runs.push([
     `mutations (seeds 1–${cases}), probe pool`,
-    await inPool(mutationCases(corpus, seeds(1, cases))),
+    await inPool(mutationCases(corpus, seeds(1, cases)), target),
   ]);
-  runs.push(['scripted, `cellfleet-agent probe --json`', await inCli(scriptedCases())]);
+  runs.push(['scripted, `cellfleet-agent probe --json`', await inCli(scriptedCases(), scripted)]);
   runs.push([
     `mutations (seeds 100001–${100_000 + cliCases}), CLI`,
-    await inCli(mutationCases(corpus, seeds(100_001, cliCases))),
+    await inCli(mutationCases(corpus, seeds(100_001, cliCases)), target),
   ]);
   const agentGrowth = Math.round((process.memoryUsage.rss() - rss0) / 2 ** 20);
   const stats = pool.stats();
@@ -99,7 +105,7 @@ async function longRun(cases: number, cliCases: number): Promise<void> {
     'Hostile OPC UA servers: fuzzer and probe isolation',
     `From \`node bench/hostile.ts\` (run by \`npm run bench\`; \`--cases N --cli N\`, \`--seed N\` replays one mutation), ${machine()}. Bounded variant in \`npm test\`: tests/src/hostile-fuzz.test.ts (34 scripts + 200 mutations in the pool, 12 through the CLI).
 
-Each case: a peer (apps/agent/src/probe/hostile-peer.ts) either answers the agent itself with one of ${scriptedCases().length} scripted misbehaviours (hostile-scripts.ts) or sits in front of a real node-opcua server and mutates one of the ${corpus.length} frames it sends during a clean probe, chosen with the mutation from the seed (mutate.ts). Probe timeout ${target.timeoutMs} ms for mutations, ${scripted.timeoutMs} ms for scripted cases (they must get their own code, some after a SignAndEncrypt handshake). A case fails if the agent process dies, the probe is later than timeout + ${target.lateMs} ms, the diagnosis is not a valid code (or not the scripted case's expected code), stdout is not exactly one JSON document, the CLI exits other than 0/1, or memory passes ${BUDGET_MB * 1.5} MB.
+Each case: a peer (apps/agent/src/probe/hostile-peer.ts) either answers the agent itself with one of ${scriptedCases().length} scripted misbehaviours (hostile-scripts.ts) or sits in front of a real node-opcua server and mutates one of the ${corpus.length} frames it sends during a clean probe, chosen with the mutation from the seed (mutate.ts). Probe timeout ${target.timeoutMs} ms for mutations, ${scripted.timeoutMs} ms for scripted cases (they must get their own code, some after a SignAndEncrypt handshake). A case fails if the agent process dies, the probe comes back after its host's hang guard + 1 s (2 × timeout + 3 s grace + 1 s: ${fmt(target.timeoutMs + target.lateMs)} ms for mutations, ${fmt(scripted.timeoutMs + scripted.lateMs)} ms for scripted cases; the CLI gets ${fmt(20_000)} ms more for its start), the diagnosis is not a valid code (or not the scripted case's expected code), stdout is not exactly one JSON document, the CLI exits other than 0/1, or memory passes ${BUDGET_MB * 1.5} MB.
 
 | run | cases | frames mutated | failures | slowest probe ms | peak RSS, CLI + host |
 |---|---:|---:|---:|---:|---:|

@@ -24,6 +24,7 @@ export {
   type FuzzTarget,
   fuzzInCli,
   fuzzInPool,
+  fuzzTarget,
   mutationCases,
   recordCorpus,
   scriptedCases,

@@ -36,9 +36,20 @@ export interface FuzzOutcome {
 export interface FuzzTarget {
   readonly serverPort: number;
   readonly timeoutMs: number;
-  /** How late a probe may come back beyond its timeout (the pool's grace plus slack). */
+  /** How late a probe may come back beyond its timeout (see fuzzTarget). */
   readonly lateMs: number;
 }
+
+/**
+ * A probe may come back as late as its host's hang guard (past it the pool stops even a host
+ * that keeps beating), plus 1 s for the pool to notice and settle; a loaded machine may slow a
+ * probe that far without anything being wrong.
+ */
+export const fuzzTarget = (
+  pool: Pick<ProbePool, 'hangGuardMs'>,
+  serverPort: number,
+  timeoutMs: number,
+): FuzzTarget => ({ serverPort, timeoutMs, lateMs: pool.hangGuardMs(timeoutMs) - timeoutMs + 1000 });
 
 export const scriptedCases = (): FuzzCase[] =>
   HOSTILE_SCRIPTS.map((s) => ({ name: s.name, script: s.make(), upstream: s.upstream, expect: s.expect }));

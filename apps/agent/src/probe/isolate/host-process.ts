@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProbeEvidence, StepName } from '@cellfleet/core';
 import type { ProbeResult } from '../ladder.ts';
 import { type FromHost, HOST_EXIT, PROBE_HOST_COMMAND, type ProbeRequest } from './messages.ts';
+import { hangGuardMs, judgeHost, silenceLimitMs } from './watchdog.ts';
 
 export interface Progress {
   readonly evidence: ProbeEvidence;
@@ -37,7 +38,8 @@ export interface HostProcess {
   readonly alive: boolean;
   /** Highest resident memory seen while it probed (Linux /proc; 0 elsewhere), in MiB. */
   readonly peakRssMb: number;
-  run(request: ProbeRequest, deadlineMs: number): Promise<Outcome>;
+  /** Settles with the host's answer, or a fault once watchdog.ts gives up on the host. */
+  run(request: ProbeRequest, graceMs: number): Promise<Outcome>;
   kill(): void;
 }
 
@@ -97,10 +99,10 @@ export function spawnHost(o: HostOptions): HostProcess {
     get peakRssMb() {
       return peak.mb;
     },
-    run: async (request, deadlineMs) => {
+    run: async (request, graceMs) => {
       const out = await runOne(child, {
         request,
-        deadlineMs,
+        graceMs,
         exited,
         budgetMb: o.memoryBudgetMb,
         tail: () => tail,
@@ -115,7 +117,7 @@ export function spawnHost(o: HostOptions): HostProcess {
 
 interface RunContext {
   readonly request: ProbeRequest;
-  readonly deadlineMs: number;
+  readonly graceMs: number;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly budgetMb: number;
   readonly tail: () => string;
@@ -127,10 +129,12 @@ function runOne(child: ChildProcess, c: RunContext): Promise<Outcome> {
     let progress: Progress | undefined;
     let fault: Extract<FromHost, { type: 'fault' }> | undefined;
     let settled = false;
+    const startedAt = performance.now();
+    let heardAt = startedAt;
+    let suspect = false;
     const done = (o: Outcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
       clearInterval(watch);
       child.off('message', onMessage);
       resolve(o);
@@ -144,28 +148,50 @@ function runOne(child: ChildProcess, c: RunContext): Promise<Outcome> {
         ...(fault?.status ? { status: fault.status } : {}),
         ...(progress ? { progress } : {}),
       });
+    const stop = (cause: FaultCause, message: string) => {
+      child.kill('SIGKILL');
+      faulted(cause, message);
+    };
     const onMessage = (m: FromHost) => {
       if (m.type === 'fault') fault = m;
       else if (m.type === 'ready' || m.id !== c.request.id) return;
-      else if (m.type === 'progress') progress = { evidence: m.evidence, running: m.running, at: m.at };
+      heardAt = performance.now();
+      if (m.type === 'progress') progress = { evidence: m.evidence, running: m.running, at: m.at };
       else if (m.type === 'result') done({ kind: 'result', result: m.result });
       else if (m.type === 'error') done({ kind: 'error', message: m.message });
     };
     child.on('message', onMessage);
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      faulted('stalled', `the probe did not finish within ${c.deadlineMs} ms, so its process was stopped`);
-    }, c.deadlineMs);
+    const { timeoutMs } = c.request;
     const watch = setInterval(() => {
       const rss = rssMb(child.pid);
       if (rss !== undefined) c.peak.mb = Math.max(c.peak.mb, rss);
-      if (rss !== undefined && rss > c.budgetMb * 1.5) {
-        child.kill('SIGKILL');
-        faulted(
+      if (rss !== undefined && rss > c.budgetMb * 1.5)
+        return stop(
           'memory',
           `the probe used ${rss} MB, over its budget of ${c.budgetMb} MB, so its process was stopped`,
         );
-      }
+      const now = performance.now();
+      const verdict = judgeHost({
+        elapsedMs: now - startedAt,
+        silentMs: now - heardAt,
+        timeoutMs,
+        graceMs: c.graceMs,
+      });
+      // A verdict must hold on two ticks in a row: if this process was the one starved, the
+      // host's heartbeats are waiting in the IPC pipe, and timers run before I/O is read.
+      const confirmed = verdict !== 'working' && suspect;
+      suspect = verdict !== 'working';
+      if (!confirmed) return;
+      if (verdict === 'hung')
+        stop(
+          'stalled',
+          `the probe did not finish within ${hangGuardMs(timeoutMs, c.graceMs)} ms (twice its timeout plus ${c.graceMs} ms), so its process was stopped`,
+        );
+      else
+        stop(
+          'stalled',
+          `the probe process was past its timeout of ${timeoutMs} ms + ${c.graceMs} ms and silent for ${silenceLimitMs(c.graceMs)} ms, so it was stopped`,
+        );
     }, 100);
     void c.exited.then(({ code, signal }) => {
       if (fault) faulted(fault.kind, fault.message);

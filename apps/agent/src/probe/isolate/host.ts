@@ -7,6 +7,7 @@ import { openAgentPki } from '../../pki/pki.ts';
 import { probeEndpoint } from '../ladder.ts';
 import type { Tap } from '../tap.ts';
 import { type FaultKind, type FromHost, HOST_EXIT, type ProbeRequest, type ToHost } from './messages.ts';
+import { HEARTBEAT_MS } from './watchdog.ts';
 
 export interface HostOptions {
   /** Resident memory above which the host reports a fault and exits. */
@@ -41,9 +42,11 @@ export function serveProbes(o: HostOptions): void {
     if (m.type !== 'probe') return;
     current = {};
     const state = current;
+    const beat = setInterval(() => send({ type: 'heartbeat', id: m.id }), HEARTBEAT_MS);
     run(m, send, (tap) => {
       state.tap = tap;
     }).finally(() => {
+      clearInterval(beat);
       current = undefined;
     });
   });

@@ -44,6 +44,8 @@ export type FromHost =
       readonly running: StepName | undefined;
       readonly at: number;
     }
+  /** Every HEARTBEAT_MS (watchdog.ts) while the host works on a probe: starved is not dead. */
+  | { readonly type: 'heartbeat'; readonly id: number }
   | { readonly type: 'result'; readonly id: number; readonly result: ProbeResult }
   /** The agent's own side failed (its PKI folder, a bug): no verdict about the server. */
   | { readonly type: 'error'; readonly id: number; readonly message: string }

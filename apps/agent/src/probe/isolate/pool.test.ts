@@ -1,7 +1,8 @@
 // The probe pool against real hosts (child processes) and real hostile peers: a crash, a stall
-// and a memory overrun each become a diagnosis, the pool survives them, and sound hosts are reused.
+// (a frozen host, or one that beats and never answers) and a memory overrun each become a
+// diagnosis, the pool survives them, and sound hosts are reused; a starved host is not a stall.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -80,20 +81,74 @@ test('a node-opcua crash is a diagnosis from the evidence so far; the next probe
   }
 });
 
-test('a host that does not finish by timeout + grace is stopped, and the probe says so', async () => {
-  // A negative grace puts the agent's own deadline before the ladder's: the host looks stalled.
-  const pool = createProbePool({ maxHosts: 1, graceMs: -7500 });
+/** The live probe hosts among this process's children (Linux; a reaped-to-be host has no cmdline). */
+function hostPids(): number[] {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8');
+  const cmdline = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return children
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => cmdline(pid).includes('host-main'));
+}
+
+test('a host past timeout + grace that keeps beating is not stopped: a starved host is not dead', async () => {
+  // The deadline (timeout + grace) is 1 s, the ladder gives up on the silent Hello at its 2 s
+  // timeout, and the hang guard is 3 s: only the host's heartbeats keep it alive in between.
+  const pool = createProbePool({ maxHosts: 1, graceMs: -1000 });
   try {
+    const r = await pool.probe(endpoint(await peer('silent')), { pki, timeoutMs: 2000 });
+    assert.equal(r.body.diagnosis.code, 'handshake-timeout', r.body.steps.at(-1)?.detail);
+    assert.equal(pool.stats().faults, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a silent host past timeout + grace is stopped, and the probe says so', async () => {
+  const pool = createProbePool({ maxHosts: 1, graceMs: 500 });
+  try {
+    await pool.probe(endpoint(await peer('ack-zero-sizes')), { pki, timeoutMs: 3000 }); // start the host
+    const pids = hostPids();
+    const pid = pids[0];
+    assert.ok(pid !== undefined && pids.length === 1, `one probe host: ${pids.join(', ')}`);
+    const url = await peer('silent');
+    const t0 = performance.now();
+    const pending = pool.probe(endpoint(url), { pki, timeoutMs: 3000 });
+    setTimeout(() => process.kill(pid, 'SIGSTOP'), 200); // frozen: no heartbeat, no answer
+    const r = await pending;
+    // Stopped once past 3.5 s and silent for 1 s: before the ladder's own 3 s timeout could
+    // have answered (it is frozen) and long before the hang guard of 6.5 s.
+    assert.ok(performance.now() - t0 < 6000, `took ${Math.round(performance.now() - t0)} ms`);
+    assert.equal(r.body.diagnosis.code, 'protocol-violation');
+    assert.match(r.body.steps.at(-1)?.detail ?? '', /past its timeout of 3000 ms \+ 500 ms and silent/);
+    assert.deepEqual([pool.stats().started, pool.stats().faults], [1, 1]);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a host that beats but never answers is stopped at the hang guard', async () => {
+  // A grace of -15.5 s puts the hang guard (2 × 8 s − 15.5 s) at 500 ms, before the ladder's
+  // own 5 s cap on the silent Hello: the host beats all along and is stopped anyway.
+  const pool = createProbePool({ maxHosts: 1, graceMs: -15_500 });
+  try {
+    assert.equal(pool.hangGuardMs(8000), 500);
     await pool.probe(endpoint(await peer('ack-zero-sizes')), { pki, timeoutMs: 8000 }); // start the host
-    assert.equal(pool.stats().faults, 0, 'a quick probe finishes within the 500 ms deadline');
+    assert.equal(pool.stats().faults, 0, 'a quick probe finishes within the 500 ms hang guard');
     const t0 = performance.now();
     const r = await pool.probe(endpoint(await peer('silent')), { pki, timeoutMs: 8000 });
-    // The ladder itself would give up on the silent Hello after 5 s (its hello cap).
-    assert.ok(performance.now() - t0 < 4000, 'stopped at the deadline, not after the ladder’s timeout');
+    assert.ok(performance.now() - t0 < 4000, 'stopped at the hang guard, not after the ladder’s timeout');
     assert.equal(r.body.diagnosis.code, 'protocol-violation');
     assert.match(
       r.body.steps.at(-1)?.detail ?? '',
-      /did not finish within 500 ms, so its process was stopped/,
+      /did not finish within 500 ms .*so its process was stopped/,
     );
     assert.equal(pool.stats().faults, 1);
     // The stopped host is never handed out again, even before its exit is seen.

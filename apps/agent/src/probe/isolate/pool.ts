@@ -7,6 +7,7 @@ import type { ProbeResult } from '../ladder.ts';
 import { faultResult } from './fault-result.ts';
 import { type HostProcess, spawnHost } from './host-process.ts';
 import type { PkiRef } from './messages.ts';
+import { hangGuardMs } from './watchdog.ts';
 
 export interface ProbePoolOptions {
   readonly maxHosts?: number;
@@ -14,7 +15,10 @@ export interface ProbePoolOptions {
   readonly idleMs?: number;
   /** Resident memory a host may use (default 512 MiB); node-opcua alone takes ~200 MiB. */
   readonly memoryBudgetMb?: number;
-  /** Time beyond the probe's own timeout before a host counts as stalled (default 3 s). */
+  /**
+   * Time beyond the probe's own timeout after which a host that has also gone silent counts as
+   * stalled (default 3 s); see watchdog.ts for the heartbeat and the hang guard.
+   */
   readonly graceMs?: number;
   /** Lines the hosts print (node-opcua's own logging); never the agent's stdout. */
   readonly onLog?: (line: string) => void;
@@ -36,6 +40,8 @@ export interface ProbePool {
   warm(): void;
   /** Hosts started so far, hosts lost to a fault, and the highest host RSS, for tests and benchmarks. */
   stats(): { started: number; faults: number; running: number; peakRssMb: number };
+  /** How long a probe with this timeout may take at most before its host is stopped, ms. */
+  hangGuardMs(timeoutMs: number): number;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,7 @@ interface Slot {
 export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
   const max = o.maxHosts ?? 2;
   const budget = o.memoryBudgetMb ?? 512;
+  const grace = o.graceMs ?? 3000;
   const idle: Slot[] = [];
   const waiting: Array<() => void> = [];
   let busy = 0;
@@ -91,10 +98,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
       try {
         await slot.host.ready;
         const startedAt = Date.now();
-        const out = await slot.host.run(
-          { type: 'probe', id: nextId++, endpoint, ...req },
-          req.timeoutMs + (o.graceMs ?? 3000),
-        );
+        const out = await slot.host.run({ type: 'probe', id: nextId++, endpoint, ...req }, grace);
         if (out.kind === 'result') return out.result;
         if (out.kind === 'error') throw new Error(out.message);
         faults++;
@@ -117,6 +121,7 @@ export function createProbePool(o: ProbePoolOptions = {}): ProbePool {
       if (!closed && idle.length === 0 && busy < max) park(spawn());
     },
     stats: () => ({ started, faults, running: idle.filter((s) => s.host.alive).length + busy, peakRssMb }),
+    hangGuardMs: (timeoutMs) => hangGuardMs(timeoutMs, grace),
     async close() {
       closed = true;
       for (const slot of idle.splice(0)) {
