@@ -5,3 +5,4 @@ export * from './service.ts';
 export * from './sisters.ts';
 export * from './sql-store.ts';
 export * from './store.ts';
+export * from './tally.ts';

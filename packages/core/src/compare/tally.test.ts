@@ -6,6 +6,7 @@ import { compareFromTally, talliedKeys } from './from-tally.ts';
 import { group, prng, TABLE } from './random-groups.test-support.ts';
 import {
   type CellStep,
+  changedEntryKeys,
   chooseBase,
   type KeyTally,
   leaveCell,
@@ -94,6 +95,25 @@ test('stepCell: what one changed entry does to the key and to the cell row', () 
     },
   ];
   for (const r of rows) assert.deepEqual(stepCell(r.key, r.row, r.next), r.want, r.name);
+  assert.deepEqual(
+    stepCell(undefined, undefined, A, 1),
+    { key: key(A, 0), row: { kind: 'keep' } },
+    'group of one',
+  );
+  assert.deepEqual(stepCell(undefined, undefined, A, 2), {
+    key: key(null, 1),
+    row: { kind: 'set', value: A },
+  });
+});
+
+test('changedEntryKeys: flat keys back to their entries', () => {
+  const keys = changedEntryKeys([
+    { key: '/Objects/A#value' },
+    { key: '/Objects/A#access' },
+    { key: '/Objects/B' },
+    { key: 'server.x' },
+  ]);
+  assert.deepEqual([...keys], ['/Objects/A', '/Objects/B', 'server.x']);
 });
 
 test('leaveCell: the row goes, and the key when nobody holds it', () => {

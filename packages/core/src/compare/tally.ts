@@ -6,6 +6,7 @@
 // change does to it, and builds the full recomputation the incremental one must equal.
 // Values are canonical JSON (equal entries, equal strings); null is "the cell lacks the key".
 import { canonicalJson, type Json } from '../canonical.ts';
+import { isNodeKey } from '../snapshot/keys.ts';
 import type { SnapshotEntries } from '../snapshot/types.ts';
 
 export type TallyValue = string | null;
@@ -38,9 +39,17 @@ const settle = (k: KeyTally): KeyTally | undefined => (k.base === null && k.devi
 /**
  * A member cell's entry of one key becomes `next`. `key`: the key's state (undefined: no member
  * holds it, so every member lacks it: base null); `row`: the cell's deviant row (undefined: none,
- * the cell holds the base).
+ * the cell holds the base); `members`: how many cells the group has, this one included (a key
+ * new to a group of one starts with the one cell's value as its base, not as a deviation).
  */
-export function stepCell(key: KeyTally | undefined, row: TallyValue | undefined, next: TallyValue): CellStep {
+export function stepCell(
+  key: KeyTally | undefined,
+  row: TallyValue | undefined,
+  next: TallyValue,
+  members = 0,
+): CellStep {
+  if (key === undefined && members === 1 && next !== null)
+    return { key: { base: next, deviants: 0 }, row: { kind: 'keep' } };
   const k = key ?? { base: null, deviants: 0 };
   const had = row !== undefined;
   if (next === k.base) {
@@ -163,6 +172,16 @@ export function tallyDifferences(actual: Tally, expected: Tally): string[] {
       a !== undefined &&
       ((a.base === null && a.rows.size === 0) || [...a.rows.keys()].some((c) => !expected.members.has(c)));
     if (stale || cells.some((c) => held(actual, key, c) !== held(expected, key, c))) out.push(`key ${key}`);
+  }
+  return out;
+}
+
+/** The entry keys a diff touches: its flat keys (`node#value`) back to the entries they belong to. */
+export function changedEntryKeys(changes: Iterable<{ readonly key: string }>): Set<string> {
+  const out = new Set<string>();
+  for (const { key } of changes) {
+    const hash = isNodeKey(key) ? key.indexOf('#') : -1;
+    out.add(hash < 0 ? key : key.slice(0, hash));
   }
   return out;
 }
