@@ -6,3 +6,4 @@ export * from './sisters.ts';
 export * from './sql-store.ts';
 export * from './store.ts';
 export * from './tally.ts';
+export * from './tally-cli.ts';
