@@ -1,6 +1,7 @@
 // The sister tally in the hub's database (issue 16 §6), one implementation for SQLite and
 // PostgreSQL: per group and endpoint, the member cells (with the hash counted), each key's base
-// value and deviant count, and a row per cell that holds something else. core's tally.ts decides
+// value and deviant count, a row per cell that holds something else, and how many cells hold each
+// deviating value (so a value overtaking the base is found without reading every row). core's tally.ts decides
 // what a change does; this file reads the rows it needs and writes what it decided. Callers hold
 // the group's lock (lockGroup) inside a transaction, so replicas take turns on one group.
 import {
@@ -41,6 +42,19 @@ async function insertMany(sql: Sql, head: string, tail: string, rows: readonly S
   for (const some of batches(rows, Math.max(1, Math.floor(2000 / Math.max(1, width))))) {
     const values = some.map(() => `(${marks(width)})`).join(', ');
     await sql.run(`${head} VALUES ${values} ${tail}`, some.flat());
+  }
+}
+
+/** The values table's text for a tally value: '' is "lacks the key" (canonical JSON is never ''). */
+const valueText = (v: TallyValue): string => v ?? '';
+
+/** Holders added (+1) and removed (-1) per key and value, summed before they are written. */
+class ValueCounts {
+  readonly byKey = new Map<string, Map<string, number>>();
+  add(key: string, v: TallyValue, n: number): void {
+    const m = this.byKey.get(key) ?? new Map<string, number>();
+    this.byKey.set(key, m);
+    m.set(valueText(v), (m.get(valueText(v)) ?? 0) + n);
   }
 }
 
@@ -110,12 +124,50 @@ export function createSqlTally(sql: Sql) {
     );
   }
 
+  async function writeValues(g: TallyGroup, counts: ValueCounts): Promise<void> {
+    const rows = [...counts.byKey].flatMap(([key, m]) =>
+      [...m].filter(([, n]) => n !== 0).map(([v, n]) => [g.group, g.endpoint, key, v, n]),
+    );
+    await insertMany(
+      sql,
+      'INSERT INTO snapshot_tally_values (grp, endpoint, entry_key, value, holders)',
+      'ON CONFLICT (grp, endpoint, entry_key, value) DO UPDATE SET holders = snapshot_tally_values.holders + excluded.holders',
+      rows,
+    );
+    for (const some of batches([...counts.byKey.keys()]))
+      await sql.run(
+        `DELETE FROM snapshot_tally_values WHERE ${where} AND entry_key IN (${marks(some.length)}) AND holders <= 0`,
+        [...at(g), ...some],
+      );
+  }
+
+  /** Of `keys`, those where some deviating value is held by more cells than the base. */
+  async function overtaken(
+    g: TallyGroup,
+    keys: ReadonlyMap<string, KeyTally>,
+    members: number,
+  ): Promise<string[]> {
+    const out: string[] = [];
+    for (const some of batches([...keys.keys()])) {
+      const rows = await sql.all<{ entry_key: string; most: number }>(
+        `SELECT entry_key, MAX(holders) AS most FROM snapshot_tally_values
+           WHERE ${where} AND entry_key IN (${marks(some.length)}) GROUP BY entry_key`,
+        [...at(g), ...some],
+      );
+      for (const r of rows)
+        if (Number(r.most) > members - keys.get(r.entry_key)!.deviants) out.push(r.entry_key);
+    }
+    return out;
+  }
+
   /** Keys whose base may have lost the plurality: counted against the most held value instead. */
   async function rebase(g: TallyGroup, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     const members = await memberNames(g);
-    for (const [key, k] of await keyStates(g, keys)) {
-      if (!mayRebase(k, members.length)) continue;
+    const states = await keyStates(g, keys);
+    const shaky = new Map([...states].filter(([, k]) => mayRebase(k, members.length)));
+    for (const key of await overtaken(g, shaky, members.length)) {
+      const k = shaky.get(key)!;
       const rows = await sql.all<CellRow>(
         `SELECT entry_key, cell, value FROM snapshot_tally_cells WHERE ${where} AND entry_key = ?`,
         [...at(g), key],
@@ -124,13 +176,17 @@ export function createSqlTally(sql: Sql) {
       const next = chooseBase(k.base, members.length, held.values());
       if (next === k.base) continue;
       const moved = rebaseRows(members, k.base, held, next);
-      await sql.run(`DELETE FROM snapshot_tally_cells WHERE ${where} AND entry_key = ?`, [...at(g), key]);
+      for (const table of ['snapshot_tally_cells', 'snapshot_tally_values'])
+        await sql.run(`DELETE FROM ${table} WHERE ${where} AND entry_key = ?`, [...at(g), key]);
       await insertMany(
         sql,
         'INSERT INTO snapshot_tally_cells (grp, endpoint, entry_key, cell, value)',
         '',
         [...moved].map(([cell, v]) => [g.group, g.endpoint, key, cell, v]),
       );
+      const counts = new ValueCounts();
+      for (const v of moved.values()) counts.add(key, v, 1);
+      await writeValues(g, counts);
       const settled = next === null && moved.size === 0 ? undefined : { base: next, deviants: moved.size };
       await writeKeys(g, new Map([[key, settled]]));
     }
@@ -145,23 +201,35 @@ export function createSqlTally(sql: Sql) {
     ).map((r) => r.cell);
 
   /** Applies `next` values of some keys of one member; records `hash` as what it counts. */
-  async function change(g: TallyGroup, cell: string, hash: string, next: ReadonlyMap<string, TallyValue>) {
+  async function change(
+    g: TallyGroup,
+    update: { cell: string; hash: string; next: ReadonlyMap<string, TallyValue> },
+    known?: ReadonlyMap<string, KeyTally>,
+  ) {
+    const { cell, next } = update;
     const members = await memberCount(g);
     const keys = [...next.keys()];
-    const states = await keyStates(g, keys);
+    const states = known ?? (await keyStates(g, keys));
     const mine = await cellRows(g, cell);
     const newKeys = new Map<string, KeyTally | undefined>();
     const newRows = new Map<string, TallyValue | undefined>();
+    const counts = new ValueCounts();
     for (const key of keys) {
       const step = stepCell(states.get(key), mine.get(key), next.get(key)!, members);
       if (step.key !== states.get(key)) newKeys.set(key, step.key);
+      if (step.row.kind === 'keep') continue;
+      if (mine.has(key)) counts.add(key, mine.get(key)!, -1);
       if (step.row.kind === 'delete') newRows.set(key, undefined);
-      else if (step.row.kind === 'set') newRows.set(key, step.row.value);
+      else {
+        newRows.set(key, step.row.value);
+        counts.add(key, step.row.value, 1);
+      }
     }
     await writeRows(g, cell, newRows);
+    await writeValues(g, counts);
     await writeKeys(g, newKeys);
     await sql.run(`UPDATE snapshot_tally_members SET hash = ? WHERE ${where} AND cell = ?`, [
-      hash,
+      update.hash,
       ...at(g),
       cell,
     ]);
@@ -196,14 +264,18 @@ export function createSqlTally(sql: Sql) {
         hash,
       ]);
       // Every key of the group (a key the cell lacks deviates too when others hold it) and the cell's own.
-      const next = new Map<string, TallyValue>();
-      const known = await sql.all<{ entry_key: string }>(
-        `SELECT entry_key FROM snapshot_tally_keys WHERE ${where}`,
-        at(g),
+      const known = new Map(
+        (
+          await sql.all<KeyRow>(
+            `SELECT entry_key, base, deviants FROM snapshot_tally_keys WHERE ${where}`,
+            at(g),
+          )
+        ).map((r) => [r.entry_key, { base: r.base, deviants: Number(r.deviants) }]),
       );
-      for (const r of known) next.set(r.entry_key, null);
+      const next = new Map<string, TallyValue>();
+      for (const key of known.keys()) next.set(key, null);
       for (const [key, v] of Object.entries(entries)) next.set(key, tallyValue(v));
-      await change(g, cell, hash, next);
+      await change(g, { cell, hash, next }, known);
     },
     /** A cell leaves the group (moved, deleted, or about to be counted afresh). */
     async leave(g: TallyGroup, cell: string): Promise<void> {
@@ -211,10 +283,14 @@ export function createSqlTally(sql: Sql) {
       const states = await keyStates(g, [...mine.keys()]);
       await sql.run(`DELETE FROM snapshot_tally_cells WHERE ${where} AND cell = ?`, [...at(g), cell]);
       await sql.run(`DELETE FROM snapshot_tally_members WHERE ${where} AND cell = ?`, [...at(g), cell]);
+      const counts = new ValueCounts();
+      for (const [key, v] of mine) counts.add(key, v, -1);
+      await writeValues(g, counts);
       await writeKeys(g, new Map([...states].map(([key, k]) => [key, leaveCell(k, true)])));
       const members = await memberCount(g);
       if (members === 0) {
-        await sql.run(`DELETE FROM snapshot_tally_keys WHERE ${where}`, at(g));
+        for (const table of ['snapshot_tally_keys', 'snapshot_tally_values'])
+          await sql.run(`DELETE FROM ${table} WHERE ${where}`, at(g));
         return;
       }
       // Keys this cell held the base of may have lost the plurality to a deviant value.
@@ -252,12 +328,28 @@ export function createSqlTally(sql: Sql) {
       }
       for (const k of keys)
         if (Number(k.deviants) !== tally.keys.get(k.entry_key)!.rows.size) miscounted.add(k.entry_key);
+      const counted = new ValueCounts();
+      for (const r of rows) counted.add(r.entry_key, r.value, 1);
+      const values = await sql.all<{ entry_key: string; value: string; holders: number }>(
+        `SELECT entry_key, value, holders FROM snapshot_tally_values WHERE ${where}`,
+        at(g),
+      );
+      for (const v of values) counted.add(v.entry_key, v.value === '' ? null : v.value, -Number(v.holders));
+      for (const [key, m] of counted.byKey) if ([...m.values()].some((n) => n !== 0)) miscounted.add(key);
       return { tally, miscounted: [...miscounted].sort() };
     },
     /** Replaces one group's tally with `t` (the repair command). */
     async replace(g: TallyGroup, t: Tally): Promise<void> {
-      for (const table of ['snapshot_tally_cells', 'snapshot_tally_keys', 'snapshot_tally_members'])
+      for (const table of [
+        'snapshot_tally_cells',
+        'snapshot_tally_values',
+        'snapshot_tally_keys',
+        'snapshot_tally_members',
+      ])
         await sql.run(`DELETE FROM ${table} WHERE ${where}`, at(g));
+      const counts = new ValueCounts();
+      for (const [key, k] of t.keys) for (const v of k.rows.values()) counts.add(key, v, 1);
+      await writeValues(g, counts);
       await insertMany(
         sql,
         'INSERT INTO snapshot_tally_members (grp, endpoint, cell, hash)',

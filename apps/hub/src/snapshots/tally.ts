@@ -83,7 +83,7 @@ export function createSisterTally(d: { sql: Sql; store: SnapshotStore; directory
       const mine = held.find((h) => h.grp === group);
       if (mine && r.previous && mine.hash === r.previous.hash) {
         const next = new Map([...r.previous.changed].map((k) => [k, tallyValue(r.entries[k])]));
-        await t.change(g, r.cell, r.hash, next);
+        await t.change(g, { cell: r.cell, hash: r.hash, next });
         return;
       }
       if (mine) await t.leave(g, r.cell);
