@@ -255,10 +255,13 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
       });
     },
     /**
-     * Reads and parses the latest snapshot of every cell in `group` into the cache, so the first
-     * comparison after a start does not pay for it. Returns how many were loaded.
+     * Readies the first comparison of `group` after a start. Without a tally: reads and parses
+     * the latest snapshot of every cell into the cache. With one: runs the comparison once
+     * (members brought in line, the tally's pages and the comparison code warmed), reading no
+     * snapshot body. Returns how many cells it covered.
      */
     async preload(group: string): Promise<number> {
+      if (o.tally) return (await compareByTally(o.tally, group)).cells.length;
       return (await latestSnapshots(group)).snapshots.length;
     },
     /** Whether `cell` is in sister group `group` (enrollment decides). */
