@@ -6,7 +6,7 @@ import { brokerConfigCommand, enrollCommand } from './cells/index.ts';
 import type { CommandSpec } from './kernel/cli.ts';
 import { keysCommand } from './keys/index.ts';
 import { serveCommand } from './serve.ts';
-import { compareCommand } from './snapshots/index.ts';
+import { compareCommand, tallyCommand } from './snapshots/index.ts';
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   serve: {
@@ -21,6 +21,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   user: { run: userCommand, summary: 'add users with a role, list them, reset passwords, issue API tokens' },
   audit: { run: auditCommand, summary: 'verify the hash-chained audit log, or export it' },
   compare: { run: compareCommand, summary: 'sister-cell comparison report of a group (html, csv, md, json)' },
+  tally: {
+    run: tallyCommand,
+    summary: 'recount the sister tally from the latest snapshots; report and repair differences',
+  },
   keys: { run: keysCommand, summary: 'list, stage, activate and retire action-signing keys' },
   'agent-build': {
     run: agentBuildCommand,

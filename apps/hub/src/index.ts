@@ -10,4 +10,10 @@ export { enrollCell } from './cells/enroll.ts';
 export { type CellStore, type Enrollment, openCellStore, withCellStore } from './cells/store.ts';
 export { type HubDatabase, openHubDatabase } from './db/open.ts';
 export { buildHub, type Hub, type HubDeps, startHub } from './hub.ts';
-export { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
+export {
+  createSisterTally,
+  createSnapshotService,
+  enrolledSisters,
+  openSqlSnapshotStore,
+  type SisterDirectory,
+} from './snapshots/index.ts';

@@ -10,7 +10,12 @@ import { openAuthService } from './auth/index.ts';
 import { openCaptureStore, openCellStore, openEnrollTokens, openInvocationStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
 import { openKeyring, pinnedKeys } from './keys/index.ts';
-import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
+import {
+  createSisterTally,
+  createSnapshotService,
+  enrolledSisters,
+  openSqlSnapshotStore,
+} from './snapshots/index.ts';
 
 export interface ServiceDeps {
   readonly sql: Sql;
@@ -43,12 +48,15 @@ export async function createServices(d: ServiceDeps) {
   const invocations = await openInvocationStore(sql);
   const enrollTokens = await openEnrollTokens({ sql, cells, audit, actionKeys: () => pinnedKeys(keyring) });
   const builds = await openAgentBuilds({ sql, keyring, audit, dir: d.buildsDir });
+  const snapshotStore = await openSqlSnapshotStore(sql);
+  // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
+  const sisters = enrolledSisters(cells);
   const snapshots = createSnapshotService({
-    store: await openSqlSnapshotStore(sql),
+    store: snapshotStore,
     now,
     newId: randomUUID,
-    // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
-    sisters: enrolledSisters(cells),
+    sisters,
+    tally: createSisterTally({ sql, store: snapshotStore, directory: sisters }),
   });
   return {
     sql,

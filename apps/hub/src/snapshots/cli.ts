@@ -9,6 +9,7 @@ import { UsageError } from '../kernel/errors.ts';
 import { createSnapshotService } from './service.ts';
 import { enrolledSisters } from './sisters.ts';
 import { openSqlSnapshotStore } from './sql-store.ts';
+import { createSisterTally } from './tally.ts';
 
 export const COMPARE_HELP = `cellfleet-hub compare <group> [--db FILE | --pg-url URL] [--format html|csv|md|json] [--endpoint NAME] [--out FILE]
   Compares the latest snapshot of every cell enrolled in a sister group and prints the report.
@@ -38,10 +39,9 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
     throw new UsageError(`--format must be html, csv, md or json, got "${format}"`, { field: 'format' });
   return withDatabase(values, io.env, async (database) => {
     const store = await openSqlSnapshotStore(database.sql);
-    const service = createSnapshotService({
-      store,
-      sisters: enrolledSisters(await openCellStore(database.sql)),
-    });
+    const sisters = enrolledSisters(await openCellStore(database.sql));
+    const tally = createSisterTally({ sql: database.sql, store, directory: sisters });
+    const service = createSnapshotService({ store, sisters, tally });
     const comparison = await service.compare(group, values.endpoint ? { endpoint: values.endpoint } : {});
     if (comparison.cells.length === 0) {
       io.stderr(`compare: no snapshots for any cell of group "${group}" in ${database.where}\n`);

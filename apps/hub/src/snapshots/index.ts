@@ -5,3 +5,5 @@ export * from './service.ts';
 export * from './sisters.ts';
 export * from './sql-store.ts';
 export * from './store.ts';
+export * from './tally.ts';
+export * from './tally-cli.ts';

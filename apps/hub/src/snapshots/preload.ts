@@ -1,6 +1,8 @@
-// Fills the parsed-snapshot cache with every sister group's latest snapshots in the background,
-// so the first comparison after a (re)start takes as long as any other (1,000 × 5,000: ~22 s
-// cold, ~1 s warm; BENCHMARKS.md). The loader yields to the event loop while it parses.
+// Readies every sister group's comparison in the background after a (re)start, so the first
+// request takes as long as any other: with the sister tally (the hub's way), one comparison per
+// group from the tally; without it, the parsed-snapshot cache filled with every group's latest
+// snapshots (1,000 × 5,000: ~22 s cold, ~1 s warm; BENCHMARKS.md), parsing yielding to the
+// event loop.
 import type { Logger } from 'pino';
 import type { SnapshotService } from './service.ts';
 

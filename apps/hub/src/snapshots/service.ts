@@ -7,6 +7,7 @@ import {
   type CompareRules,
   type Comparison,
   changeCount,
+  changedEntryKeys,
   compareSisters,
   describeDrift,
   diffEntries,
@@ -16,9 +17,11 @@ import {
 import { createEnvelope, type Envelope } from '@cellfleet/protocol';
 import { type IngestDeps, type IngestStep, onChunk, onDelta, onHash, sha256Hex } from './ingest.ts';
 import type { DriftEvent, GoldenPin, Retention, SnapshotStore, StoredVersion } from './store.ts';
+import type { SisterTally } from './tally.ts';
 
 export interface SisterDirectory {
   cellsInGroup(group: string): Promise<string[]>;
+  groupOf(cell: string): Promise<string | undefined>;
 }
 
 export interface SnapshotServiceOptions {
@@ -28,6 +31,11 @@ export interface SnapshotServiceOptions {
   readonly retention?: Retention;
   /** Who is in which sister group; default: the store's own table, fed by assignGroup(). */
   readonly sisters?: SisterDirectory;
+  /**
+   * The sister tally kept on ingest and read by compare() (tally.ts); without it, compare()
+   * reads the latest snapshot of every sister.
+   */
+  readonly tally?: SisterTally;
 }
 
 export interface IngestResult {
@@ -92,9 +100,19 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
         receivedAt: now(),
         snapshot: step.snapshot,
       });
-      const before = previous && stored.id !== previous.id && (await store.load(previous));
-      if (!before) return { stored };
-      const diff = diffEntries(before.entries, step.snapshot.entries);
+      if (previous && stored.id === previous.id) return { stored };
+      const before = previous && (await store.load(previous));
+      const diff = before && diffEntries(before.entries, step.snapshot.entries);
+      await o.tally?.onRecord({
+        cell,
+        endpoint,
+        hash: step.hash,
+        entries: step.snapshot.entries,
+        ...(previous && diff
+          ? { previous: { hash: previous.hash, changed: changedEntryKeys(allChanges(diff)) } }
+          : {}),
+      });
+      if (!previous || !diff) return { stored };
       if (changeCount(diff) === 0 && previous.status.state === stored.status.state) return { stored };
       const drift = await store.addDrift({
         cell,
@@ -128,11 +146,16 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     }
   }
 
-  /** The latest snapshot of every cell of the group: one query for versions, bodies batched. */
-  async function latestSnapshots(group: string, endpoint?: string) {
+  /** The latest version of every cell of the group, of `endpoint` or the one most have. */
+  async function latestVersions(group: string, endpoint?: string) {
     const cells = await sisters.cellsInGroup(group);
     const ep = endpoint ?? (await commonEndpoint(cells));
-    const versions = ep === undefined ? [] : await store.latestOf(cells, ep);
+    return { endpoint: ep, versions: ep === undefined ? [] : await store.latestOf(cells, ep) };
+  }
+
+  /** The latest snapshot of every cell of the group: one query for versions, bodies batched. */
+  async function latestSnapshots(group: string, endpoint?: string) {
+    const { endpoint: ep, versions } = await latestVersions(group, endpoint);
     const loaded = await store.loadMany(versions);
     const snapshots = versions.flatMap((v, i) => {
       const snapshot = loaded[i];
@@ -145,6 +168,30 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
   async function commonEndpoint(cells: readonly string[]): Promise<string | undefined> {
     const counts = await store.endpointCounts(cells);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  }
+
+  /** The pinned golden snapshot of the group, if any. */
+  async function goldenOf(group: string, endpoint: string | undefined) {
+    const pin = endpoint === undefined ? undefined : await store.golden(group, endpoint);
+    // Bodies of pinned hashes survive retention even when their version row is pruned.
+    const golden = pin && (await store.load(pinnedVersion(pin)));
+    return { pin, golden };
+  }
+
+  async function compareByTally(tally: SisterTally, group: string, endpoint?: string): Promise<Comparison> {
+    const latest = await latestVersions(group, endpoint);
+    const { golden, pin } = await goldenOf(group, latest.endpoint);
+    const rules = await store.groupRules(group);
+    return tally.compare(
+      { group, endpoint: latest.endpoint ?? '' },
+      {
+        group,
+        now: now(),
+        versions: latest.versions,
+        ...(rules ? { rules } : {}),
+        ...(pin && golden ? { golden: { cell: pin.cell, hash: pin.hash, entries: golden.entries } } : {}),
+      },
+    );
   }
 
   async function resolveVersion(cell: string, ref: string, endpoint?: string) {
@@ -190,10 +237,9 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
     drift: (cell: string, opts?: { endpoint?: string; since?: number; limit?: number }) =>
       store.listDrift(cell, opts),
     async compare(group: string, opts: { endpoint?: string } = {}): Promise<Comparison> {
+      if (o.tally) return compareByTally(o.tally, group, opts.endpoint);
       const { endpoint, snapshots } = await latestSnapshots(group, opts.endpoint);
-      const pin = endpoint === undefined ? undefined : await store.golden(group, endpoint);
-      // Bodies of pinned hashes survive retention even when their version row is pruned.
-      const golden = pin && (await store.load(pinnedVersion(pin)));
+      const { golden, pin } = await goldenOf(group, endpoint);
       const rules = await store.groupRules(group);
       return compareSisters({
         group,
@@ -209,10 +255,13 @@ export function createSnapshotService(o: SnapshotServiceOptions) {
       });
     },
     /**
-     * Reads and parses the latest snapshot of every cell in `group` into the cache, so the first
-     * comparison after a start does not pay for it. Returns how many were loaded.
+     * Readies the first comparison of `group` after a start. Without a tally: reads and parses
+     * the latest snapshot of every cell into the cache. With one: runs the comparison once
+     * (members brought in line, the tally's pages and the comparison code warmed), reading no
+     * snapshot body. Returns how many cells it covered.
      */
     async preload(group: string): Promise<number> {
+      if (o.tally) return (await compareByTally(o.tally, group)).cells.length;
       return (await latestSnapshots(group)).snapshots.length;
     },
     /** Whether `cell` is in sister group `group` (enrollment decides). */

@@ -3,7 +3,8 @@
 import type { CellStore } from '../cells/store.ts';
 import type { SisterDirectory } from './service.ts';
 
-export const enrolledSisters = (cells: Pick<CellStore, 'listCells'>): SisterDirectory => ({
+export const enrolledSisters = (cells: Pick<CellStore, 'listCells' | 'getEnrollment'>): SisterDirectory => ({
   cellsInGroup: async (group) =>
     (await cells.listCells()).filter((c) => c.sisterGroup === group).map((c) => c.id),
+  groupOf: async (cell) => (await cells.getEnrollment(cell))?.sisterGroup,
 });

@@ -240,6 +240,8 @@ export async function openSqlSnapshotStore(
         [cell, group],
       );
     },
+    groupOf: async (cell) =>
+      (await sql.get<{ grp: string }>('SELECT grp FROM snapshot_groups WHERE cell = ?', [cell]))?.grp,
     cellsInGroup: async (group) =>
       (
         await sql.all<{ cell: string }>('SELECT cell FROM snapshot_groups WHERE grp = ? ORDER BY cell', [

@@ -85,6 +85,7 @@ export interface SnapshotStore {
   ): Promise<DriftEvent[]>;
   setGroup(cell: string, group: string): Promise<void>;
   cellsInGroup(group: string): Promise<string[]>;
+  groupOf(cell: string): Promise<string | undefined>;
   setGolden(pin: GoldenPin): Promise<void>;
   golden(group: string, endpoint: string): Promise<GoldenPin | undefined>;
   setGroupRules(group: string, rules: CompareRules): Promise<void>;
