@@ -27,6 +27,7 @@ export const HUB_FLOORS: readonly (readonly string[])[] = [
   ['audit'],
   ['auth', 'keys'],
   ['cells'],
+  ['history'],
   ['snapshots'],
   ['actions'],
   ['ops', 'ui', 'notify'],

@@ -9,6 +9,7 @@ import { actionRoutes, buildRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
 import { cellRoutes, enrollRoutes } from './cells/index.ts';
+import { historyRoutes } from './history/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
 import type { RejectLog } from './kernel/reject-log.ts';
 import { contractGaps, route } from './kernel/routes.ts';
@@ -60,6 +61,7 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
     now: d.now,
     rejects: d.rejects,
   });
+  await historyRoutes(app, { history: s.history, cells: s.cells, now: d.now });
   await enrollRoutes(app, { tokens: s.enrollTokens, now: d.now, brokerUrl: d.brokerUrl });
   await eventRoutes(app, d.live);
   await auditRoutes(app, s.audit);

@@ -16,6 +16,7 @@ import { DEFAULT_INGEST_BUDGET } from './broker/guard.ts';
 import { cellSender } from './broker/send.ts';
 import { agentAuthenticator } from './cells/secrets.ts';
 import { openHubDatabase } from './db/open.ts';
+import { DEFAULT_SAMPLE_INTERVAL_MS, startTrendSampler } from './history/index.ts';
 import { buildHttp } from './http.ts';
 import { createIngest, type Ingest, type IngestStats } from './ingest/pipeline.ts';
 import { createRouter } from './ingest/router.ts';
@@ -226,7 +227,17 @@ export async function buildHub(config: HubConfig, deps: HubDeps): Promise<Hub> {
         intervalMs: config.notifications?.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS,
         logger: log,
       });
+      const sampler = startTrendSampler({
+        history: services.history,
+        fleetRows: () => services.cells.fleetRows(),
+        now,
+        intervalMs: config.history?.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+        onChange: (listener) => live.onCells(listener),
+        ...(config.history?.settleMs === undefined ? {} : { settleMs: config.history.settleMs }),
+        logger: log,
+      });
       loops = [
+        () => sampler.stop(),
         () => scheduler.stop(),
         () => preload.cancel(),
         () => delivery.stop(),

@@ -108,6 +108,8 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   listCells: () => ({}),
   getCell: () => ({ params: { id: CELL } }),
   getNotebook: () => ({ params: { id: CELL } }),
+  getFleetTrend: () => ({ query: { range: '7d' } }),
+  getCellHistory: () => ({ params: { id: CELL }, query: { range: '24h' } }),
   getCapture: () => ({ params: { id: CELL, endpoint: 'kepware' }, query: { client: 'ignition-gateway' } }),
   getRefusals: () => ({ params: { id: CELL } }),
   getTrust: () => ({ params: { id: CELL } }),

@@ -9,6 +9,7 @@ import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
 import { openCaptureStore, openCellStore, openEnrollTokens, openInvocationStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
+import { openHistoryStore } from './history/index.ts';
 import { openKeyring, pinnedKeys } from './keys/index.ts';
 import {
   createSisterTally,
@@ -46,6 +47,7 @@ export async function createServices(d: ServiceDeps) {
     ...(d.failpoint ? { failpoint: d.failpoint } : {}),
   });
   const invocations = await openInvocationStore(sql);
+  const history = await openHistoryStore(sql);
   const enrollTokens = await openEnrollTokens({ sql, cells, audit, actionKeys: () => pinnedKeys(keyring) });
   const builds = await openAgentBuilds({ sql, keyring, audit, dir: d.buildsDir });
   const snapshotStore = await openSqlSnapshotStore(sql);
@@ -63,6 +65,7 @@ export async function createServices(d: ServiceDeps) {
     cells,
     captures,
     invocations,
+    history,
     audit,
     auth,
     keyring,

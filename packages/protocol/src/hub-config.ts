@@ -138,6 +138,18 @@ export const HubConfig = Type.Object(
         closed,
       ),
     ),
+    /** The fleet trend's counts (issue 16): the hub stores one at start, every interval, and after changes. */
+    history: Type.Optional(
+      Type.Object(
+        {
+          /** How often the fleet's faulted and offline cells are counted (default 60 s). */
+          sampleIntervalMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+          /** A count is also taken this long after the fleet changed, at most once per this long (default 5 s). */
+          settleMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 600_000 })),
+        },
+        closed,
+      ),
+    ),
     logLevel: Type.Optional(LogLevel),
     log: Type.Optional(LogConfig),
     metrics: Type.Optional(

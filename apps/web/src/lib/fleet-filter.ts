@@ -1,6 +1,7 @@
 // Filtering and grouping of the fleet list: pure functions, so 1,000+ cells cost one pass.
 import type { CellSummary } from '@cellfleet/protocol';
 import { CELL_STATES, type CellState, cellState } from './format.ts';
+import { naturalCompare } from './natural.ts';
 
 export type GroupBy = 'sisterGroup' | 'line' | 'site';
 export type StateFilter = CellState | 'all';
@@ -63,6 +64,25 @@ export interface FleetQuery {
    * client shows for their diagnosis (Bad_ConnectionRejected, 0x80130000).
    */
   readonly found?: ReadonlySet<string>;
+  /** Only cells whose last diagnosis has this code (a count on the overview was clicked). */
+  readonly code?: string | undefined;
+  /** Only cells on this server platform (`kepware`, `siemens`, … or `unknown`). */
+  readonly vendor?: string | undefined;
+}
+
+/** The platform a cell is counted under: what its last probe detected, else `unknown`. */
+export const vendorOf = (c: CellSummary): string => c.lastProbe?.platform?.vendor ?? 'unknown';
+/** The diagnosis a cell is counted under; `none` before its first probe. */
+export const codeOf = (c: CellSummary): string => c.lastProbe?.diagnosis.code ?? 'none';
+
+/** How many cells per value of `key`, most first, then by name (naturally). */
+export function countBy(
+  cells: readonly CellSummary[],
+  key: (c: CellSummary) => string,
+): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const c of cells) counts.set(key(c), (counts.get(key(c)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || naturalCompare(a[0], b[0]));
 }
 
 /** Rows with state, the matching subset, and the list with a header per group. */
@@ -72,6 +92,8 @@ export function buildList(cells: readonly CellSummary[], q: FleetQuery) {
   const matching = all.filter(
     (r) =>
       (q.state === 'all' || r.state === q.state) &&
+      (q.code === undefined || codeOf(r.cell) === q.code) &&
+      (q.vendor === undefined || vendorOf(r.cell) === q.vendor) &&
       (words.length === 0 ||
         words.every((w) => haystack(r.cell).includes(w)) ||
         (q.found?.has(r.cell.id) ?? false)),
@@ -84,10 +106,10 @@ export function buildList(cells: readonly CellSummary[], q: FleetQuery) {
     else groups.set(k, [r]);
   }
   const items: ListItem[] = [];
-  for (const key of [...groups.keys()].sort()) {
+  for (const key of [...groups.keys()].sort(naturalCompare)) {
     const rows = groups.get(key) ?? [];
     // Worst first inside a group: the cell that needs someone is at the top.
-    rows.sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.cell.id.localeCompare(b.cell.id));
+    rows.sort((a, b) => ORDER[a.state] - ORDER[b.state] || naturalCompare(a.cell.id, b.cell.id));
     items.push({ kind: 'head', key, by: q.by, counts: countStates(rows), total: rows.length });
     items.push(...rows);
   }

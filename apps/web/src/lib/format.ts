@@ -83,3 +83,24 @@ export function show(v: unknown): string {
   if (v === undefined) return '(missing)';
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
+
+/**
+ * Since when an unhealthy cell has been what it is (issue 16): offline since its agent's last
+ * death, faulted since its headline probe started failing (both kept by the hub, so they
+ * survive a restart); null for a healthy cell.
+ */
+export function unhealthySince(c: CellSummary, state: CellState): number | null {
+  if (state === 'offline') return c.since;
+  if (state === 'fault') return c.lastProbe?.failingSince ?? c.lastProbe?.at ?? null;
+  return null;
+}
+
+/** "14:03" today, "12-03 14:03" another day: short enough for a table cell. */
+export function shortClock(at: number, now: number): string {
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return new Date(now).toDateString() === d.toDateString()
+    ? hm
+    : `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+}

@@ -1,7 +1,8 @@
 // Hash routing: the hub serves one index.html and the browser keeps the view in the fragment,
 // so a reload or a pasted link lands on the same view without any server-side routes.
 export type Route =
-  | { name: 'fleet' }
+  /** `query`: the fleet view's state (lib/fleet-url.ts), so a pasted link opens the same view. */
+  | { name: 'fleet'; query: string }
   | { name: 'cell'; id: string }
   | { name: 'group'; group: string }
   | { name: 'actions'; id?: string }
@@ -10,7 +11,8 @@ export type Route =
   | { name: 'notifications' };
 
 function parse(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const parts = path.split('/').map(safeDecode);
   const [head, arg] = parts;
   if (head === 'cell' && arg) return { name: 'cell', id: arg };
   if (head === 'group' && arg) return { name: 'group', group: arg };
@@ -18,7 +20,16 @@ function parse(hash: string): Route {
   if (head === 'audit') return { name: 'audit' };
   if (head === 'enroll') return { name: 'enroll' };
   if (head === 'notifications') return { name: 'notifications' };
-  return { name: 'fleet' };
+  return { name: 'fleet', query };
+}
+
+/** A malformed escape in a hand-edited link is taken as written, not thrown. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 export const router = $state<{ route: Route }>({ route: parse(location.hash) });
@@ -28,7 +39,7 @@ window.addEventListener('hashchange', () => {
 });
 
 export const href = {
-  fleet: () => '#/',
+  fleet: (query = '') => (query ? `#/?${query}` : '#/'),
   cell: (id: string) => `#/cell/${encodeURIComponent(id)}`,
   group: (g: string) => `#/group/${encodeURIComponent(g)}`,
   actions: (id?: string) => (id ? `#/actions/${encodeURIComponent(id)}` : '#/actions'),

@@ -6,6 +6,7 @@ import { AUTH_ROUTES } from './auth.ts';
 import { BUILD_ROUTES } from './builds.ts';
 import { CELL_ROUTES } from './cells.ts';
 import { ENROLL_ROUTES } from './enroll.ts';
+import { HISTORY_ROUTES } from './history.ts';
 import { NOTIFY_ROUTES } from './notify.ts';
 import { OPS_ROUTES } from './ops.ts';
 import type { RouteSpec } from './route.ts';
@@ -13,6 +14,7 @@ import { SNAPSHOT_ROUTES } from './snapshots.ts';
 
 export const API = {
   ...CELL_ROUTES,
+  ...HISTORY_ROUTES,
   ...SNAPSHOT_ROUTES,
   ...ACTION_ROUTES,
   ...AUTH_ROUTES,

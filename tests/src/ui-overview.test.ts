@@ -1,0 +1,107 @@
+// Browser tests of the fleet overview (issue 16) against the demo fleet (real hub, emulated
+// cells, real agents, Chromium): the plant's tiles and counts show the faulted cells, a count
+// filters the table and the address, a pasted address opens the same view, back walks it, the
+// trend holds stored history, and the fleet and cell pages fit a 390 px phone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FleetTrendView } from '@cellfleet/protocol';
+import type { Browser } from 'playwright-core';
+import type { DemoFleet } from '../../demo/fleet.ts';
+import { api, screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
+
+let fleet: DemoFleet;
+let browser: Browser;
+
+before(async () => {
+  ({ fleet, browser } = await startSettledFleet());
+});
+
+after(async () => {
+  await browser?.close();
+  await fleet?.stop();
+});
+
+test('the overview: tiles and counts show the faulted cells; a count filters the table and the address', async () => {
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  const tile = page.locator('[data-tile="plant1.line-a.press-05"]');
+  await until('press-05 tiled as faulted', async () => (await tile.getAttribute('data-state')) === 'fault');
+  assert.match((await tile.getAttribute('aria-label')) ?? '', /press-05: faulted, port-closed since \d{4}-/);
+  assert.equal(await page.locator('[data-tile]').count(), 12);
+  assert.equal(await page.locator('[data-tile][data-state="fault"]').count(), 5);
+  // Two cells have a closed port: the count says so, and clicking it filters the table.
+  const count = page.getByTestId('code-count-port-closed');
+  assert.match((await count.textContent()) ?? '', /port-closed\s*2/);
+  await count.click();
+  await page.getByTestId('fleet-shown').filter({ hasText: '2 shown' }).waitFor();
+  assert.match(page.url(), /#\/\?code=port-closed$/);
+  assert.match((await page.getByTestId('active-filter').textContent()) ?? '', /diagnosis\s*port-closed/);
+  // The row says since when the cell is faulted, not how long it has been online.
+  assert.match(
+    (await page.locator('[data-cell="plant1.line-a.press-05"] [data-testid="since"]').textContent()) ?? '',
+    /faulted since \d\d:\d\d/,
+  );
+  await screenshot(page, 'ui-overview-filtered');
+  // Back: the filter goes with the address; clear: the table is whole again.
+  await page.goBack();
+  await page.getByTestId('fleet-shown').filter({ hasText: '12 shown' }).waitFor();
+  await count.click();
+  await page.getByRole('button', { name: 'Clear the diagnosis and platform filter' }).click();
+  await page.getByTestId('fleet-shown').filter({ hasText: '12 shown' }).waitFor();
+  assert.match(page.url(), /#\/$/);
+  await context.close();
+});
+
+test('a pasted address opens the same view; changing the filter changes the address', async () => {
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  await page.goto(`${fleet.hub.httpUrl}/#/?q=press&state=fault&by=line`);
+  await page.getByTestId('fleet-shown').filter({ hasText: '2 shown in 1 line' }).waitFor();
+  assert.equal(await page.getByRole('searchbox', { name: 'Search' }).inputValue(), 'press');
+  assert.equal(await page.getByTestId('count-fault').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByLabel('Group by').inputValue(), 'line');
+  await page.getByLabel('Group by').selectOption('site');
+  await until('the address to follow the grouping', () =>
+    page.url().endsWith('#/?q=press&state=fault&by=site'),
+  );
+  await page.getByTestId('count-fault').click();
+  await until('the address to drop the state', () => page.url().endsWith('#/?q=press&by=site'));
+  await page.getByTestId('fleet-shown').filter({ hasText: '5 shown' }).waitFor();
+  await page.goBack();
+  await page.getByTestId('fleet-shown').filter({ hasText: '2 shown' }).waitFor();
+  await context.close();
+});
+
+test('the trend route holds stored history of the faulted cells, and the chart draws it', async () => {
+  const trend = await until('a sample with the five faulted cells', async () => {
+    const t = await api<FleetTrendView>(fleet, '/api/fleet/trend?range=24h');
+    return t.points.some((p) => p.faulted === 5 && p.total === 12) ? t : undefined;
+  });
+  assert.ok(trend.since !== null && trend.since >= trend.from);
+  const week = await api<FleetTrendView>(fleet, '/api/fleet/trend?range=7d');
+  assert.equal(week.range, '7d');
+  assert.ok(week.points.length > 0);
+  const res = await fetch(`${fleet.hub.httpUrl}/api/fleet/trend?range=1y`, {
+    headers: { authorization: `Bearer ${fleet.users[0]?.token}` },
+  });
+  assert.equal(res.status, 400, 'an unknown range is refused, not guessed');
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  const chart = page.getByTestId('trend-chart');
+  await until('the chart to have points', async () => Number(await chart.getAttribute('data-points')) > 0);
+  assert.equal(await chart.locator('canvas').count(), 1);
+  assert.match((await page.getByTestId('trend-since').textContent()) ?? '', /history since \d{4}-/);
+  await context.close();
+});
+
+test('the phone layout: no horizontal overflow at 390 px on the fleet and cell pages', async () => {
+  const { context, page } = await signedIn(browser, fleet, 'vic', { width: 390, height: 844 });
+  const width = () => page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+  await page.locator('[data-tile]').first().waitFor();
+  await page.getByTestId('trend-chart').locator('canvas').waitFor();
+  assert.ok((await width()) <= 390, `fleet page is ${await width()} px wide`);
+  await screenshot(page, 'ui-overview-phone');
+  await page.goto(`${fleet.hub.httpUrl}/#/cell/plant1.line-a.press-05`);
+  await page.getByTestId('diagnosis').first().waitFor();
+  await page.getByTestId('cell-history').locator('canvas').waitFor();
+  assert.ok((await width()) <= 390, `cell page is ${await width()} px wide`);
+  await screenshot(page, 'ui-cell-phone');
+  await context.close();
+});
