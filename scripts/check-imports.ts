@@ -29,7 +29,7 @@ export const HUB_FLOORS: readonly (readonly string[])[] = [
   ['cells'],
   ['snapshots'],
   ['actions'],
-  ['ops', 'ui', 'notify'],
+  ['ops', 'ui', 'notify', 'fleet'],
 ];
 const TOP = '(src)';
 

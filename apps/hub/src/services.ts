@@ -9,6 +9,7 @@ import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
 import { openCaptureStore, openCellStore, openEnrollTokens, openInvocationStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
+import { indexFeedSources, openFleetStore } from './fleet/index.ts';
 import { openKeyring, pinnedKeys } from './keys/index.ts';
 import { createSnapshotService, enrolledSisters, openSqlSnapshotStore } from './snapshots/index.ts';
 
@@ -50,6 +51,9 @@ export async function createServices(d: ServiceDeps) {
     // Sister groups come from enrollment: the hub, not the agent, decides who is a sister.
     sisters: enrolledSisters(cells),
   });
+  const fleet = await openFleetStore(sql);
+  // After the snapshot and audit modules made their tables: the change feed reads them by time.
+  await indexFeedSources(sql);
   return {
     sql,
     cells,
@@ -62,6 +66,7 @@ export async function createServices(d: ServiceDeps) {
     builds,
     snapshots,
     enrollTokens,
+    fleet,
   };
 }
 
