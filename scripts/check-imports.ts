@@ -30,7 +30,7 @@ export const HUB_FLOORS: readonly (readonly string[])[] = [
   ['history'],
   ['snapshots'],
   ['actions'],
-  ['ops', 'ui', 'notify'],
+  ['ops', 'ui', 'notify', 'fleet'],
 ];
 const TOP = '(src)';
 

@@ -75,6 +75,7 @@ test('the trend route holds stored history of the faulted cells, and the chart d
     const t = await api<FleetTrendView>(fleet, '/api/fleet/trend?range=24h');
     return t.points.some((p) => p.faulted === 5 && p.total === 12) ? t : undefined;
   });
+  assert.ok(trend, 'no trend sample with the five faulted cells');
   assert.ok(trend.since !== null && trend.since >= trend.from);
   const week = await api<FleetTrendView>(fleet, '/api/fleet/trend?range=7d');
   assert.equal(week.range, '7d');
@@ -93,7 +94,12 @@ test('the trend route holds stored history of the faulted cells, and the chart d
 
 test('the phone layout: no horizontal overflow at 390 px on the fleet and cell pages', async () => {
   const { context, page } = await signedIn(browser, fleet, 'vic', { width: 390, height: 844 });
-  const width = () => page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+  const width = () =>
+    page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } | null } }).document
+          .scrollingElement?.scrollWidth ?? 0,
+    );
   await page.locator('[data-tile]').first().waitFor();
   await page.getByTestId('trend-chart').locator('canvas').waitFor();
   assert.ok((await width()) <= 390, `fleet page is ${await width()} px wide`);

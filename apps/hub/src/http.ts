@@ -9,6 +9,7 @@ import { actionRoutes, buildRoutes, proposalRoutes } from './actions/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authRoutes } from './auth/index.ts';
 import { cellRoutes, enrollRoutes } from './cells/index.ts';
+import { fleetRoutes } from './fleet/index.ts';
 import { historyRoutes } from './history/index.ts';
 import { createHttpKernel } from './kernel/http.ts';
 import type { RejectLog } from './kernel/reject-log.ts';
@@ -71,6 +72,12 @@ export async function buildHttp(d: HttpDeps): Promise<FastifyInstance> {
   await proposalRoutes(app, { actions: s.actions, cells: s.cells, snapshots: s.snapshots, now: d.now });
   await snapshotRoutes(app, { snapshots: s.snapshots, audit: s.audit, sql: s.sql, now: d.now });
   await notifyRoutes(app, { notify: d.notify, now: d.now });
+  await fleetRoutes(app, {
+    sql: s.sql,
+    fleet: s.fleet,
+    enrollments: () => s.cells.listEnrollments(),
+    now: d.now,
+  });
   metricsRoutes(app, d.metrics);
   route(app, API.openapi, () => app.swagger());
   await uiRoutes(app);

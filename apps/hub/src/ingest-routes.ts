@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { actionHandlers } from './actions/handlers.ts';
 import type { SendToCell } from './broker/send.ts';
 import { captureHandlers, invocationHandler } from './cells/index.ts';
+import { fleetProbeHandler } from './fleet/index.ts';
 import type { IngestRoutes } from './ingest/router.ts';
 import { type NotifyService, notifyHandlers } from './notify/index.ts';
 import { metricsHandler } from './ops/handlers.ts';
@@ -24,7 +25,7 @@ export function ingestRoutes(
     birth: [...actions.birth, invocationHandler(s.invocations)],
     death: [],
     health: [metricsHandler(o.metrics)],
-    probe: [...notify.probe, metricsHandler(o.metrics)],
+    probe: [...notify.probe, metricsHandler(o.metrics), fleetProbeHandler(s.fleet)],
     capture: captureHandlers(s.captures).capture,
     'snapshot-hash': snapshots['snapshot-hash'],
     'snapshot-delta': snapshots['snapshot-delta'],

@@ -176,6 +176,8 @@ const SAMPLES: Record<RouteName, (role: Role) => Promise<Sample> | Sample> = {
   deleteNotificationRoute: async () => ({ params: { id: await notifyRoute() } }),
   listDeliveries: () => ({}),
   listIncidents: () => ({ query: { status: 'all' } }),
+  listCertificates: () => ({ query: { format: 'csv' } }),
+  listChanges: () => ({ query: { kind: 'action' } }),
 };
 
 async function call(spec: RouteSpec, sample: Sample, token: string | undefined) {

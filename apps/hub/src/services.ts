@@ -9,6 +9,7 @@ import { openAuditLog } from './audit/index.ts';
 import { openAuthService } from './auth/index.ts';
 import { openCaptureStore, openCellStore, openEnrollTokens, openInvocationStore } from './cells/index.ts';
 import type { Sql } from './db/sql.ts';
+import { indexFeedSources, openFleetStore } from './fleet/index.ts';
 import { openHistoryStore } from './history/index.ts';
 import { openKeyring, pinnedKeys } from './keys/index.ts';
 import {
@@ -60,6 +61,9 @@ export async function createServices(d: ServiceDeps) {
     sisters,
     tally: createSisterTally({ sql, store: snapshotStore, directory: sisters }),
   });
+  const fleet = await openFleetStore(sql);
+  // After the snapshot and audit modules made their tables: the change feed reads them by time.
+  await indexFeedSources(sql);
   return {
     sql,
     cells,
@@ -73,6 +77,7 @@ export async function createServices(d: ServiceDeps) {
     builds,
     snapshots,
     enrollTokens,
+    fleet,
   };
 }
 

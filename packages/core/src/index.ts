@@ -6,6 +6,7 @@ export * from './capture/index.ts';
 export * from './cell-state.ts';
 export * from './compare/index.ts';
 export * from './diagnosis/index.ts';
+export * from './fleet/index.ts';
 export * from './fleet-trend.ts';
 export * from './incidents.ts';
 export * from './liveness.ts';

@@ -7,6 +7,8 @@ export interface CertificateInfo {
   /** SHA-1 of the DER, lowercase hex without separators. */
   readonly thumbprint: string;
   readonly subject: string;
+  /** The issuer's distinguished name (the subject again for a self-signed certificate). */
+  readonly issuer: string;
   readonly notBefore: number;
   readonly notAfter: number;
   readonly applicationUri?: string;
@@ -35,6 +37,7 @@ export function readCertificateInfo(pemOrDer: Buffer | string): CertificateInfo 
   const info: CertificateInfo = {
     thumbprint: thumbprintOf(x.raw),
     subject: x.subject.replace(/\n/g, ', '),
+    issuer: x.issuer.replace(/\n/g, ', '),
     notBefore: Date.parse(x.validFrom),
     notAfter: Date.parse(x.validTo),
     dns: san.dns,

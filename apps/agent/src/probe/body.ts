@@ -150,6 +150,7 @@ function cert(c: NonNullable<ProbeEvidence['agentCertificate']>): CertificateSum
   return {
     thumbprint: c.thumbprint,
     subject: c.subject.slice(0, 512),
+    ...(c.issuer ? { issuer: c.issuer.slice(0, 512) } : {}),
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     ...(c.applicationUri ? { applicationUri: c.applicationUri.slice(0, 512) } : {}),

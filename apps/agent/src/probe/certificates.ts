@@ -8,6 +8,7 @@ export function toCertificateEvidence(c: CertificateInfo): CertificateEvidence {
   return {
     thumbprint: c.thumbprint,
     subject: c.subject,
+    issuer: c.issuer,
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     dns: c.dns,

@@ -3,6 +3,7 @@
 export * from './build-cli.ts';
 export * from './build-routes.ts';
 export * from './builds.ts';
+export * from './feed.ts';
 export * from './routes.ts';
 export * from './service.ts';
 export * from './store.ts';

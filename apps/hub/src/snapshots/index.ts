@@ -1,4 +1,5 @@
 export * from './cli.ts';
+export * from './drift-feed.ts';
 export * from './parsed-cache.ts';
 export * from './routes.ts';
 export * from './service.ts';

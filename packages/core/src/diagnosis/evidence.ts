@@ -72,6 +72,8 @@ export interface EndpointEvidence {
 export interface CertificateEvidence {
   readonly thumbprint: string;
   readonly subject: string;
+  /** The issuer's distinguished name (added for the fleet certificate inventory, issue 16). */
+  readonly issuer?: string;
   readonly notBefore: number;
   readonly notAfter: number;
   readonly applicationUri?: string;

@@ -6,6 +6,7 @@ import { AUTH_ROUTES } from './auth.ts';
 import { BUILD_ROUTES } from './builds.ts';
 import { CELL_ROUTES } from './cells.ts';
 import { ENROLL_ROUTES } from './enroll.ts';
+import { FLEET_ROUTES } from './fleet.ts';
 import { HISTORY_ROUTES } from './history.ts';
 import { NOTIFY_ROUTES } from './notify.ts';
 import { OPS_ROUTES } from './ops.ts';
@@ -22,6 +23,7 @@ export const API = {
   ...BUILD_ROUTES,
   ...OPS_ROUTES,
   ...NOTIFY_ROUTES,
+  ...FLEET_ROUTES,
 } as const;
 export type Api = typeof API;
 export type RouteName = keyof Api;

@@ -5,6 +5,7 @@ export * from './builds.ts';
 export * from './cells.ts';
 export * from './common.ts';
 export * from './enroll.ts';
+export * from './fleet.ts';
 export * from './history.ts';
 export * from './notify.ts';
 export * from './ops.ts';

@@ -75,6 +75,8 @@ export type DiagnosisSummary = Type.Static<typeof DiagnosisSummary>;
 export const CertificateSummary = Type.Object({
   thumbprint: Type.String({ pattern: '^[0-9a-f]{40}$' }),
   subject: Type.String({ maxLength: 512 }),
+  /** The issuer's distinguished name (issue 16, added in 1.1 as an optional field: no protocol bump). */
+  issuer: Type.Optional(Type.String({ maxLength: 512 })),
   applicationUri: Type.Optional(Type.String({ maxLength: 512 })),
   notBefore: Type.Integer(),
   notAfter: Type.Integer(),
