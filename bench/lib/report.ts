@@ -1,6 +1,7 @@
 // BENCHMARKS.md holds one `## ` section per benchmark; a run replaces only its own sections,
 // so benchmarks written by others keep theirs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 const FILE = new URL('../../BENCHMARKS.md', import.meta.url).pathname;
 const HEAD =
@@ -26,7 +27,17 @@ export const ratio = (a: number, b: number) =>
 
 export function machine(): string {
   const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0;
-  return `${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus} CPUs, loopback; load generator and servers share the machine`;
+  return `${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus} CPUs, loopback; load generator and servers share the machine (${loadNote()})`;
+}
+
+/**
+ * The machine's load average (1, 5, 15 min) as the bench ends: other work on a shared machine
+ * (other sessions' tests) slows what is measured, so the numbers are read beside it.
+ */
+export function loadNote(): string {
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} over 1 / 5 / 15 min`;
 }
 
 /**

@@ -48,6 +48,12 @@ export interface Fleet {
   start(): void;
   /** No new messages from now on; unacknowledged ones are still resent (to drain outboxes). */
   quiesce(): void;
+  /**
+   * New messages again after quiesce(), each task at a fresh random phase (not all the work
+   * that fell due while quiet at once). Quiesce before start(), resume once all are connected:
+   * a large fleet's first connections then do not compete with its reports.
+   */
+  resume(): void;
   /** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
   until(what: string, predicate: () => boolean, timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
@@ -143,6 +149,12 @@ export function createFleet(o: FleetOptions): Fleet {
     },
     quiesce() {
       quiet = true;
+    },
+    resume() {
+      if (!quiet) return;
+      quiet = false;
+      const t = now();
+      for (const e of tasks) e.next = t + random() * e.ms;
     },
     async until(what, predicate, timeoutMs) {
       const started = now();
