@@ -4,10 +4,12 @@
 // Load: 200 simulated agents (apps/fleetsim). Throughput: a burst of 100 probe results per
 // agent, timed until every one is acknowledged (the hub acks only after commit). Latency: 200
 // probes/s for 8 s, publish → ack, which bounds "visible in the API" from above by one hop.
+// The baseline acknowledges as the hub does (raw-acker.ts); baseline and hub both run for the
+// whole setup and are measured in turn, REPS times, alternating which goes first; medians.
 
 import { join } from 'node:path';
 import { createFleet, enrollFleet, probeBody, type SimCredentials, simCell } from '@cellfleet/fleetsim';
-import { withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
+import { INGEST_BATCH, withCellStore, writeMosquittoFiles } from '@cellfleet/hub';
 import { removeDir, startMosquitto, startPostgres, tempDir } from '@cellfleet/testkit';
 import { type Child, sample, startChild } from './lib/proc.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
@@ -15,6 +17,7 @@ import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 const AGENTS = 200;
 const BURST = 100;
 const LATENCY_S = 5;
+const REPS = 3;
 
 interface Result {
   readonly perSec: number;
@@ -56,6 +59,41 @@ async function measure(
   }
 }
 
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/** Each field's median over the runs. */
+const medianOf = (rs: readonly Result[]): Result => ({
+  perSec: median(rs.map((r) => r.perSec)),
+  cpuUsPerMsg: median(rs.map((r) => r.cpuUsPerMsg)),
+  p50: median(rs.map((r) => r.p50)),
+  p99: median(rs.map((r) => r.p99)),
+});
+
+type Target = { url: string; agents: readonly SimCredentials[]; pids: readonly number[] };
+
+/** A setup started for one measurement and stopped after it (baseline and hub may share a share group). */
+type Setup = () => Promise<{ target: Target; stop(): Promise<void> }>;
+
+/** Baseline and hub measured in turn, REPS times, alternating which goes first. */
+async function paired(baseline: Setup, hub: Setup, label: string): Promise<[Result, Result]> {
+  const runs = { baseline: [] as Result[], hub: [] as Result[] };
+  for (let r = 0; r < REPS; r++) {
+    const order = r % 2 === 0 ? (['baseline', 'hub'] as const) : (['hub', 'baseline'] as const);
+    for (const which of order) {
+      const { target: t, stop } = await (which === 'baseline' ? baseline : hub)();
+      try {
+        runs[which].push(await measure(t.url, t.agents, t.pids));
+      } finally {
+        await stop();
+      }
+    }
+  }
+  process.stderr.write(
+    `ingest ${label}: baseline ${runs.baseline.map((x) => Math.round(x.perSec))} hub ${runs.hub.map((x) => Math.round(x.perSec))} msg/s\n`,
+  );
+  return [medianOf(runs.baseline), medianOf(runs.hub)];
+}
+
 const row = (name: string, r: Result, base: Result | undefined) =>
   `| ${name} | ${fmt(r.perSec)} | ${base ? ratio(r.perSec, base.perSec) : '1.00× (baseline)'} | ${fmt(r.cpuUsPerMsg)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`;
 
@@ -64,28 +102,40 @@ export async function runIngestBench(): Promise<string> {
   const children: Child[] = [];
   const pg = await startPostgres();
   try {
-    // Embedded: raw aedes, then the hub.
+    // Embedded: raw aedes, and the hub on SQLite.
     const fake = Array.from({ length: AGENTS }, (_, i) => ({
       ref: simCell(i),
       sisterGroup: 'g',
       password: 'x',
     }));
-    const raw = await startChild('bench/lib/raw-acker.ts', ['--embedded'], /raw-acker ready (\S+)/);
-    children.push(raw);
-    const rawEmbedded = await measure(raw.match[1]!, fake, [raw.child.pid!]);
-    await raw.kill();
+    const started = async (c: Child, target: Omit<Target, 'pids'>, more: Child[] = []) => {
+      children.push(c, ...more);
+      const all = [c, ...more];
+      return {
+        target: { ...target, pids: all.map((x) => x.child.pid!) },
+        stop: async () => void (await Promise.all(all.map((x) => x.kill()))),
+      };
+    };
     const dbPath = join(dir, 'hub.db');
     const embeddedAgents = await withCellStore({ dbPath }, (cells) => enrollFleet(cells, { agents: AGENTS }));
-    const hub = await startChild(
-      'apps/hub/src/main.ts',
-      ['serve', '--db', dbPath, '--http-port', '0', '--mqtt-port', '0', '--log-level', 'warn'],
-      /broker (mqtt:\S+)/,
+    const [rawEmbedded, embedded] = await paired(
+      async () => {
+        const raw = await startChild('bench/lib/raw-acker.ts', ['--embedded'], /raw-acker ready (\S+)/);
+        return started(raw, { url: raw.match[1]!, agents: fake });
+      },
+      async () => {
+        const hub = await startChild(
+          'apps/hub/src/main.ts',
+          ['serve', '--db', dbPath, '--http-port', '0', '--mqtt-port', '0', '--log-level', 'warn'],
+          /broker (mqtt:\S+)/,
+        );
+        return started(hub, { url: hub.match[1]!, agents: embeddedAgents });
+      },
+      'embedded',
     );
-    children.push(hub);
-    const embedded = await measure(hub.match[1]!, embeddedAgents, [hub.child.pid!]);
-    await hub.kill();
 
-    // Scale-out: Mosquitto + the raw subscriber, then Mosquitto + PostgreSQL + 2 replicas.
+    // Scale-out: Mosquitto + the raw subscriber, and Mosquitto + PostgreSQL + 2 replicas; both
+    // subscribe in the share group `hub`, so only one of them runs at a time.
     const pgUrl = await pg.createDatabase('bench');
     const { agents, files } = await withCellStore({ pgUrl, poolMax: 2 }, async (cells) => ({
       agents: await enrollFleet(cells, { agents: AGENTS }),
@@ -93,40 +143,47 @@ export async function runIngestBench(): Promise<string> {
     }));
     const mosquitto = await startMosquitto(dir, files);
     const hubPassword = (await import('node:fs')).readFileSync(files.hubPasswordFile, 'utf8').trim();
-    const rawM = await startChild(
-      'bench/lib/raw-acker.ts',
-      ['--url', mosquitto.url, '--user', files.hubUsername, `--password=${hubPassword}`, '--share', 'hub'],
-      /raw-acker ready/,
+    const [rawMosquitto, scaleout] = await paired(
+      async () => {
+        const rawM = await startChild(
+          'bench/lib/raw-acker.ts',
+          [
+            '--url',
+            mosquitto.url,
+            '--user',
+            files.hubUsername,
+            `--password=${hubPassword}`,
+            '--share',
+            'hub',
+          ],
+          /raw-acker ready/,
+        );
+        return started(rawM, { url: mosquitto.url, agents });
+      },
+      async () => {
+        const replicas: Child[] = [];
+        for (let i = 0; i < 2; i++) {
+          // Everything in PostgreSQL: the replicas keep no state of their own.
+          const args = ['serve', '--http-port', '0', '--log-level', 'warn'];
+          const ext = ['--broker-url', mosquitto.url, '--broker-user', files.hubUsername];
+          const more = [
+            '--broker-password-file',
+            files.hubPasswordFile,
+            '--share-group',
+            'hub',
+            '--pg-url',
+            pgUrl,
+          ];
+          replicas.push(await startChild('apps/hub/src/main.ts', [...args, ...ext, ...more], /API http/));
+        }
+        return started(replicas[0]!, { url: mosquitto.url, agents }, replicas.slice(1));
+      },
+      'scale-out',
     );
-    children.push(rawM);
-    const rawMosquitto = await measure(mosquitto.url, agents, [rawM.child.pid!]);
-    await rawM.kill();
-    const replicas: Child[] = [];
-    for (let i = 0; i < 2; i++) {
-      // Everything in PostgreSQL: the replicas keep no state of their own.
-      const args = ['serve', '--http-port', '0', '--log-level', 'warn'];
-      const ext = ['--broker-url', mosquitto.url, '--broker-user', files.hubUsername];
-      const more = [
-        '--broker-password-file',
-        files.hubPasswordFile,
-        '--share-group',
-        'hub',
-        '--pg-url',
-        pgUrl,
-      ];
-      replicas.push(await startChild('apps/hub/src/main.ts', [...args, ...ext, ...more], /API http/));
-    }
-    children.push(...replicas);
-    const scaleout = await measure(
-      mosquitto.url,
-      agents,
-      replicas.map((r) => r.child.pid!),
-    );
-    await Promise.all(children.map((c) => c.kill()));
     await mosquitto.stop();
 
     const body = [
-      `${machine()}. ${AGENTS} simulated agents; throughput = a burst of ${fmt(AGENTS * BURST)} probe results until all are acknowledged; latency = publish → end-to-end ack (sent after commit) at 200 msg/s for ${LATENCY_S} s.`,
+      `${machine()}. ${REPS} runs of each, baseline and hub in turn (alternating which goes first), medians. The baseline acknowledges as the hub does: batches of ${INGEST_BATCH.max} messages or ${INGEST_BATCH.ms} ms, one ack per cell per batch (bench/lib/raw-acker.ts). ${AGENTS} simulated agents; throughput = a burst of ${fmt(AGENTS * BURST)} probe results until all are acknowledged; latency = publish → end-to-end ack (sent after commit) at 200 msg/s for ${LATENCY_S} s.`,
       '',
       '| setup | stored msg/s | vs baseline | server CPU µs/msg | p50 ms | p99 ms |',
       '|---|---|---|---|---|---|',

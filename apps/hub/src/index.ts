@@ -10,6 +10,7 @@ export { enrollCell } from './cells/enroll.ts';
 export { type CellStore, type Enrollment, openCellStore, withCellStore } from './cells/store.ts';
 export { type HubDatabase, openHubDatabase } from './db/open.ts';
 export { buildHub, type Hub, type HubDeps, startHub } from './hub.ts';
+export { INGEST_BATCH } from './ingest/pipeline.ts';
 export {
   createSisterTally,
   createSnapshotService,

@@ -59,10 +59,17 @@ export interface Ingest {
   stats(): IngestStats;
 }
 
+/**
+ * How the hub batches: a batch is written when it holds `max` messages or `ms` after its first;
+ * each batch ends in one ack per cell naming up to `ackIds` message ids. bench/lib/raw-acker.ts,
+ * the ingest baseline, acknowledges the same way.
+ */
+export const INGEST_BATCH = { ms: 20, max: 500, ackIds: 1000 } as const;
+
 export function createIngest(o: IngestOptions): Ingest {
   const now = o.now ?? Date.now;
-  const batchMs = o.batchMs ?? 20;
-  const batchMax = o.batchMax ?? 500;
+  const batchMs = o.batchMs ?? INGEST_BATCH.ms;
+  const batchMax = o.batchMax ?? INGEST_BATCH.max;
   const stats: IngestStats = {
     received: 0,
     stored: 0,
@@ -145,13 +152,13 @@ export function createIngest(o: IngestOptions): Ingest {
   }
 
   async function sendAck(ref: CellRef, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 1000) {
+    for (let i = 0; i < ids.length; i += INGEST_BATCH.ackIds) {
       const ack = createEnvelope({
         kind: 'ack',
         id: o.newId(),
         cell: cellId(ref),
         ts: now(),
-        body: { ids: ids.slice(i, i + 1000) },
+        body: { ids: ids.slice(i, i + INGEST_BATCH.ackIds) },
       });
       await o.publish(buildTopic(ref, 'ack'), encodeMessage(ack)).catch((err: Error) => {
         o.logger.warn({ cell: cellId(ref), err: err.message }, 'ingest: ack not sent; the agent will resend');
