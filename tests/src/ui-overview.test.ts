@@ -159,3 +159,27 @@ test('1,000 cells: the whole plant fits one laptop screen, one tile per cell', a
   assert.match((await page.getByTestId('code-count-port-closed').textContent()) ?? '', /port-closed\s*20/);
   await context.close();
 });
+
+test('an action rejected from the open list stays in sight under "Decided here", with its state', async () => {
+  const erin = fleet.users.find((u) => u.name === 'erin');
+  const res = await fetch(`${fleet.hub.httpUrl}/api/actions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${erin?.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'run-maintenance-script',
+      params: { name: 'restart' },
+      cells: ['plant1.line-a.press-01'],
+      reason: 'decided-here check',
+    }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = (await res.json()) as { id: string };
+  const { context, page } = await signedIn(browser, fleet, 'alex');
+  await page.goto(`${fleet.hub.httpUrl}/#/actions`);
+  const card = page.locator(`article[data-action="${id}"]`);
+  await card.getByRole('button', { name: 'Reject' }).click();
+  const decided = page.getByTestId('decided').locator(`article[data-action="${id}"]`);
+  await decided.waitFor();
+  assert.match((await decided.textContent()) ?? '', /rejected by alex/);
+  await context.close();
+});
