@@ -4,7 +4,7 @@
 // trend holds stored history, and the fleet and cell pages fit a 390 px phone.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { FleetTrendView } from '@cellfleet/protocol';
+import type { CellSummary, FleetTrendView } from '@cellfleet/protocol';
 import type { Browser } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
 import { api, screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
@@ -109,5 +109,83 @@ test('the phone layout: no horizontal overflow at 390 px on the fleet and cell p
   await page.getByTestId('cell-history').locator('canvas').waitFor();
   assert.ok((await width()) <= 390, `cell page is ${await width()} px wide`);
   await screenshot(page, 'ui-cell-phone');
+  await context.close();
+});
+
+test('1,000 cells: the whole plant fits one laptop screen, one tile per cell', async () => {
+  const now = Date.now();
+  // 3 sites × 40 lines, 8 or 9 cells a line; every 50th cell faulted, every 97th offline.
+  const many: CellSummary[] = Array.from({ length: 1000 }, (_, i) => {
+    const site = `site-${(i % 3) + 1}`;
+    const line = `line-${Math.floor(i / 3) % 40}`;
+    const cell = `cell-${i}`;
+    const faulted = i % 50 === 0;
+    return {
+      id: `${site}.${line}.${cell}`,
+      site,
+      line,
+      cell,
+      sisterGroup: `group-${i % 12}`,
+      online: i % 97 !== 0,
+      since: now - 3_600_000,
+      lastSeen: now - 1000,
+      agentVersion: '0.1.0',
+      buildInfo: null,
+      lastProbe: {
+        endpoint: 'kepware',
+        url: 'opc.tcp://10.0.0.1:49320',
+        ok: !faulted,
+        at: now - 5000,
+        durationMs: 12,
+        diagnosis: faulted
+          ? { code: 'port-closed', severity: 'error', summary: 'closed' }
+          : { code: 'ok', severity: 'ok', summary: 'ok' },
+        findings: [],
+        steps: [],
+        ...(faulted ? { failingSince: now - 600_000 } : {}),
+      },
+    };
+  });
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  await page.route('**/api/cells', (route) => route.fulfill({ json: many }));
+  await page.reload();
+  await page.getByTestId('fleet-total').filter({ hasText: '1000 cells' }).waitFor();
+  assert.equal(await page.locator('[data-tile]').count(), 1000);
+  await screenshot(page, 'ui-overview-1000');
+  const map = await page.getByTestId('plant-map').boundingBox();
+  assert.ok(map && map.y + map.height <= 900, `the plant map ends at ${map && map.y + map.height} px of 900`);
+  // Natural order: line-2 before line-10 in every site.
+  const lines = await page
+    .locator('[data-testid="plant-map"] .site')
+    .first()
+    .locator('.lname')
+    .allTextContents();
+  assert.deepEqual(lines.slice(0, 3), ['line-0', 'line-1', 'line-2']);
+  assert.equal(lines[10], 'line-10');
+  assert.match((await page.getByTestId('code-count-port-closed').textContent()) ?? '', /port-closed\s*20/);
+  await context.close();
+});
+
+test('an action rejected from the open list stays in sight under "Decided here", with its state', async () => {
+  const erin = fleet.users.find((u) => u.name === 'erin');
+  const res = await fetch(`${fleet.hub.httpUrl}/api/actions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${erin?.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'run-maintenance-script',
+      params: { name: 'restart' },
+      cells: ['plant1.line-a.press-01'],
+      reason: 'decided-here check',
+    }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = (await res.json()) as { id: string };
+  const { context, page } = await signedIn(browser, fleet, 'alex');
+  await page.goto(`${fleet.hub.httpUrl}/#/actions`);
+  const card = page.locator(`article[data-action="${id}"]`);
+  await card.getByRole('button', { name: 'Reject' }).click();
+  const decided = page.getByTestId('decided').locator(`article[data-action="${id}"]`);
+  await decided.waitFor();
+  assert.match((await decided.textContent()) ?? '', /rejected by alex/);
   await context.close();
 });

@@ -32,6 +32,7 @@ export async function startTestHub(
     /** HTTPS, a trusted proxy: HubConfig's http settings beside host and port. */
     http?: Omit<HubConfig['http'], 'host' | 'port'>;
     notifications?: HubConfig['notifications'];
+    history?: HubConfig['history'];
     /** The hub's logger (default: silent unless CELLFLEET_TEST_LOG), e.g. to search its lines. */
     logger?: ReturnType<typeof quietLogger>;
   } = {},
@@ -46,6 +47,7 @@ export async function startTestHub(
     broker: b,
     http: { host: '127.0.0.1', port: http, ...options.http },
     ...(options.notifications ? { notifications: options.notifications } : {}),
+    ...(options.history ? { history: options.history } : {}),
   });
   let hub = await startHub(config(0, broker), { logger: logger() });
   const mqttPort = Number(new URL(hub.mqttUrl).port);
