@@ -67,6 +67,8 @@ process.stdout.write(
     `  Try:   curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/api/cells\n` +
     `         curl -H 'authorization: Bearer ${fleet.users[3]?.token}' ${fleet.hub.httpUrl}/metrics   (Prometheus; docs/operations.md)\n\n` +
     'A maintenance window is open now; erin proposes aligning press-04 with its sisters once its snapshot is in.\n' +
+    'Changes lists that proposal (approve it as alex: its run and the drift it causes follow); Certificates lists\n' +
+    'every server and agent certificate the agents saw, with the expiry forecast and a CSV download.\n' +
     `Agents probe every 30 s. The emulated servers' own log: ${serverLog}. Ctrl-C to stop.\n`,
 );
 void fleet.seedExample().then(

@@ -8,7 +8,9 @@ export type Route =
   | { name: 'actions'; id?: string }
   | { name: 'audit' }
   | { name: 'enroll' }
-  | { name: 'notifications' };
+  | { name: 'notifications' }
+  | { name: 'certificates' }
+  | { name: 'changes' };
 
 function parse(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
@@ -20,6 +22,8 @@ function parse(hash: string): Route {
   if (head === 'audit') return { name: 'audit' };
   if (head === 'enroll') return { name: 'enroll' };
   if (head === 'notifications') return { name: 'notifications' };
+  if (head === 'certificates') return { name: 'certificates' };
+  if (head === 'changes') return { name: 'changes' };
   return { name: 'fleet', query };
 }
 
@@ -46,4 +50,6 @@ export const href = {
   audit: () => '#/audit',
   enroll: () => '#/enroll',
   notifications: () => '#/notifications',
+  certificates: () => '#/certificates',
+  changes: () => '#/changes',
 };
