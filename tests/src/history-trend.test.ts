@@ -65,6 +65,7 @@ function trendSurvivesRestart(open: () => Promise<TestHub>) {
         const v = await t.get<FleetTrendView>('/api/fleet/trend?range=24h');
         return v.points.some((p) => p.faulted === 1 && p.total === 1) ? v : undefined;
       });
+      assert.ok(before, 'a trend point was stored before the restart');
       await t.stop();
       await t.restart();
       const afterRestart = await t.get<FleetTrendView>('/api/fleet/trend?range=7d');
