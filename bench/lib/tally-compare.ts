@@ -1,6 +1,7 @@
-// Group comparison through the hub with the sister tally (issue 16): a fleet stored as ingest
-// stores it (each cell's version recorded and counted into its group's tally), then compared
-// cold — in a fresh hub process, its first request — and warm (the same process, again), next
+// Group comparison through the hub with the sister tally (issue 16): a fleet enrolled and stored
+// as ingest stores it (each cell's version recorded and counted into its group's tally), then
+// compared through the hub's HTTP API cold — a freshly started hub process's first request, sent
+// as soon as it listens, before its comparison preload — and warm (the same request again), next
 // to the pure in-memory comparison of the same entries in this process, interleaved.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -8,11 +9,15 @@ import { type Comparison, canonicalSnapshot, compareSisters, type Snapshot } fro
 import {
   createSisterTally,
   createSnapshotService,
+  enrollCell,
   type HubDatabase,
+  openCellStore,
   openHubDatabase,
   openSqlSnapshotStore,
   type SisterDirectory,
+  startHub,
 } from '@cellfleet/hub';
+import pino from 'pino';
 import type { sisters } from './snapshot-compare.ts';
 
 export const NOW = Date.UTC(2026, 10, 24);
@@ -55,10 +60,23 @@ export async function tallied(db: HubDatabase, ids: readonly string[]) {
   };
 }
 
-/** Stores the fleet as ingest does: per cell, one transaction recording the version and counting it. */
+/**
+ * Enrolls the fleet's cells in group `bench` (as `cellfleet-hub enroll` does), then stores the
+ * fleet as ingest does: per cell, one transaction recording the version and counting it. The
+ * time returned is the storing and counting only.
+ */
 export async function populate(where: Where, fleet: ReturnType<typeof sisters>): Promise<number> {
   const db = await openHubDatabase(where);
   try {
+    const cells = await openCellStore(db.sql);
+    for (const c of fleet) {
+      const [site, line, cell] = c.cell.split('.') as [string, string, string];
+      await enrollCell(
+        cells,
+        { site, line, cell, sisterGroup: 'bench', endpoints: [] },
+        { url: 'mqtt://127.0.0.1:1883', now: NOW },
+      );
+    }
     const { store, tally } = await tallied(
       db,
       fleet.map((c) => c.cell),
@@ -94,7 +112,11 @@ export interface HubRun {
   readonly essence: ReturnType<typeof essence>;
 }
 
-/** A fresh hub process on the database: its first comparison (cold), then the same again (warm). */
+/**
+ * A fresh hub process on the database (`startHub`, as `cellfleet-hub serve` runs it): its first
+ * comparison over HTTP as soon as it listens (cold), then the same request again (warm). The
+ * hub's preload starts 5 s after start; the run fails if the cold request was sent later.
+ */
 export function hubRun(where: Where, cells: number): Promise<HubRun> {
   const child = spawn(process.execPath, [import.meta.filename, JSON.stringify({ where, cells })], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -115,16 +137,37 @@ export function pureRun(fleet: ReturnType<typeof sisters>): {
   essence: ReturnType<typeof essence>;
 } {
   const t = performance.now();
-  const c = compareSisters({ group: 'bench', now: NOW, cells: fleet });
+  const c = compareSisters({ group: 'bench', now: Date.now(), cells: fleet });
   return { ms: performance.now() - t, essence: essence(c) };
 }
 
 if (process.argv[1] === import.meta.filename && process.argv[2]) {
-  const { where, cells } = JSON.parse(process.argv[2]) as { where: Where; cells: number };
-  const db = await openHubDatabase(where);
-  const { service } = await tallied(db, cellIds(cells));
-  const cold = await timed(() => service.compare('bench'));
-  const warm = await timed(() => service.compare('bench'));
-  await db.close();
+  const { where } = JSON.parse(process.argv[2]) as { where: Where; cells: number };
+  const hub = await startHub(
+    {
+      database: 'dbPath' in where ? { sqlite: where.dbPath } : { postgres: where.pgUrl },
+      broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+    },
+    { logger: pino({ level: 'silent' }) },
+  );
+  const listening = performance.now();
+  const { token } = await hub.services.auth.addUser('bench', `bench-${process.pid}`, 'viewer');
+  const sentAfter = performance.now() - listening;
+  if (sentAfter >= 4000)
+    throw new Error(
+      `cold request sent ${Math.round(sentAfter)} ms after the hub listened: its preload may have run`,
+    );
+  const request = async () => {
+    const res = await fetch(`${hub.httpUrl}/api/groups/bench/comparison`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`comparison: ${res.status} ${body.slice(0, 200)}`);
+    return JSON.parse(body) as Comparison;
+  };
+  const cold = await timed(request);
+  const warm = await timed(request);
+  await hub.stop();
   process.stdout.write(JSON.stringify({ cold: cold.ms, warm: warm.ms, essence: essence(warm.out) }));
 }
