@@ -1,10 +1,11 @@
 // Browser tests of the fleet overview (issue 16) against the demo fleet (real hub, emulated
 // cells, real agents, Chromium): the plant's tiles and counts show the faulted cells, a count
 // filters the table and the address, a pasted address opens the same view, back walks it, the
-// trend holds stored history, and the fleet and cell pages fit a 390 px phone.
+// trend holds stored history, the fleet and cell pages fit a 390 px phone, and the certificate
+// inventory and change feed open from the navigation with what the API has.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { CellSummary, FleetTrendView } from '@cellfleet/protocol';
+import type { CellSummary, CertificateInventory, ChangesView, FleetTrendView } from '@cellfleet/protocol';
 import type { Browser } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
 import { api, screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
@@ -187,5 +188,56 @@ test('an action rejected from the open list stays in sight under "Decided here",
   const decided = page.getByTestId('decided').locator(`article[data-action="${id}"]`);
   await decided.waitFor();
   assert.match((await decided.textContent()) ?? '', /rejected by alex/);
+  await context.close();
+});
+
+// After the test above: its rejected action is a change in the feed.
+test('the certificate inventory and the change feed open from the navigation and list what the API has', async () => {
+  const { context, page } = await signedIn(browser, fleet, 'vic');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Certificates' }).click();
+  assert.match(page.url(), /#\/certificates$/);
+  const inventory = await api<CertificateInventory>(fleet, '/api/certificates');
+  assert.ok(inventory.certificates.length > 0, 'the demo agents report certificates');
+  await until(
+    `${inventory.certificates.length} certificates listed`,
+    async () =>
+      (await page.locator('[data-testid="certificates"] tbody tr').count()) === inventory.certificates.length,
+  );
+  assert.match(
+    (await page.getByTestId('forecast').textContent()) ?? '',
+    new RegExp(`${inventory.forecast.total}\\s*in the fleet`),
+  );
+  // The download the page offers, with the page's own session: a header and a line per certificate.
+  const csv = await page.request.get(`${fleet.hub.httpUrl}/api/certificates?format=csv`);
+  assert.equal(csv.status(), 200);
+  assert.equal((await csv.text()).trim().split('\n').length, inventory.certificates.length + 1);
+
+  await nav.getByRole('link', { name: 'Changes' }).click();
+  assert.match(page.url(), /#\/changes$/);
+  const shown = () => page.locator('[data-testid="changes"] > li');
+  const feed = (kind = '') =>
+    api<ChangesView>(
+      fleet,
+      `/api/changes?since=${Date.now() - 86_400_000}&limit=100${kind ? `&kind=${kind}` : ''}`,
+    );
+  const first = await feed();
+  assert.ok(first.items.length > 0, 'the action rejected above is a change of the last 24 h');
+  // Changes may land after the page loaded: refresh until the page and the API agree.
+  const refresh = async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    return false;
+  };
+  await until(
+    'the feed to list what the API has',
+    async () => (await shown().count()) === (await feed()).items.length || refresh(),
+  );
+  // A filter narrows the feed to one kind, as the API does.
+  const kind = first.items.at(-1)!.kind;
+  await page.getByTestId('changes-kind').selectOption(kind);
+  await until(`only ${kind} changes`, async () => {
+    const kinds = await shown().evaluateAll((li) => li.map((x) => x.getAttribute('data-kind')));
+    return kinds.length === (await feed(kind)).items.length && kinds.every((k) => k === kind);
+  });
   await context.close();
 });
