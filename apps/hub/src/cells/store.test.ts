@@ -89,6 +89,21 @@ onBothDialects('cell store', (open) => {
       }
     });
 
+  withStore("a sister group's cells are the ones enrolled in it, sorted", async (s) => {
+    for (const [cell, sisterGroup] of [
+      ['press-10', 'presses'],
+      ['weld-01', 'welders'],
+      ['press-02', 'presses'],
+    ] as const)
+      await s.enroll(enrollment(cell, { sisterGroup }));
+    assert.deepEqual(await s.cellsInGroup('presses'), ['plant1.lineA.press-02', 'plant1.lineA.press-10']);
+    assert.deepEqual(await s.cellsInGroup('welders'), ['plant1.lineA.weld-01']);
+    assert.deepEqual(await s.cellsInGroup('packers'), []);
+    // Moved to another group by re-enrolling: it leaves the first.
+    await s.enroll(enrollment('press-10', { sisterGroup: 'welders' }));
+    assert.deepEqual(await s.cellsInGroup('presses'), ['plant1.lineA.press-02']);
+  });
+
   withStore('enrollments round-trip, and re-enrolling replaces the secret', async (s) => {
     const e = enrollment('press-01');
     await s.enroll(e);

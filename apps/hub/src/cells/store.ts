@@ -47,6 +47,8 @@ export interface CellStore {
   /** Stores a batch in one transaction, idempotent by message id; `receivedAt` is the hub's clock. */
   ingest(batch: readonly Envelope[], receivedAt: number): Promise<IngestOutcome>;
   listCells(): Promise<CellSummary[]>;
+  /** The ids of the cells enrolled in a sister group, sorted (no state read). */
+  cellsInGroup(group: string): Promise<string[]>;
   /** One small row per cell for metrics and alerting: place, liveness, last diagnosis, health. */
   fleetRows(): Promise<FleetRow[]>;
   getCell(id: string, probeLimit?: number): Promise<CellDetail | undefined>;
@@ -296,6 +298,13 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
     },
     ingest: (batch, receivedAt) =>
       batch.length === 0 ? Promise.resolve({ fresh: [] }) : sql.tx(() => ingestBatch(batch, receivedAt)),
+    async cellsInGroup(group) {
+      const rows = await sql.all<{ id: string }>(
+        'SELECT id FROM enrollments WHERE sister_group = ? ORDER BY id',
+        [group],
+      );
+      return rows.map((r) => r.id);
+    },
     async listCells() {
       const key = (c: CellSummary) => `${c.site}\u0000${c.line}\u0000${c.cell}`;
       return (await sql.all<Row>(cellSelect)).map(summaryOf).sort((a, b) => byText(key(a), key(b)));

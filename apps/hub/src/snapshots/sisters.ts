@@ -3,8 +3,9 @@
 import type { CellStore } from '../cells/store.ts';
 import type { SisterDirectory } from './service.ts';
 
-export const enrolledSisters = (cells: Pick<CellStore, 'listCells' | 'getEnrollment'>): SisterDirectory => ({
-  cellsInGroup: async (group) =>
-    (await cells.listCells()).filter((c) => c.sisterGroup === group).map((c) => c.id),
+export const enrolledSisters = (
+  cells: Pick<CellStore, 'cellsInGroup' | 'getEnrollment'>,
+): SisterDirectory => ({
+  cellsInGroup: (group) => cells.cellsInGroup(group),
   groupOf: async (cell) => (await cells.getEnrollment(cell))?.sisterGroup,
 });

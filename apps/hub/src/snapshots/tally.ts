@@ -11,6 +11,7 @@ import {
   compareFromTally,
   entryOf,
   type GoldenBaseline,
+  ignoresPlainKey,
   type Json,
   type SnapshotEntries,
   type TalliedKey,
@@ -46,6 +47,9 @@ export interface TallyComparison {
 }
 
 export type SisterTally = ReturnType<typeof createSisterTally>;
+
+/** An unread value: held (true) or lacked (undefined). */
+const HELD = (v: string | null): Json | undefined => (v === null ? undefined : true);
 
 /** What the certificate table reads of each cell (rows.ts `certificateRows`). */
 const CERTIFICATE_KEYS = ['certificate.notAfter'];
@@ -96,11 +100,22 @@ export function createSisterTally(d: { sql: Sql; store: SnapshotStore; directory
         await sync(g, c.versions);
         return t.read(g);
       });
+      // A key the rules ignore as a whole is only counted: whether a cell holds it is all that is
+      // read of it, so its rows are not parsed (each cell's own certificate thumbprint, say).
+      const ignored = ignoresPlainKey(c.rules);
+      const unread = new Map<string, boolean>();
+      const skip = (key: string) => {
+        const known = unread.get(key);
+        if (known !== undefined) return known;
+        const v = ignored(key) && !CERTIFICATE_KEYS.includes(key);
+        unread.set(key, v);
+        return v;
+      };
       const deviants = new Map<string, Map<string, Json | undefined>>();
       for (const r of rows) {
         const m = deviants.get(r.entry_key) ?? new Map<string, Json | undefined>();
         deviants.set(r.entry_key, m);
-        m.set(r.cell, entryOf(r.value));
+        m.set(r.cell, skip(r.entry_key) ? HELD(r.value) : entryOf(r.value));
       }
       const tallied: TalliedKey[] = keys.map((k) => ({
         key: k.entry_key,

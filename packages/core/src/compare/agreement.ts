@@ -83,7 +83,7 @@ const ALL = (1 << ATTRIBUTES.length) - 1;
  * The flat keys of one key across `values`, in the order `flatKeysOf` over each value in turn
  * would first give them, without a Set or an array per value; stops once all are found.
  */
-export function flatKeysAcross(key: string, values: readonly (Json | undefined)[]): string[] {
+export function flatKeysAcross(key: string, values: Iterable<Json | undefined>): string[] {
   const out: string[] = [];
   const node = isNodeKey(key);
   let found = 0;

@@ -4,10 +4,10 @@
 // Fast path: agreement.ts finds the keys where cells differ; only those are compared cell by
 // cell. reference.ts is the straightforward version it must match.
 import { agreement, flatKeysAcross } from './agreement.ts';
-import { differingKey, finishWalk, sameKey, sortCells, startWalk } from './rows.ts';
+import { classesByCell, differingKey, finishWalk, sameKey, sortCells, startWalk } from './rows.ts';
 import type { CompareInput, Comparison } from './types.ts';
 
-export { DEFAULT_COMPARE_IGNORE } from './rows.ts';
+export { DEFAULT_COMPARE_IGNORE, ignoresPlainKey } from './rows.ts';
 
 export function compareSisters(input: CompareInput): Comparison {
   const cells = sortCells(input.cells);
@@ -24,7 +24,7 @@ export function compareSisters(input: CompareInput): Comparison {
     }
     const values = cells.map((c) => c.entries[key]);
     const flat = flatKeysAcross(key, golden ? [...values, golden.entries[key]] : values);
-    differingKey(w, key, { values, flat });
+    differingKey(w, key, { flat, classesOf: classesByCell(cells, values) });
   }
   return finishWalk(w);
 }

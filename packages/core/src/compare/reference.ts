@@ -5,7 +5,7 @@ import type { Json } from '../canonical.ts';
 import { flatKeysOf } from '../snapshot/keys.ts';
 import { isNodeEntry } from '../snapshot/types.ts';
 import { classId } from './classes.ts';
-import { differingKey, finishWalk, sameKey, sortCells, startWalk } from './rows.ts';
+import { classesByCell, differingKey, finishWalk, sameKey, sortCells, startWalk } from './rows.ts';
 import type { CompareInput, Comparison, SisterSnapshot } from './types.ts';
 
 /** Entry keys (not flat keys) of every cell and the golden snapshot, sorted. */
@@ -63,7 +63,11 @@ export function compareSistersReference(input: CompareInput): Comparison {
     const values = cells.map((c) => c.entries[key]);
     const g = golden?.entries[key];
     if (allSame(values, g, golden !== undefined)) sameKey(w, key, golden ? g : values[0]);
-    else differingKey(w, key, { values, flat: flatKeys(key, golden ? [...values, g] : values) });
+    else
+      differingKey(w, key, {
+        flat: flatKeys(key, golden ? [...values, g] : values),
+        classesOf: classesByCell(cells, values),
+      });
   }
   return finishWalk(w);
 }

@@ -25,8 +25,7 @@ interface Matchers {
   readonly tolerances: { re: RegExp; tol: ToleranceSpec }[];
 }
 
-function matchers(input: CompareInput): Matchers {
-  const rules = input.rules ?? {};
+function matchers(rules: CompareInput['rules'] = {}): Matchers {
   return {
     ignore: [...DEFAULT_COMPARE_IGNORE, ...(rules.ignore ?? [])].map(globToRegExp),
     tolerances: (rules.tolerances ?? []).map((t) => ({
@@ -51,7 +50,17 @@ function pathsFor(key: string): (flat: string) => string[] {
   };
 }
 
-function attribute(v: Json | undefined, attr: string | undefined): Json | undefined {
+/**
+ * Whether `rules` (with the default ignores) ignore a key that is not a node key as a whole: a
+ * comparison then only counts it, never reads its values (the tally skips parsing them).
+ */
+export function ignoresPlainKey(rules?: CompareInput['rules']): (key: string) => boolean {
+  const { ignore } = matchers(rules);
+  return (key) => !isNodeKey(key) && ignore.some((re) => re.test(rulePath(key)));
+}
+
+/** One flat key's value in an entry: the attribute of a node entry, or the class for its presence key. */
+export function attribute(v: Json | undefined, attr: string | undefined): Json | undefined {
   if (!isNodeEntry(v)) return attr === undefined ? v : undefined;
   return attr === undefined ? v.class : v[attr as 'value'];
 }
@@ -73,7 +82,7 @@ export interface Walk {
 
 export function startWalk(input: CompareInput, cells: readonly SisterSnapshot[]): Walk {
   const counts = new Map<string, number>(cells.map((c) => [c.cell, 0]));
-  return { input, cells, m: matchers(input), counts, rows: [], identical: 0, ignored: 0 };
+  return { input, cells, m: matchers(input.rules), counts, rows: [], identical: 0, ignored: 0 };
 }
 
 /** A key on which every cell (and the golden snapshot) agrees: `value` is the one they share. */
@@ -87,14 +96,23 @@ export function sameKey(w: Walk, key: string, value: Json | undefined): void {
   }
 }
 
+/** The value classes of one flat key (`attr`: the node attribute, undefined for the key itself), cells in order. */
+export type ClassesOf = (attr: string | undefined) => ValueClass[];
+
+/** ClassesOf from every cell's entry of the key (`values`, in cell order). */
+export const classesByCell =
+  (cells: readonly SisterSnapshot[], values: readonly (Json | undefined)[]): ClassesOf =>
+  (attr) =>
+    groupValues(cells.map((c, i) => ({ cell: c.cell, value: attribute(values[i], attr) })));
+
 /**
- * A key on which the cells may differ: `values` in cell order, `flat` its flat keys (from
- * every cell's value, then the golden one's, in order of first appearance).
+ * A key on which the cells may differ: `flat` its flat keys (from every cell's value, then the
+ * golden one's, in order of first appearance), `classesOf` its cells' value classes per flat key.
  */
 export function differingKey(
   w: Walk,
   key: string,
-  { values, flat }: { values: readonly (Json | undefined)[]; flat: Iterable<string> },
+  { flat, classesOf }: { flat: Iterable<string>; classesOf: ClassesOf },
 ): void {
   const golden = w.input.golden;
   const g = golden?.entries[key];
@@ -107,8 +125,8 @@ export function differingKey(
     }
     const attr = fk === key ? undefined : fk.slice(key.length + 1);
     const tol = w.m.tolerances.find((t) => paths.some((p) => t.re.test(p)))?.tol;
-    const row = compareKey(fk, w.cells, {
-      values: values.map((v) => attribute(v, attr)),
+    const row = compareKey(fk, w.cells.length, {
+      classes: classesOf(attr),
       golden: golden ? { cell: golden.cell, value: attribute(g, attr) } : undefined,
       tol,
     });
@@ -121,14 +139,14 @@ export function differingKey(
 }
 
 interface KeyValues {
-  readonly values: readonly (Json | undefined)[];
+  /** The cells' value classes, most cells first (groupValues). */
+  readonly classes: readonly ValueClass[];
   readonly golden: { cell: string; value: Json | undefined } | undefined;
   readonly tol: ToleranceSpec | undefined;
 }
 
-function compareKey(key: string, cells: readonly SisterSnapshot[], kv: KeyValues): ComparisonRow | undefined {
-  const golden = kv.golden;
-  const classes = groupValues(cells.map((c, i) => ({ cell: c.cell, value: kv.values[i] })));
+function compareKey(key: string, sisters: number, kv: KeyValues): ComparisonRow | undefined {
+  const { golden, classes } = kv;
   if (classes.length === 1 && (!golden || classes[0]!.id === classId(golden.value))) return undefined;
   let base: ValueClass;
   if (golden) {
@@ -150,7 +168,7 @@ function compareKey(key: string, cells: readonly SisterSnapshot[], kv: KeyValues
       text: outlierText(cell, c.value, {
         key,
         agreeing,
-        sisters: cells.length,
+        sisters,
         baseline: base.value,
         ...(golden ? { golden: golden.cell } : {}),
       }),
@@ -168,7 +186,7 @@ function compareKey(key: string, cells: readonly SisterSnapshot[], kv: KeyValues
       key,
       base.value,
       agreeing,
-      cells.length,
+      sisters,
       outliers.map((o) => o.cell),
     ),
   };
