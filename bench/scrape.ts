@@ -152,7 +152,7 @@ async function run(): Promise<string> {
 | \`GET /metrics\` (metrics token) | **${fmt(metrics.median)} ms** | ${fmt(metrics.max)} ms | ${fmt(metrics.bytes / 1024)} KiB | ${fmt(series.all)} (cellfleet_*: ${fmt(series.cellfleet)}, of which certificate expiry per cell: ${fmt(series.certificates)}) |
 | \`GET /api/cells\` (baseline: the fleet page's list) | ${fmt(cells.median)} ms | ${fmt(cells.max)} ms | ${fmt(cells.bytes / 1024)} KiB | — |
 
-${verdict}. Series other than the per-cell certificate gauge are bounded by site × line × group × state/code, not by the cell count. The simulated agents report no certificates, so the certificate series count is 0 here; with real agents it is at most 2 per cell (agent and server).`;
+${verdict}. Each scrape reads every cell's row from the store (CellStore.fleetRows, in apps/hub/src/ops/metrics.ts), so its time grows with the cell count while its size and series do not. Series other than the per-cell certificate gauge are bounded by site × line × group × state/code, not by the cell count. The simulated agents report no certificates, so the certificate series count is 0 here; with real agents it is at most 2 per cell (agent and server).`;
   } finally {
     clearInterval(ticker);
     await fleet?.stop();
