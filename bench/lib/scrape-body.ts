@@ -1,7 +1,7 @@
 // What bench/scrape.ts reads out of a /metrics body: series counts, and promtool's verdict on
 // the exposition format. Also the load sampler the scrape bench reports beside its times.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -68,4 +68,21 @@ export function sampleLoad(everyMs: number) {
       };
     },
   };
+}
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (TcpExt
+ * ListenOverflows in /proc/net/netstat): machine-wide, so other sessions' servers count too.
+ * A dropped handshake costs the dialling agent SYN retransmits (1 s, 3 s, ...) or a reset.
+ */
+export function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((l) => l.startsWith('TcpExt:'))?.split(/\s+/) ?? [];
+    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(/\s+/) ?? [];
+    const i = names.indexOf('ListenOverflows');
+    return i > 0 && values[i] !== undefined ? Number(values[i]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
