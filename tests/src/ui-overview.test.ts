@@ -239,5 +239,17 @@ test('the certificate inventory and the change feed open from the navigation and
     const kinds = await shown().evaluateAll((li) => li.map((x) => x.getAttribute('data-kind')));
     return kinds.length === (await feed(kind)).items.length && kinds.every((k) => k === kind);
   });
+  // The filter is in the address: pasted into another tab, it opens the same feed.
+  await until('the address to carry the kind', () => page.url().endsWith(`#/changes?kind=${kind}`));
+  const pasted = await context.newPage();
+  await pasted.goto(`${fleet.hub.httpUrl}/#/changes?range=7d&kind=${kind}`);
+  await until(`the pasted feed to show only ${kind} changes`, async () => {
+    const kinds = await pasted
+      .locator('[data-testid="changes"] > li')
+      .evaluateAll((li) => li.map((x) => x.getAttribute('data-kind')));
+    return kinds.length > 0 && kinds.every((k) => k === kind);
+  });
+  assert.equal(await pasted.getByTestId('changes-kind').inputValue(), kind);
+  assert.equal(await pasted.getByTestId('changes-range').inputValue(), '7d');
   await context.close();
 });

@@ -21,13 +21,13 @@ export function shortThumbprint(t: string): string {
   return pairs.length <= 6 ? pairs.join(':') : `${pairs.slice(0, 4).join(':')}…${pairs.slice(-2).join(':')}`;
 }
 
-/** The change feed's ranges, in ms; the hub allows up to 31 days. */
+/** The change feed's ranges (`key` in the address), in ms; the hub allows up to 31 days. */
 export const CHANGE_RANGES = [
-  { label: 'last hour', ms: 3_600_000 },
-  { label: 'last 6 h', ms: 6 * 3_600_000 },
-  { label: 'last 24 h', ms: 24 * 3_600_000 },
-  { label: 'last 7 days', ms: 7 * 24 * 3_600_000 },
-  { label: 'last 31 days', ms: 31 * 24 * 3_600_000 },
+  { key: '1h', label: 'last hour', ms: 3_600_000 },
+  { key: '6h', label: 'last 6 h', ms: 6 * 3_600_000 },
+  { key: '24h', label: 'last 24 h', ms: 24 * 3_600_000 },
+  { key: '7d', label: 'last 7 days', ms: 7 * 24 * 3_600_000 },
+  { key: '31d', label: 'last 31 days', ms: 31 * 24 * 3_600_000 },
 ] as const;
 
 /** A version or certificate change's from → to, with thumbprints shortened. */

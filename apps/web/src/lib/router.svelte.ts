@@ -10,7 +10,8 @@ export type Route =
   | { name: 'enroll' }
   | { name: 'notifications' }
   | { name: 'certificates' }
-  | { name: 'changes' };
+  /** `query`: the change feed's filters (lib/changes-url.ts). */
+  | { name: 'changes'; query: string };
 
 function parse(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
@@ -23,7 +24,7 @@ function parse(hash: string): Route {
   if (head === 'enroll') return { name: 'enroll' };
   if (head === 'notifications') return { name: 'notifications' };
   if (head === 'certificates') return { name: 'certificates' };
-  if (head === 'changes') return { name: 'changes' };
+  if (head === 'changes') return { name: 'changes', query };
   return { name: 'fleet', query };
 }
 
@@ -51,5 +52,5 @@ export const href = {
   enroll: () => '#/enroll',
   notifications: () => '#/notifications',
   certificates: () => '#/certificates',
-  changes: () => '#/changes',
+  changes: (query = '') => (query ? `#/changes?${query}` : '#/changes'),
 };
