@@ -25,6 +25,7 @@ import {
   type Viewer,
   whenLive,
 } from './lib/fleet-page-browser.ts';
+import { type Hotspot, profileFirstRender } from './lib/fleet-page-profile.ts';
 import { plantOf, seedPlant } from './lib/fleet-page-seed.ts';
 import { fmt, machine, ratio, writeSection } from './lib/report.ts';
 
@@ -65,6 +66,8 @@ interface SizeResult {
   readonly n: number;
   readonly seedS: number;
   readonly runs: readonly Run[];
+  /** A CPU profile of one more first render, at the largest size. */
+  readonly profile?: { totalMs: number; hotspots: Hotspot[] };
 }
 
 async function measureSize(
@@ -127,7 +130,8 @@ async function measureSize(
           `live DOM ${updates.map((x) => fmt(x.dom - x.stored)).join('/')} ms after stored (SSE ${updates.map((x) => fmt(x.sse - x.stored)).join('/')})\n`,
       );
     }
-    return { n, seedS, runs };
+    const profile = n === Math.max(...SIZES) ? await profileFirstRender(browser, viewer) : undefined;
+    return { n, seedS, runs, ...(profile ? { profile } : {}) };
   } finally {
     await hub.stop();
     removeDir(dir);
@@ -193,6 +197,14 @@ function report(results: readonly SizeResult[]): string {
     '| cells | SSE → refetch starts | refetch | answer → DOM | DOM → painted |',
     '|---:|---:|---:|---:|---:|',
     ...rows4,
+    ...results.flatMap((res) =>
+      res.profile
+        ? [
+            '',
+            `CPU profile of one more first render at ${fmt(res.n)} cells (CDP, self time per function, ${fmt(res.profile.totalMs)} ms sampled from navigation to the frame, idle included): ${res.profile.hotspots.map((h) => `\`${h.name}\` ${fmt(h.ms)} ms (${fmt(h.share * 100)} %)`).join(', ')}.`,
+          ]
+        : [],
+    ),
   ].join('\n');
 }
 
