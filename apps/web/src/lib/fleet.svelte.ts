@@ -5,12 +5,17 @@ import type { CellSummary } from '@cellfleet/protocol';
 import { api, describe } from './api.ts';
 import { onCells } from './live.svelte.ts';
 
-export const fleet = $state<{ cells: CellSummary[]; loaded: boolean; error: string | null; at: number }>({
-  cells: [],
-  loaded: false,
-  error: null,
-  at: 0,
-});
+// `cells` is raw state: every refetch replaces the array whole and nothing changes it in place,
+// so the hub's answer needs no deep proxy — at 10,000 cells reading through one per property
+// cost the first render and each live update hundreds of ms (bench/fleet-page.ts, issue 16).
+class FleetState {
+  cells = $state.raw<CellSummary[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  at = $state(0);
+}
+
+export const fleet = new FleetState();
 
 /** A clock for "3 min ago" labels, ticking every few seconds so they stay true. */
 export const clockState = $state({ now: Date.now() });
