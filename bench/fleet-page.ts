@@ -13,14 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHub } from '@cellfleet/hub';
-import { removeDir, tempDir } from '@cellfleet/testkit';
+import { launchChromium, removeDir, tempDir } from '@cellfleet/testkit';
 import pino from 'pino';
 import {
   type FirstRender,
   fetchParse,
   firstRender,
   type LiveUpdate,
-  launchChromium,
   liveUpdate,
   type Viewer,
   whenLive,

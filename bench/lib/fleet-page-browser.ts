@@ -2,7 +2,7 @@
 // (own cookies, cold HTTP cache), signed in through the hub's login API, with INIT_SCRIPT
 // (fleet-page-inpage.ts) in every document.
 import type { Hub } from '@cellfleet/hub';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { INIT_SCRIPT } from './fleet-page-inpage.ts';
 import { probeOf, type SeedCell } from './fleet-page-seed.ts';
 
@@ -17,21 +17,6 @@ export interface Viewer {
   readonly url: string;
   readonly name: string;
   readonly password: string;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
 }
 
 async function signedIn(browser: Browser, v: Viewer): Promise<BrowserContext> {

@@ -23,8 +23,6 @@ import type { sisters } from './snapshot-compare.ts';
 export const NOW = Date.UTC(2026, 10, 24);
 export type Where = { dbPath: string } | { pgUrl: string };
 
-export const cellIds = (cells: number) => Array.from({ length: cells }, (_, c) => `plant.line1.c${c}`);
-
 export const benchSisters = (ids: readonly string[]): SisterDirectory => ({
   cellsInGroup: async () => [...ids],
   groupOf: async () => 'bench',

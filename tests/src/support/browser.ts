@@ -4,27 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellSummary } from '@cellfleet/protocol';
-import { tempDir } from '@cellfleet/testkit';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium, tempDir } from '@cellfleet/testkit';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoFleet, startDemoFleet } from '../../../demo/fleet.ts';
 import { quietLogger } from './hub.ts';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** The suites' Chromium (testkit's, shared with the fleet page bench). */
+export const launchBrowser = launchChromium;
 
 /** The demo fleet on free ports; every agent probes every `probeIntervalMs`. */
 export function startFleet(probeIntervalMs = 3000): Promise<DemoFleet> {
