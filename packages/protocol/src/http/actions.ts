@@ -9,7 +9,7 @@ import {
   TimeRange,
   TypedParams,
 } from '../messages/action.ts';
-import { CellIdString, ErrorBody, Millis, Nullable } from './common.ts';
+import { CellIdString, ErrorBody, Millis, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 // ── maintenance windows ────────────────────────────────────────────────────────────────────
@@ -86,29 +86,22 @@ export const ACTION_STATES = [
   'expired',
 ] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
-export const ActionStateSchema = Type.Union([
-  Type.Literal('proposed'),
-  Type.Literal('approved'),
-  Type.Literal('rejected'),
-  Type.Literal('scheduled'),
-  Type.Literal('dispatched'),
-  Type.Literal('completed'),
-  Type.Literal('stopped'),
-  Type.Literal('cancelled'),
-  Type.Literal('expired'),
+export const ActionStateSchema = StringEnum([
+  'proposed',
+  'approved',
+  'rejected',
+  'scheduled',
+  'dispatched',
+  'completed',
+  'stopped',
+  'cancelled',
+  'expired',
 ]);
 
 export const RUN_STATES = ['pending', 'dispatched', 'deferred', 'skipped', 'expired', 'done'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
-export const RunStateSchema = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('dispatched'),
-  Type.Literal('deferred'),
-  Type.Literal('skipped'),
-  Type.Literal('expired'),
-  Type.Literal('done'),
-]);
+export const RunStateSchema = StringEnum(['pending', 'dispatched', 'deferred', 'skipped', 'expired', 'done']);
 
 export const CellRunView = Type.Object({
   cell: Type.String(),
@@ -161,7 +154,7 @@ export const IdParams = Type.Object({ id: ActionId });
  * "align with the sister baseline" or "restore from snapshot `hash`".
  */
 export const ProposeFromSnapshotsRequest = Type.Object({
-  mode: Type.Union([Type.Literal('align'), Type.Literal('restore')]),
+  mode: StringEnum(['align', 'restore']),
   endpoint: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
   /** restore: the snapshot to restore (a full hash or a unique prefix). */
   hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{6,64}$' })),

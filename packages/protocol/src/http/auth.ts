@@ -1,6 +1,6 @@
 // HTTP DTOs for sign-in, users, the audit log and the action-signing keys, and their routes.
 import Type from 'typebox';
-import { ErrorBody, Millis, RoleSchema } from './common.ts';
+import { ErrorBody, Millis, RoleSchema, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 export const USER_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
@@ -57,7 +57,7 @@ export const AuditQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
   subject: Type.Optional(Type.String({ maxLength: 128 })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jsonl'), Type.Literal('csv')])),
+  format: Type.Optional(StringEnum(['json', 'jsonl', 'csv'])),
 });
 export type AuditQuery = Type.Static<typeof AuditQuery>;
 
@@ -74,7 +74,7 @@ export type AuditVerifyResponse = Type.Static<typeof AuditVerifyResponse>;
 export const HubKeyView = Type.Object({
   keyId: Type.String(),
   publicKeyPem: Type.String(),
-  state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired')]),
+  state: StringEnum(['next', 'active', 'retired']),
   createdAt: Millis,
 });
 export type HubKeyView = Type.Static<typeof HubKeyView>;

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { BuildInfo, CertificateSummary, DiagnosisSummary, ProbeStep } from '../messages/probe.ts';
 import { HealthBody } from '../messages/state.ts';
-import { ErrorBody, Nullable } from './common.ts';
+import { ErrorBody, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 export const LastProbe = Type.Object({
@@ -68,12 +68,7 @@ export type CellDetail = Type.Static<typeof CellDetail>;
 
 const NotebookEvent = Type.Object({
   at: Type.Integer(),
-  kind: Type.Union([
-    Type.Literal('opened'),
-    Type.Literal('changed'),
-    Type.Literal('recovered'),
-    Type.Literal('recurred'),
-  ]),
+  kind: StringEnum(['opened', 'changed', 'recovered', 'recurred']),
   code: Type.String(),
   summary: Type.String(),
 });
@@ -84,7 +79,7 @@ export const NotebookEntryView = Type.Object({
   /** The cell client the story is about (issue 17), by its display label or config name. */
   client: Type.Optional(Type.String()),
   openedAt: Type.Integer(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('watching'), Type.Literal('closed')]),
+  status: StringEnum(['open', 'watching', 'closed']),
   lastSeenFailing: Type.Integer(),
   watchUntil: Nullable(Type.Integer()),
   closedAt: Nullable(Type.Integer()),
@@ -184,7 +179,7 @@ export const CELL_ROUTES = defineRoutes({
     role: 'viewer',
     audited: false,
     params: CellParams,
-    query: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) }),
+    query: Type.Object({ format: Type.Optional(StringEnum(['json', 'md'])) }),
     responses: { 200: NotebookView, 404: ErrorBody },
     produces: ['text/markdown'],
   },

@@ -3,6 +3,16 @@ import Type from 'typebox';
 import { CELL_ID_PATTERN } from '../ids.ts';
 
 export const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * One of a few strings, as `{ type: 'string', enum }` rather than a union of literals: OpenAPI
+ * lists the values, ajv checks them on input, and a response is written as a plain string.
+ * (fast-json-stringify checks each value of an `anyOf` against every branch with an ajv validator
+ * it compiles on first use: ~28 ms of a restarted hub's first sister comparison.)
+ */
+export const StringEnum = <const T extends string[]>(
+  values: readonly [...T],
+  options: Type.TSchemaOptions = {},
+) => Type.Enum(values, { ...options, type: 'string' });
 export const Millis = Type.Integer({ minimum: 0 });
 export const CellIdString = Type.String({ pattern: CELL_ID_PATTERN });
 /** Any JSON value (configuration values, audit data): typed `unknown`, serialized as is. */
@@ -24,10 +34,4 @@ export const GUARDED_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody }
  */
 export const ROLES = ['metrics', 'viewer', 'engineer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-export const RoleSchema = Type.Union([
-  Type.Literal('metrics'),
-  Type.Literal('viewer'),
-  Type.Literal('engineer'),
-  Type.Literal('approver'),
-  Type.Literal('admin'),
-]);
+export const RoleSchema = StringEnum(ROLES);

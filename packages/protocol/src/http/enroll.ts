@@ -5,7 +5,7 @@ import Type from 'typebox';
 import { ActionKey, EndpointConfig } from '../config.ts';
 import { SEGMENT_PATTERN } from '../ids.ts';
 import { Identity } from '../messages/state.ts';
-import { ErrorBody, Millis, Nullable } from './common.ts';
+import { ErrorBody, Millis, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 const Segment = Type.String({ pattern: SEGMENT_PATTERN });
@@ -35,12 +35,7 @@ export const CreateEnrollTokenRequest = Type.Object(
 );
 export type CreateEnrollTokenRequest = Type.Static<typeof CreateEnrollTokenRequest>;
 
-export const EnrollTokenState = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('used'),
-  Type.Literal('expired'),
-  Type.Literal('revoked'),
-]);
+export const EnrollTokenState = StringEnum(['open', 'used', 'expired', 'revoked']);
 export type EnrollTokenState = Type.Static<typeof EnrollTokenState>;
 
 /** A token as an admin lists it: everything but the token itself, which the hub never kept. */

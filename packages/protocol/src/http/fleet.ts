@@ -2,15 +2,11 @@
 // change feed (item 4), and their routes.
 import Type from 'typebox';
 import { SEGMENT_PATTERN } from '../ids.ts';
-import { ErrorBody, GUARDED_ERRORS, Millis, Nullable } from './common.ts';
+import { ErrorBody, GUARDED_ERRORS, Millis, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 /** Whose certificate: a server's (what the agent saw), an agent's own, or a cell client's. */
-export const CertificateRole = Type.Union([
-  Type.Literal('server'),
-  Type.Literal('agent'),
-  Type.Literal('client'),
-]);
+export const CertificateRole = StringEnum(['server', 'agent', 'client']);
 export type CertificateRole = Type.Static<typeof CertificateRole>;
 
 /** One place a certificate is used: the cell, and the endpoint or client it was seen at. */
@@ -59,18 +55,13 @@ export const CertificateInventory = Type.Object({
 export type CertificateInventory = Type.Static<typeof CertificateInventory>;
 
 export const CertificateQuery = Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  format: Type.Optional(StringEnum(['json', 'csv'])),
   role: Type.Optional(CertificateRole),
 });
 
 export const CHANGE_KINDS = ['drift', 'version', 'certificate', 'action'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
-export const ChangeKindSchema = Type.Union([
-  Type.Literal('drift'),
-  Type.Literal('version'),
-  Type.Literal('certificate'),
-  Type.Literal('action'),
-]);
+export const ChangeKindSchema = StringEnum(['drift', 'version', 'certificate', 'action']);
 
 /** A key a drift event changed, with its values where they are short. */
 export const ChangedKey = Type.Object({

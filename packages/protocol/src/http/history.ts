@@ -2,10 +2,10 @@
 // time, and one cell's probes and liveness over time, and their routes.
 import Type from 'typebox';
 import { CellParams } from './cells.ts';
-import { ErrorBody, Millis, Nullable } from './common.ts';
+import { ErrorBody, Millis, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
-export const HistoryRange = Type.Union([Type.Literal('24h'), Type.Literal('7d')], {
+export const HistoryRange = StringEnum(['24h', '7d'], {
   description: 'How far back: the last 24 hours or the last 7 days',
 });
 export type HistoryRange = Type.Static<typeof HistoryRange>;

@@ -4,7 +4,7 @@
 import Type from 'typebox';
 import { CELL_ID_PATTERN, SEGMENT_PATTERN } from '../ids.ts';
 import { Severity } from '../messages/probe.ts';
-import { ErrorBody, GUARDED_ERRORS, Millis, Nullable } from './common.ts';
+import { ErrorBody, GUARDED_ERRORS, Millis, Nullable, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 const Url = Type.String({ pattern: '^https?://', maxLength: 2048 });
@@ -28,7 +28,7 @@ export const EmailChannelConfig = Type.Object(
     host: Type.String({ minLength: 1, maxLength: 255 }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     /** `tls`: TLS from the first byte (port 465); `starttls`: upgrade required, never sent in clear. */
-    tls: Type.Union([Type.Literal('tls'), Type.Literal('starttls')]),
+    tls: StringEnum(['tls', 'starttls']),
     /** PEM CA that signed the SMTP server's certificate, when it is not a public CA. */
     caFile: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     user: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
@@ -53,20 +53,10 @@ export const ChannelInput = Type.Union([
 ]);
 export type ChannelInput = Type.Static<typeof ChannelInput>;
 
-const ChannelKindSchema = Type.Union([
-  Type.Literal('webhook'),
-  Type.Literal('slack'),
-  Type.Literal('teams'),
-  Type.Literal('email'),
-]);
-const DeliveryStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('sending'),
-  Type.Literal('sent'),
-  Type.Literal('failed'),
-]);
+const ChannelKindSchema = StringEnum(['webhook', 'slack', 'teams', 'email']);
+const DeliveryStatus = StringEnum(['pending', 'sending', 'sent', 'failed']);
 export type DeliveryStatus = Type.Static<typeof DeliveryStatus>;
-const DeliveryKind = Type.Union([Type.Literal('opened'), Type.Literal('recovered'), Type.Literal('test')]);
+const DeliveryKind = StringEnum(['opened', 'recovered', 'test']);
 export type DeliveryKind = Type.Static<typeof DeliveryKind>;
 
 export const DeliveryView = Type.Object({
@@ -128,7 +118,7 @@ export const IncidentView = Type.Object({
   severity: Severity,
   summary: Type.String(),
   /** open: failing; recovering: healthy again, not yet for long enough; closed: recovered. */
-  status: Type.Union([Type.Literal('open'), Type.Literal('recovering'), Type.Literal('closed')]),
+  status: StringEnum(['open', 'recovering', 'closed']),
   openedAt: Millis,
   lastFailAt: Millis,
   closedAt: Nullable(Millis),
@@ -229,7 +219,7 @@ export const NOTIFY_ROUTES = defineRoutes({
     role: 'viewer',
     audited: false,
     query: Type.Object({
-      status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])),
+      status: Type.Optional(StringEnum(['open', 'all'])),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     }),
     responses: { 200: Type.Array(IncidentView), ...GUARDED_ERRORS },

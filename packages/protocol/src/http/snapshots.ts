@@ -3,7 +3,7 @@
 // a route's handler only compiles if core's value fits the schema declared here.
 import Type from 'typebox';
 import { PinGoldenRequest, SnapshotStatusSchema } from '../messages/snapshot.ts';
-import { ErrorBody, JsonValue, Millis } from './common.ts';
+import { ErrorBody, JsonValue, Millis, StringEnum } from './common.ts';
 import { defineRoutes } from './route.ts';
 
 /** Per sister group: keys to ignore and numeric tolerances for the comparison. */
@@ -41,7 +41,7 @@ export type StoredVersionView = Type.Static<typeof StoredVersionView>;
 export const EntryChangeView = Type.Object({
   key: Type.String(),
   label: Type.String(),
-  kind: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+  kind: StringEnum(['added', 'removed', 'changed']),
   from: Type.Optional(JsonValue),
   to: Type.Optional(JsonValue),
 });
@@ -95,12 +95,12 @@ export const GoldenPinView = Type.Object({
 export type GoldenPinView = Type.Static<typeof GoldenPinView>;
 
 const Outlier = Type.Object({ cell: Type.String(), value: Type.Optional(JsonValue), text: Type.String() });
-const BaselineSource = Type.Union([Type.Literal('majority'), Type.Literal('golden')]);
+const BaselineSource = StringEnum(['majority', 'golden']);
 
 export const ComparisonRowView = Type.Object({
   key: Type.String(),
   label: Type.String(),
-  status: Type.Union([Type.Literal('outliers'), Type.Literal('tie')]),
+  status: StringEnum(['outliers', 'tie']),
   /** Absent when the baseline is "key missing", and on ties. */
   baseline: Type.Optional(JsonValue),
   baselineSource: BaselineSource,
@@ -117,12 +117,7 @@ export const CertificateRowView = Type.Object({
   cell: Type.String(),
   notAfter: Type.Optional(Type.String()),
   daysLeft: Type.Optional(Type.Number()),
-  state: Type.Union([
-    Type.Literal('ok'),
-    Type.Literal('expiring'),
-    Type.Literal('expired'),
-    Type.Literal('unknown'),
-  ]),
+  state: StringEnum(['ok', 'expiring', 'expired', 'unknown']),
   text: Type.String(),
 });
 
@@ -163,9 +158,7 @@ export const SNAPSHOT_ROUTES = defineRoutes({
     audited: false,
     params: GroupParams,
     query: Type.Object({
-      format: Type.Optional(
-        Type.Union([Type.Literal('json'), Type.Literal('html'), Type.Literal('csv'), Type.Literal('md')]),
-      ),
+      format: Type.Optional(StringEnum(['json', 'html', 'csv', 'md'])),
       endpoint: Type.Optional(Endpoint),
     }),
     responses: { 200: ComparisonView },
