@@ -15,7 +15,7 @@ import { sisters } from './lib/snapshot-compare.ts';
 import { hubRun, median, populate, pureRun, type Where } from './lib/tally-compare.ts';
 import { ingestBench } from './lib/tally-ingest.ts';
 
-const REPS = 3;
+const REPS = 5;
 const arg = (name: string) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = arg('--only');
