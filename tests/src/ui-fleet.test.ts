@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { CellSummary } from '@cellfleet/protocol';
 import type { Browser } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
-import { screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
+import { screenshot, serveFleet, signedIn, startSettledFleet, until } from './support/browser.ts';
 
 let fleet: DemoFleet;
 let browser: Browser;
@@ -144,6 +144,12 @@ test('an agent that stops turns offline on the open page without a reload', asyn
   assert.equal(await row.getAttribute('data-state'), 'ok');
   // Page-side code as strings: the tests' tsconfig has no DOM types.
   await page.evaluate('window.marker = 42');
+  // The event names the cell, and the page asks for that cell only, not the whole fleet.
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/cells') asked.push(url.searchParams.get('ids') ?? '(whole fleet)');
+  });
   const stoppedAt = Date.now();
   await fleet.stopAgent('plant1.line-b.weld-01');
   await until(
@@ -155,6 +161,10 @@ test('an agent that stops turns offline on the open page without a reload', asyn
   // Same document (no reload happened), and the count moved with it.
   assert.equal(await page.evaluate('window.marker'), 42);
   assert.equal(await tileCount(page, 'offline'), 1);
+  assert.ok(
+    asked.some((ids) => ids.split(',').includes('plant1.line-b.weld-01')),
+    `asked for ${JSON.stringify(asked)}`,
+  );
   assert.match((await row.textContent()) ?? '', /offline/);
   type Styles = { getComputedStyle(e: unknown): { color: string } };
   const color = await row
@@ -188,7 +198,7 @@ test('2,000 cells: the list renders only what is in view and search stays fast',
   });
   const { context, page } = await signedIn(browser, fleet, 'vic');
   // A synthetic store: the hub's /api/cells answer replaced by 2,000 cells.
-  await page.route('**/api/cells', (route) => route.fulfill({ json: many }));
+  await serveFleet(page, many);
   const t0 = Date.now();
   await page.reload();
   await page.getByTestId('fleet-total').filter({ hasText: '2000 cells' }).waitFor();

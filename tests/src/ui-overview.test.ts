@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { CellSummary, CertificateInventory, ChangesView, FleetTrendView } from '@cellfleet/protocol';
 import type { Browser } from 'playwright-core';
 import type { DemoFleet } from '../../demo/fleet.ts';
-import { api, screenshot, signedIn, startSettledFleet, until } from './support/browser.ts';
+import { api, screenshot, serveFleet, signedIn, startSettledFleet, until } from './support/browser.ts';
 
 let fleet: DemoFleet;
 let browser: Browser;
@@ -148,7 +148,7 @@ test('1,000 cells: the whole plant fits one laptop screen, one tile per cell', a
     };
   });
   const { context, page } = await signedIn(browser, fleet, 'vic');
-  await page.route('**/api/cells', (route) => route.fulfill({ json: many }));
+  await serveFleet(page, many);
   await page.reload();
   await page.getByTestId('fleet-total').filter({ hasText: '1000 cells' }).waitFor();
   assert.equal(await page.locator('[data-tile]').count(), 1000);

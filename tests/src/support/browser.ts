@@ -48,6 +48,22 @@ export async function signedIn(
   return { context, page };
 }
 
+/**
+ * The page sees `cells` as the fleet: GET /api/cells answers them, and GET /api/cells?ids= (what
+ * the page asks after a live event) answers those of them it names, so the demo's own live
+ * events cannot mix real cells into the synthetic fleet.
+ */
+export async function serveFleet(page: Page, cells: readonly CellSummary[]): Promise<void> {
+  await page.route(
+    (url) => url.pathname === '/api/cells',
+    (route) => {
+      const ids = new URL(route.request().url()).searchParams.get('ids');
+      const named = ids === null ? undefined : new Set(ids.split(','));
+      return route.fulfill({ json: named ? cells.filter((c) => named.has(c.id)) : cells });
+    },
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = join(RESULTS_DIR, `${name}.png`);

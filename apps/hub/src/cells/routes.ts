@@ -14,6 +14,7 @@ import {
   type CellDetail,
   type CellSummary,
   type LastProbe,
+  LIST_CELLS_MAX_IDS,
 } from '@cellfleet/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../kernel/errors.ts';
@@ -38,11 +39,26 @@ export interface CellRouteDeps {
   readonly watchMs?: number;
 }
 
+/** The ids of `?ids=a,b`, or undefined for the whole fleet; more than the contract allows is refused. */
+function idsOf(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const ids = [...new Set(list.split(',').map((s) => s.trim()))].filter(Boolean);
+  if (ids.length > LIST_CELLS_MAX_IDS)
+    throw new AppError(
+      'bad-request',
+      `ids names ${ids.length} cells; at most ${LIST_CELLS_MAX_IDS} at once`,
+      {
+        field: 'ids',
+      },
+    );
+  return ids;
+}
+
 const notEnrolled = (id: string) => new AppError('not-found', `no cell "${id}" is enrolled`);
 
 export async function cellRoutes(app: FastifyInstance, d: CellRouteDeps): Promise<void> {
   route(app, API.listCells, async (req) => {
-    const cells = await d.cells.listCells();
+    const cells = await d.cells.listCells(idsOf(req.query.ids));
     const q = req.query.q?.trim();
     return q ? cells.filter((c) => matchesSearch(cellSearchTerms(c), q)) : cells;
   });

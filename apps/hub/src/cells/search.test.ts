@@ -1,8 +1,9 @@
 // GET /api/cells?q=: a cell is found the way a tech types (issue 13 item 7) — by platform and
 // product, server version, or what a client shows for its diagnosis, in either spelling or hex.
+// GET /api/cells?ids=: only the named cells, what the fleet page refreshes after a live event.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createEnvelope, type ProbeBody } from '@cellfleet/protocol';
+import { createEnvelope, LIST_CELLS_MAX_IDS, type ProbeBody } from '@cellfleet/protocol';
 import pino from 'pino';
 import { buildHub, type Hub } from '../hub.ts';
 
@@ -70,13 +71,19 @@ before(async () => {
 });
 after(() => hub.stop());
 
+const list = (query: string) =>
+  hub.app.inject({ url: `/api/cells?${query}`, headers: { authorization: `Bearer ${token}` } });
+
 const found = async (q: string) => {
-  const res = await hub.app.inject({
-    url: `/api/cells?q=${encodeURIComponent(q)}`,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const res = await list(`q=${encodeURIComponent(q)}`);
   assert.equal(res.statusCode, 200);
   return (res.json() as Array<{ cell: string }>).map((c) => c.cell).sort();
+};
+
+const named = async (ids: string) => {
+  const res = await list(`ids=${encodeURIComponent(ids)}`);
+  assert.equal(res.statusCode, 200, res.body);
+  return (res.json() as Array<{ id: string }>).map((c) => c.id);
 };
 
 test('what a client shows, in either spelling or as hex, finds the cells with that diagnosis', async () => {
@@ -92,4 +99,27 @@ test('platform, product and server version find cells; a healthy cell is not fou
   assert.deepEqual(await found('press'), ['press-01']);
   assert.deepEqual(await found('BadTooManySessions'), []);
   assert.equal((await found('')).length, 3, 'an empty query filters nothing');
+});
+
+test('ids= answers only the named cells that are enrolled, in place order; none named, none answered', async () => {
+  assert.deepEqual(await named('plant1.lineA.press-01,plant1.lineA.fill-01'), [
+    'plant1.lineA.fill-01',
+    'plant1.lineA.press-01',
+  ]);
+  assert.deepEqual(await named('plant1.lineA.pack-01, plant9.gone.cell-01,plant1.lineA.pack-01'), [
+    'plant1.lineA.pack-01',
+  ]);
+  assert.deepEqual(await named(''), []);
+  assert.deepEqual(await named("x' OR '1'='1"), [], 'an id is a parameter, never SQL');
+});
+
+test('ids= with more cells than the contract allows is refused, naming the field', async () => {
+  const ids = Array.from({ length: LIST_CELLS_MAX_IDS + 1 }, (_, i) => `p.l.c-${i}`).join(',');
+  const res = await list(`ids=${encodeURIComponent(ids)}`);
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.json().field, 'ids');
+  assert.match(
+    res.json().message,
+    new RegExp(`${LIST_CELLS_MAX_IDS + 1} cells; at most ${LIST_CELLS_MAX_IDS}`),
+  );
 });

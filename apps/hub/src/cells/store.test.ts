@@ -104,6 +104,17 @@ onBothDialects('cell store', (open) => {
     assert.deepEqual(await s.cellsInGroup('presses'), ['plant1.lineA.press-02']);
   });
 
+  withStore('listCells(ids) reads only the named cells that are enrolled, in place order', async (s) => {
+    for (const cell of ['press-10', 'weld-01', 'press-02']) await s.enroll(enrollment(cell));
+    const ids = (cells: { id: string }[]) => cells.map((c) => c.id);
+    assert.deepEqual(ids(await s.listCells(['plant1.lineA.weld-01', 'plant1.lineA.press-02', 'nope'])), [
+      'plant1.lineA.press-02',
+      'plant1.lineA.weld-01',
+    ]);
+    assert.deepEqual(await s.listCells([]), []);
+    assert.equal((await s.listCells()).length, 3);
+  });
+
   withStore('enrollments round-trip, and re-enrolling replaces the secret', async (s) => {
     const e = enrollment('press-01');
     await s.enroll(e);

@@ -46,7 +46,8 @@ export interface CellStore {
   listEnrollments(): Promise<Enrollment[]>;
   /** Stores a batch in one transaction, idempotent by message id; `receivedAt` is the hub's clock. */
   ingest(batch: readonly Envelope[], receivedAt: number): Promise<IngestOutcome>;
-  listCells(): Promise<CellSummary[]>;
+  /** Every enrolled cell, or only those of `ids` that are enrolled; in place order (site, line, cell). */
+  listCells(ids?: readonly string[]): Promise<CellSummary[]>;
   /** The ids of the cells enrolled in a sister group, sorted (no state read). */
   cellsInGroup(group: string): Promise<string[]>;
   /** One small row per cell for metrics and alerting: place, liveness, last diagnosis, health. */
@@ -305,9 +306,14 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
       );
       return rows.map((r) => r.id);
     },
-    async listCells() {
+    async listCells(ids) {
       const key = (c: CellSummary) => `${c.site}\u0000${c.line}\u0000${c.cell}`;
-      return (await sql.all<Row>(cellSelect)).map(summaryOf).sort((a, b) => byText(key(a), key(b)));
+      const rows = ids
+        ? ids.length === 0
+          ? []
+          : await sql.all<Row>(`${cellSelect} WHERE e.id IN (${marks(ids.length)})`, [...ids])
+        : await sql.all<Row>(cellSelect);
+      return rows.map(summaryOf).sort((a, b) => byText(key(a), key(b)));
     },
     async fleetRows() {
       // The last probe's diagnosis is read inside the database: a scrape of 10,000 cells then

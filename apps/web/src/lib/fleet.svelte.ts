@@ -1,8 +1,11 @@
 // The fleet as the hub reports it (GET /api/cells), kept current by the event stream. One
-// shared copy: the fleet, group and actions views all read it, and a burst of events (a hub
-// restart re-announces every cell) becomes one refetch.
-import type { CellSummary } from '@cellfleet/protocol';
+// shared copy: the fleet, group and actions views all read it. A burst of events becomes one
+// request: for the cells the events named (GET /api/cells?ids=, merged in place), or the whole
+// fleet when they named more than the hub answers at once (a hub restart re-announces every
+// cell). At 10,000 cells the whole fleet is 8 MB and ~0.6 s to fetch and rebuild.
+import { type CellSummary, LIST_CELLS_MAX_IDS } from '@cellfleet/protocol';
 import { api, describe } from './api.ts';
+import { mergeCells } from './fleet-merge.ts';
 import { onCells } from './live.svelte.ts';
 
 // `cells` is raw state: every refetch replaces the array whole and nothing changes it in place,
@@ -35,22 +38,57 @@ export async function refreshFleet(): Promise<void> {
   }
 }
 
+/** Cells named by events since the last request, and whether the whole fleet is due instead. */
+const named = new Set<string>();
+let wholeDue = false;
+let busy = false;
+
+async function refreshNamed(ids: readonly string[]): Promise<void> {
+  try {
+    const answer = await api.get('/api/cells', { query: { ids: ids.join(',') } });
+    fleet.cells = mergeCells(fleet.cells, ids, answer);
+    fleet.error = null;
+  } catch (err) {
+    fleet.error = describe(err);
+  }
+}
+
+/** One request at a time; what arrives meanwhile waits for the next. */
+async function runRefresh(): Promise<void> {
+  timer = null;
+  busy = true;
+  const ids = [...named];
+  const whole = wholeDue || !fleet.loaded || ids.length > LIST_CELLS_MAX_IDS;
+  named.clear();
+  wholeDue = false;
+  try {
+    await (whole ? refreshFleet() : refreshNamed(ids));
+  } finally {
+    busy = false;
+    if (wholeDue || named.size > 0) scheduleRefresh(200);
+  }
+}
+
 function scheduleRefresh(delayMs: number): void {
-  if (timer) return;
-  timer = setTimeout(() => {
-    timer = null;
-    void refreshFleet();
-  }, delayMs);
+  if (timer || busy) return;
+  timer = setTimeout(() => void runRefresh(), delayMs);
 }
 
 export function startFleet(): void {
   if (started) return;
   started = true;
   void refreshFleet();
-  onCells(() => scheduleRefresh(200));
+  onCells((cells) => {
+    if (cells.length === 0) wholeDue = true;
+    for (const id of cells) named.add(id);
+    scheduleRefresh(200);
+  });
   // Liveness can also change without a message (the hub ages cells out), and a missed event
   // must not leave the screen wrong for long.
-  setInterval(() => scheduleRefresh(0), 15_000);
+  setInterval(() => {
+    wholeDue = true;
+    scheduleRefresh(0);
+  }, 15_000);
   setInterval(() => {
     clockState.now = Date.now();
   }, 5_000);

@@ -142,6 +142,9 @@ export type TrustView = Type.Static<typeof TrustView>;
 
 export const CellParams = Type.Object({ id: Type.String({ description: 'site.line.cell', maxLength: 200 }) });
 
+/** How many ids GET /api/cells?ids= takes at once (the address stays well under a server's header limit). */
+export const LIST_CELLS_MAX_IDS = 100;
+
 export const CELL_ROUTES = defineRoutes({
   listCells: {
     method: 'GET',
@@ -156,6 +159,12 @@ export const CELL_ROUTES = defineRoutes({
           maxLength: 200,
           description:
             'Only cells this finds, the way a tech types: vendor or product, server version, or what any client shows for the diagnosis (Bad_ConnectionRejected, BadSecurityChecksFailed, 0x80130000)',
+        }),
+      ),
+      ids: Type.Optional(
+        Type.String({
+          maxLength: 8192,
+          description: `Only these cells: ids separated by commas, at most ${LIST_CELLS_MAX_IDS}. What a page refreshes after a live event names them; an id not enrolled (any more) is left out of the answer.`,
         }),
       ),
     }),
