@@ -193,9 +193,9 @@ function report(results: readonly SizeResult[]): string {
     '|---:|---:|---:|---:|---:|---:|',
     ...rows3,
     '',
-    "Where the live update's time goes (medians): the page coalesces events for 200 ms (apps/web/src/lib/fleet.svelte.ts) and then refetches the whole fleet; from the SSE event to that refetch, the refetch, from its answer to the DOM, and from the DOM to the drawn frame.",
+    "Where the live update's time goes (medians): the page coalesces events for 200 ms (apps/web/src/lib/fleet.svelte.ts) and then asks for the cells they named (`GET /api/cells?ids=`); from the SSE event to that request, the request, from its answer to the DOM, and from the DOM to the drawn frame.",
     '',
-    '| cells | SSE → refetch starts | refetch | answer → DOM | DOM → painted |',
+    '| cells | SSE → request starts | request | answer → DOM | DOM → painted |',
     '|---:|---:|---:|---:|---:|',
     ...rows4,
     ...results.flatMap((res) =>
@@ -223,7 +223,7 @@ function reading(results: readonly SizeResult[]): string {
   const req = liveMedian(big, (u) => (u.fetch ? u.fetch.end - u.fetch.start : Number.NaN));
   return [
     `**Reading.** At ${fmt(big.n)} cells the fleet page shows the whole plant and the table's first rows ${fmt(painted / 1000, 1)} s after navigation starts, ${ratio(painted, base)} what fetching and parsing the fleet alone takes in the page; the rest is the page's boot (before it asks for the fleet) and ${fmt(after)} ms from the fleet's answer to the frame (parsing it, Svelte building ${fmt(big.n)} tiles and the virtualised table, style and layout). Seconds, but not many: usable, not instant.`,
-    `A live change reaches the page in ${fmt(sse, 1)} ms, and the page shows it ${fmt(live / 1000, 2)} s after the hub stored it: the event is only a hint — the page waits 200 ms to coalesce a burst, refetches the whole fleet (${fmt(req)} ms for ${fmt(renderMedian(big, (r) => r.baseline.bytes) / 1e6, 1)} MB) and rebuilds every tile and the table from it (${fmt(apply)} ms). The ratio to the SSE arrival says how much the page could gain by applying the cells an event names instead of the whole fleet${small && small !== big ? `; at ${fmt(small.n)} cells the same path shows a change in ${fmt(liveMedian(small, (u) => u.painted - u.stored))} ms` : ''}.`,
+    `A live change reaches the page in ${fmt(sse, 1)} ms, and the page shows it ${fmt(live / 1000, 2)} s after the hub stored it: it waits 200 ms to coalesce a burst, asks the hub for the cells the burst named (\`GET /api/cells?ids=\`, ${fmt(req)} ms for ${fmt(liveMedian(big, (u) => u.fetch?.bytes ?? Number.NaN) / 1000, 1)} kB) and merges them into the fleet it holds, after which Svelte redraws what depends on them (${fmt(apply)} ms). Before it did (2d6c6d0), the page refetched the whole fleet per burst: 0.87 s at 10,000 cells (344 ms for 8 MB, 268 ms rebuilding)${small && small !== big ? `; at ${fmt(small.n)} cells a change now shows in ${fmt(liveMedian(small, (u) => u.painted - u.stored))} ms` : ''}.`,
     'Not measured: a page already warm in the browser cache (each run is a fresh context), a remote hub (all on loopback), and the time an agent takes to notice a fault before it sends the probe.',
   ].join('\n\n');
 }
