@@ -86,22 +86,12 @@ export const ACTION_STATES = [
   'expired',
 ] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
-export const ActionStateSchema = StringEnum([
-  'proposed',
-  'approved',
-  'rejected',
-  'scheduled',
-  'dispatched',
-  'completed',
-  'stopped',
-  'cancelled',
-  'expired',
-]);
+export const ActionStateSchema = StringEnum(ACTION_STATES);
 
 export const RUN_STATES = ['pending', 'dispatched', 'deferred', 'skipped', 'expired', 'done'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
-export const RunStateSchema = StringEnum(['pending', 'dispatched', 'deferred', 'skipped', 'expired', 'done']);
+export const RunStateSchema = StringEnum(RUN_STATES);
 
 export const CellRunView = Type.Object({
   cell: Type.String(),

@@ -61,7 +61,7 @@ export const CertificateQuery = Type.Object({
 
 export const CHANGE_KINDS = ['drift', 'version', 'certificate', 'action'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
-export const ChangeKindSchema = StringEnum(['drift', 'version', 'certificate', 'action']);
+export const ChangeKindSchema = StringEnum(CHANGE_KINDS);
 
 /** A key a drift event changed, with its values where they are short. */
 export const ChangedKey = Type.Object({

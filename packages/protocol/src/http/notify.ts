@@ -53,7 +53,7 @@ export const ChannelInput = Type.Union([
 ]);
 export type ChannelInput = Type.Static<typeof ChannelInput>;
 
-const ChannelKindSchema = StringEnum(['webhook', 'slack', 'teams', 'email']);
+const ChannelKindSchema = StringEnum(CHANNEL_KINDS);
 const DeliveryStatus = StringEnum(['pending', 'sending', 'sent', 'failed']);
 export type DeliveryStatus = Type.Static<typeof DeliveryStatus>;
 const DeliveryKind = StringEnum(['opened', 'recovered', 'test']);
