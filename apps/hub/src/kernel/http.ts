@@ -76,11 +76,37 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(err.statusCode).send({ code: err.code, message: err.message, ...body });
     }
     if ('validation' in err && err.validation)
-      return reply.code(400).send({ code: 'bad-request', message: err.message });
+      return reply
+        .code(400)
+        .send({ code: 'bad-request', ...validationFailure(err.message, err.validation[0]) });
     const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, 'request failed');
     return reply
       .code(status)
       .send({ code: status === 500 ? 'internal' : 'bad-request', message: err.message });
   });
+}
+
+/** What ajv reports of one failed check, as much of it as a message needs. */
+interface SchemaFailure {
+  readonly instancePath?: string;
+  readonly params?: { readonly allowedValues?: unknown; readonly missingProperty?: unknown };
+}
+
+/**
+ * The message and field of a request that failed its schema: the field at fault (`format`,
+ * `endpoints.0.url`, a missing `cell`), and for a choice, the values it may take.
+ */
+export function validationFailure(
+  message: string,
+  first: SchemaFailure | undefined,
+): { message: string; field?: string } {
+  const path = (first?.instancePath ?? '').split('/').filter(Boolean);
+  const missing = first?.params?.missingProperty;
+  if (typeof missing === 'string') path.push(missing);
+  const allowed = first?.params?.allowedValues;
+  return {
+    message: Array.isArray(allowed) ? `${message}: ${allowed.map(String).join(', ')}` : message,
+    ...(path.length > 0 ? { field: path.join('.') } : {}),
+  };
 }
