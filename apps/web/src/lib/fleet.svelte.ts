@@ -48,7 +48,11 @@ async function refreshNamed(ids: readonly string[]): Promise<void> {
     const answer = await api.get('/api/cells', { query: { ids: ids.join(',') } });
     fleet.cells = mergeCells(fleet.cells, ids, answer);
     fleet.error = null;
+    // Current as of now: the event stream said what changed, and it is in.
+    fleet.at = Date.now();
   } catch (err) {
+    // Not retried at once (a hub that is down would be asked every 200 ms): the whole-fleet
+    // refresh every 15 s brings these cells in with the rest.
     fleet.error = describe(err);
   }
 }
