@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cycles, specifiers } from './check-imports.ts';
+import { cycles, specifiers, valueSpecifiers } from './check-imports.ts';
 
 test('import specifiers: static, type-only, re-exports and dynamic imports', () => {
   const text = `import a from './a.ts';
@@ -19,4 +19,18 @@ test('folder cycles: none in a tree of rooms, every loop reported', () => {
     ['cells/', 'store/', 'cells/'],
   ]);
   assert.deepEqual(cycles(g({ 'a/': ['b/'], 'b/': ['c/'], 'c/': ['a/'] })), [['a/', 'b/', 'c/', 'a/']]);
+});
+
+test('value imports: a type-only import or re-export is not one; a mixed one is', () => {
+  const text = `// a comment that says export and (for admins) more, then:
+import type { A } from '@cellfleet/protocol';
+import {
+  type B,
+  C,
+} from '@cellfleet/protocol';
+import D from './d.ts';
+import * as G from './g.ts';
+export type { E } from './e.ts';
+export { F } from './f.ts';`;
+  assert.deepEqual(valueSpecifiers(text), ['@cellfleet/protocol', './d.ts', './g.ts', './f.ts']);
 });

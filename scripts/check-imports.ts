@@ -9,6 +9,8 @@
 //      import each other, directly or round a longer loop.
 //   4. The hub's folders stand on declared floors (HUB_FLOORS below): a folder imports only
 //      folders on lower floors, so nothing runs back up.
+//   5. The browser app (apps/web) takes only types from @cellfleet/protocol: a value import
+//      bundles the protocol's compiled validators, whose eval the page's CSP refuses.
 // Prints what breaks a rule, file by file, and exits 1; prints a one-line summary otherwise.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -77,6 +79,15 @@ export function specifiers(text: string): string[] {
   return out.filter(Boolean);
 }
 
+/** An import or re-export clause: `type`?, then `x`, `{ … }`, `x, { … }` or `* as x`, then `from '…'`. */
+const CLAUSE =
+  /(?:^|[\s;])(?:import|export)\s+(type\s+)?((?:[\w$]+\s*,\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+)|[\w$]+)\s*from\s*['"]([^'"]+)['"]/g;
+
+/** The specifiers a text imports or re-exports values from (not `import type` / `export type`). */
+export function valueSpecifiers(text: string): string[] {
+  return [...text.matchAll(CLAUSE)].filter((m) => !m[1]).map((m) => m[3] ?? '');
+}
+
 const isTestFile = (path: string) => /\.(test|test-support)\.ts$/.test(path);
 
 /** Folder cycles in a graph of folder → folders it imports. */
@@ -130,7 +141,14 @@ function main(): number {
       files++;
       const from = owner(file);
       const test = isTestFile(file);
-      for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+      const text = readFileSync(file, 'utf8');
+      if (!test && file.startsWith(join(ROOT, 'apps', 'web') + sep))
+        for (const spec of valueSpecifiers(text))
+          if (spec === '@cellfleet/protocol')
+            problems.push(
+              `${rel(file)}: '${spec}' imported for values: the page takes its types only (import type), or its CSP refuses the validators' eval`,
+            );
+      for (const spec of specifiers(text)) {
         const where = `${rel(file)}: '${spec}'`;
         const deep = /^@cellfleet\/([^/]+)\/(.+)$/.exec(spec);
         if (deep)

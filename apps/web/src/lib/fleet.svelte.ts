@@ -3,7 +3,7 @@
 // request: for the cells the events named (GET /api/cells?ids=, merged in place), or the whole
 // fleet when they named more than the hub answers at once (a hub restart re-announces every
 // cell). At 10,000 cells the whole fleet is 8 MB and ~0.6 s to fetch and rebuild.
-import { type CellSummary, LIST_CELLS_MAX_IDS } from '@cellfleet/protocol';
+import type { CellSummary, LIST_CELLS_MAX_IDS } from '@cellfleet/protocol';
 import { api, describe } from './api.ts';
 import { mergeCells } from './fleet-merge.ts';
 import { onCells } from './live.svelte.ts';
@@ -38,6 +38,13 @@ export async function refreshFleet(): Promise<void> {
   }
 }
 
+/**
+ * The contract's limit on GET /api/cells?ids=. Type-only: a value import of the protocol would
+ * bring its compiled validators (and their eval, which the page's CSP refuses) into the page; a
+ * number other than the contract's does not compile.
+ */
+const MAX_IDS: typeof LIST_CELLS_MAX_IDS = 100;
+
 /** Cells named by events since the last request, and whether the whole fleet is due instead. */
 const named = new Set<string>();
 let wholeDue = false;
@@ -62,7 +69,7 @@ async function runRefresh(): Promise<void> {
   timer = null;
   busy = true;
   const ids = [...named];
-  const whole = wholeDue || !fleet.loaded || ids.length > LIST_CELLS_MAX_IDS;
+  const whole = wholeDue || !fleet.loaded || ids.length > MAX_IDS;
   named.clear();
   wholeDue = false;
   try {
