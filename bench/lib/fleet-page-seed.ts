@@ -5,14 +5,7 @@
 // healthy, ~4 % faulted across several diagnosis codes, ~1 % with a warning, ~2 % offline.
 import { randomUUID } from 'node:crypto';
 import type { Hub } from '@cellfleet/hub';
-import {
-  buildTopic,
-  type CellRef,
-  createEnvelope,
-  encodeMessage,
-  MESSAGE_KINDS,
-  type MessageKind,
-} from '@cellfleet/protocol';
+import { type CellRef, createEnvelope, encodeMessage, type MessageKind, topicOf } from '@cellfleet/protocol';
 
 export type SeedState = 'ok' | 'warning' | 'fault' | 'offline';
 
@@ -66,7 +59,7 @@ const message = <K extends MessageKind>(
   body: Parameters<typeof createEnvelope<K>>[0]['body'],
   seq: number,
 ) => ({
-  topic: buildTopic(c.ref, MESSAGE_KINDS[kind].channel),
+  topic: topicOf(c.ref, kind),
   payload: encodeMessage(
     createEnvelope({ kind, id: randomUUID(), cell: c.id, ts: Date.now(), seq, session: 1, body }),
   ),

@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import {
   type BodyOf,
-  buildTopic,
   type CertificateSummary,
   createEnvelope,
   encodeMessage,
-  MESSAGE_KINDS,
   type MessageKind,
   parseCellId,
+  topicOf,
 } from '@cellfleet/protocol';
 import { waitFor } from '@cellfleet/testkit';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -81,7 +80,7 @@ async function report(cell: string, p: BodyOf<'probe'>, invocation?: { command: 
       session: 1,
       body,
     });
-    await client.publishAsync(buildTopic(ref, MESSAGE_KINDS[kind].channel), Buffer.from(encodeMessage(m)), {
+    await client.publishAsync(topicOf(ref, kind), Buffer.from(encodeMessage(m)), {
       qos: 1,
     });
   };

@@ -1,6 +1,7 @@
 // One row per message kind: where it travels and the schema of its body.
 // Adding a kind here makes the compiler point at every switch that must handle it.
 import type Type from 'typebox';
+import type { CellRef } from './ids.ts';
 import { ActionBody, ActionResultBody } from './messages/action.ts';
 import { CaptureBody } from './messages/capture.ts';
 import { ProbeBody } from './messages/probe.ts';
@@ -11,7 +12,7 @@ import {
   SnapshotResendBody,
 } from './messages/snapshot.ts';
 import { AckBody, BirthBody, DeathBody, HealthBody } from './messages/state.ts';
-import type { Channel, DownChannel, UpChannel } from './topics.ts';
+import { buildTopic, type Channel, type DownChannel, type UpChannel } from './topics.ts';
 
 interface KindSpec {
   readonly channel: Channel;
@@ -47,4 +48,9 @@ export type DownKind = {
 
 export function isMessageKind(kind: unknown): kind is MessageKind {
   return typeof kind === 'string' && Object.hasOwn(MESSAGE_KINDS, kind);
+}
+
+/** The topic a message of `kind` from or to cell `ref` travels on. */
+export function topicOf(ref: CellRef, kind: MessageKind): string {
+  return buildTopic(ref, MESSAGE_KINDS[kind].channel);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MESSAGE_KINDS, type MessageKind, topicOf } from './registry.ts';
 import {
   agentSubscriptions,
   buildTopic,
@@ -65,4 +66,15 @@ describe('topics', () => {
       'cellfleet/v1/plant-1/line_A/press-01/cmd',
     ]);
   });
+});
+
+test('topicOf: every kind travels on its channel of the cell (birth and death on state, actions on cmd)', () => {
+  for (const kind of Object.keys(MESSAGE_KINDS) as MessageKind[]) {
+    const parsed = parseTopic(topicOf(ref, kind));
+    assert.ok(parsed.ok, kind);
+    assert.deepEqual(parsed.ref, ref);
+    assert.equal(parsed.channel, MESSAGE_KINDS[kind].channel);
+  }
+  assert.equal(topicOf(ref, 'death'), buildTopic(ref, 'state'));
+  assert.equal(topicOf(ref, 'action'), buildTopic(ref, 'cmd'));
 });

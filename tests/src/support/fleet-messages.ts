@@ -2,14 +2,7 @@
 // (topic + payload → pipeline → store → router), for suites about what the hub does with them.
 import { randomUUID } from 'node:crypto';
 import type { Hub } from '@cellfleet/hub';
-import {
-  buildTopic,
-  type CellRef,
-  createEnvelope,
-  encodeMessage,
-  MESSAGE_KINDS,
-  type MessageKind,
-} from '@cellfleet/protocol';
+import { type CellRef, createEnvelope, encodeMessage, type MessageKind, topicOf } from '@cellfleet/protocol';
 
 export const refOf = (id: string): CellRef => {
   const [site = '', line = '', cell = ''] = id.split('.');
@@ -30,7 +23,7 @@ export async function deliver<K extends MessageKind>(
   seq = 1,
 ): Promise<void> {
   const m = createEnvelope({ kind, id: randomUUID(), cell: id, ts: Date.now(), seq, session: 1, body });
-  hub.ingest.accept(buildTopic(refOf(id), MESSAGE_KINDS[kind].channel), encodeMessage(m));
+  hub.ingest.accept(topicOf(refOf(id), kind), encodeMessage(m));
   await hub.ingest.flush();
 }
 

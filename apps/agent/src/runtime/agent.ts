@@ -5,7 +5,6 @@
 import {
   type AckBody,
   type AgentInvocation,
-  buildTopic,
   type ClientConfig,
   cellId,
   createEnvelope,
@@ -15,8 +14,8 @@ import {
   encodeMessage,
   formatIssues,
   type HealthBody,
-  MESSAGE_KINDS,
   type ProbeBody,
+  topicOf,
 } from '@cellfleet/protocol';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config/load.ts';
@@ -136,7 +135,7 @@ export function createAgent(d: AgentDeps): Agent {
       const death = envelope('death', { state: 'offline', reason: 'will' });
       return {
         session,
-        will: { topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true },
+        will: { topic: topicOf(identity, 'death'), payload: encodeMessage(death), retain: true },
       };
     },
     onConnect: () => {
@@ -176,9 +175,7 @@ export function createAgent(d: AgentDeps): Agent {
       if (inFlight.has(m.id)) continue;
       if (inFlight.size >= MAX_IN_FLIGHT) break;
       inFlight.set(m.id, now());
-      link
-        .publish(buildTopic(identity, MESSAGE_KINDS[m.kind].channel), m.payload, m.retained)
-        .catch(() => inFlight.delete(m.id));
+      link.publish(topicOf(identity, m.kind), m.payload, m.retained).catch(() => inFlight.delete(m.id));
     }
   }
 
@@ -310,7 +307,7 @@ export function createAgent(d: AgentDeps): Agent {
       for (const cancel of cancels) cancel();
       await probing?.catch(() => {});
       const death = envelope('death', { state: 'offline', reason: 'shutdown' });
-      await link.stop({ topic: buildTopic(identity, 'state'), payload: encodeMessage(death), retain: true });
+      await link.stop({ topic: topicOf(identity, 'death'), payload: encodeMessage(death), retain: true });
     },
   };
 }

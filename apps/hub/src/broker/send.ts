@@ -5,8 +5,8 @@ import {
   type DownKind,
   type Envelope,
   encodeMessage,
-  MESSAGE_KINDS,
   parseCellId,
+  topicOf,
 } from '@cellfleet/protocol';
 
 export type Publish = (topic: string, payload: Uint8Array) => Promise<void>;
@@ -16,6 +16,6 @@ export function cellSender(publish: Publish): SendToCell {
   return (m) => {
     const ref = parseCellId(m.cell);
     if (!ref) return Promise.reject(new Error(`"${m.cell}" is not a cell id`));
-    return publish(buildTopic(ref, MESSAGE_KINDS[m.kind].channel), encodeMessage(m));
+    return publish(topicOf(ref, m.kind), encodeMessage(m));
   };
 }

@@ -308,10 +308,9 @@ export async function openCellStore(sql: Sql): Promise<CellStore> {
     },
     async listCells(ids) {
       const key = (c: CellSummary) => `${c.site}\u0000${c.line}\u0000${c.cell}`;
+      if (ids?.length === 0) return [];
       const rows = ids
-        ? ids.length === 0
-          ? []
-          : await sql.all<Row>(`${cellSelect} WHERE e.id IN (${marks(ids.length)})`, [...ids])
+        ? await sql.all<Row>(`${cellSelect} WHERE e.id IN (${marks(ids.length)})`, [...ids])
         : await sql.all<Row>(cellSelect);
       return rows.map(summaryOf).sort((a, b) => byText(key(a), key(b)));
     },
