@@ -10,11 +10,9 @@
 //     event's arrival at an EventSource of the page's own. Page and hub read the same clock.
 // `--sizes 1000` for a quick try; a full run writes its section of BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startHub } from '@cellfleet/hub';
-import { launchChromium, removeDir, tempDir } from '@cellfleet/testkit';
-import pino from 'pino';
+import { launchChromium, removeDir } from '@cellfleet/testkit';
+import { startSqliteHub } from './lib/agent-hub.ts';
 import {
   type FirstRender,
   fetchParse,
@@ -73,15 +71,7 @@ async function measureSize(
   n: number,
   browser: Awaited<ReturnType<typeof launchChromium>>,
 ): Promise<SizeResult> {
-  const dir = tempDir('fleet-page');
-  const hub = await startHub(
-    {
-      database: { sqlite: join(dir, 'hub.db') },
-      broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      http: { host: '127.0.0.1', port: 0 },
-    },
-    { logger: pino({ level: 'silent' }) },
-  );
+  const { hub, dir } = await startSqliteHub('fleet-page');
   try {
     const cells = plantOf(n);
     const t0 = Date.now();

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { enrollCell, startHub } from '@cellfleet/hub';
+import { enrollCell, type Hub, startHub } from '@cellfleet/hub';
 import { tempDir } from '@cellfleet/testkit';
 import pino from 'pino';
 import { stringify } from 'yaml';
@@ -24,8 +24,9 @@ export interface BenchHub {
   stop(): Promise<void>;
 }
 
-export async function startBenchHub(): Promise<BenchHub> {
-  const dir = tempDir('bench-hub');
+/** A hub as the demo runs it (embedded broker, SQLite in a new temp dir `name`), silent, on OS-picked ports. */
+export async function startSqliteHub(name: string): Promise<{ hub: Hub; dir: string }> {
+  const dir = tempDir(name);
   const hub = await startHub(
     {
       database: { sqlite: join(dir, 'hub.db') },
@@ -34,6 +35,11 @@ export async function startBenchHub(): Promise<BenchHub> {
     },
     { logger: pino({ level: 'silent' }) },
   );
+  return { hub, dir };
+}
+
+export async function startBenchHub(): Promise<BenchHub> {
+  const { hub } = await startSqliteHub('bench-hub');
   const { token } = await hub.services.auth.addUser('bench', 'bench-admin', 'admin');
   return {
     async get<T>(path: string) {
