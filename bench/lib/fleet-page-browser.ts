@@ -19,7 +19,8 @@ export interface Viewer {
   readonly password: string;
 }
 
-async function signedIn(browser: Browser, v: Viewer): Promise<BrowserContext> {
+/** A fresh context (own cookies, cold cache) signed in through the login API, INIT_SCRIPT in every document. */
+export async function signedIn(browser: Browser, v: Viewer): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const res = await context.request.post(`${v.url}/api/auth/login`, {
     data: { name: v.name, password: v.password },
@@ -112,7 +113,7 @@ export interface LiveUpdate {
   readonly sse: number;
   readonly dom: number;
   readonly painted: number;
-  /** The page's refetch of /api/cells that carried the change (epoch ms), if found. */
+  /** The page's request to /api/cells that carried the change (epoch ms), if found. */
   readonly fetch: { readonly start: number; readonly end: number; readonly bytes: number } | null;
 }
 

@@ -2,7 +2,7 @@
 // navigation to the first frame holding the fleet, self time summed per function (the V8
 // sampling profiler, 1 ms interval). Run once, apart from the timed runs it would slow.
 import type { Browser } from 'playwright-core';
-import { INIT_SCRIPT } from './fleet-page-inpage.ts';
+import { signedIn, type Viewer } from './fleet-page-browser.ts';
 
 interface ProfileNode {
   readonly id: number;
@@ -23,16 +23,11 @@ export interface Hotspot {
 /** The `top` functions by self time, with their share of the profiled time. */
 export async function profileFirstRender(
   browser: Browser,
-  v: { url: string; name: string; password: string },
+  v: Viewer,
   top = 10,
 ): Promise<{ totalMs: number; hotspots: Hotspot[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await signedIn(browser, v);
   try {
-    const res = await context.request.post(`${v.url}/api/auth/login`, {
-      data: { name: v.name, password: v.password },
-    });
-    if (!res.ok()) throw new Error(`sign-in: ${res.status()}`);
-    await context.addInitScript({ content: INIT_SCRIPT });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
